@@ -1,0 +1,1 @@
+"""Shared vocabulary: canonical rows, typed errors, configuration."""

@@ -1,0 +1,72 @@
+"""Typed failures. Each carries a one-line reason fit for a CLI message or an alert."""
+
+from __future__ import annotations
+
+
+class ThesisError(Exception):
+    """Base class: `str(err)` is the one-line reason shown to the user."""
+
+    kind = "error"
+
+
+class ConfigError(ThesisError):
+    kind = "config"
+
+
+class SourceError(ThesisError):
+    """A failure of one source; the run records it and carries on with the others."""
+
+    kind = "source"
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class FetchFailed(SourceError):
+    """The source could not be reached or answered with an error status."""
+
+    kind = "fetch_failed"
+
+
+class Blocked(SourceError):
+    """The source answered with a bot/JavaScript challenge instead of content."""
+
+    kind = "blocked"
+
+
+class LayoutChanged(SourceError):
+    """The payload no longer has the shape the parser relies on (name the anchor)."""
+
+    kind = "layout_changed"
+
+
+class BadPayload(SourceError):
+    """The payload is malformed: truncated JSON, an HTML error page, wrong encoding."""
+
+    kind = "bad_payload"
+
+
+class InvalidPrice(SourceError):
+    """A price is not a number, is negative, or is otherwise not a price."""
+
+    kind = "invalid_price"
+
+
+class AmbiguousPrice(SourceError):
+    """A price cell can be read more than one way; refuse rather than guess."""
+
+    kind = "ambiguous_price"
+
+
+class TooFewModels(SourceError):
+    """The payload has far fewer models than the last good snapshot of the source."""
+
+    kind = "too_few_models"
+
+
+class WarehouseLocked(ThesisError):
+    """Another process holds the DuckDB file."""
+
+    kind = "warehouse_locked"

@@ -1,0 +1,105 @@
+"""The canonical row types every source produces (see DESIGN.md vocabulary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal, get_args
+
+Component = Literal[
+    "input",
+    "output",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "cache_storage_per_hour",
+]
+ServiceTier = Literal["standard", "batch", "flex", "priority"]
+
+COMPONENTS: tuple[str, ...] = get_args(Component)
+SERVICE_TIERS: tuple[str, ...] = get_args(ServiceTier)
+
+MTOK = Decimal(1_000_000)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """One price of one model, as one source states it.
+
+    `usd_per_mtok` is USD per million tokens (for `cache_storage_per_hour`: USD per
+    million tokens per hour). `tier_min_prompt_tokens` is 0 for the base tier and the
+    prompt length above which the price applies otherwise. `effective_from` /
+    `effective_to` carry dated prices (scheduled changes, time-limited discounts);
+    `condition` describes any other qualifier (a time-of-day window, a modality).
+    """
+
+    source: str
+    source_model_key: str
+    provider: str
+    model: str
+    component: Component
+    usd_per_mtok: Decimal
+    service_tier: ServiceTier = "standard"
+    tier_min_prompt_tokens: int = 0
+    effective_from: date | None = None
+    effective_to: date | None = None
+    condition: str = ""
+
+    def series_key(self) -> tuple[str, str, str, str, int, str, str]:
+        """Identity of the series this value belongs to (one value per snapshot)."""
+        return (
+            self.source_model_key,
+            self.component,
+            self.service_tier,
+            self.condition,
+            self.tier_min_prompt_tokens,
+            self.effective_from.isoformat() if self.effective_from else "",
+            self.effective_to.isoformat() if self.effective_to else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LimitRow:
+    """A model's token limits as one source states them (None: not stated)."""
+
+    source: str
+    source_model_key: str
+    provider: str
+    model: str
+    context_window_tokens: int | None = None
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What parsing one payload yields: rows plus what the parser chose to ignore."""
+
+    prices: list[PriceRow] = field(default_factory=list)
+    limits: list[LimitRow] = field(default_factory=list)
+    # Fields the parser did not understand, for the run summary (never a failure).
+    unmapped_fields: set[str] = field(default_factory=set)
+
+    def extend(self, other: Parsed) -> None:
+        self.prices.extend(other.prices)
+        self.limits.extend(other.limits)
+        self.unmapped_fields |= other.unmapped_fields
+
+    @property
+    def model_keys(self) -> set[str]:
+        return {r.source_model_key for r in self.prices} | {
+            r.source_model_key for r in self.limits
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One fetched (or imported) payload of one source."""
+
+    source: str
+    payload: bytes
+    fetched_at: datetime
+    url: str = ""
+    etag: str | None = None
+    last_modified: str | None = None

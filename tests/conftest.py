@@ -1,0 +1,19 @@
+"""Shared test fixtures: paths to project fixtures and to ../shared/samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture
+def samples() -> Path:
+    """../shared/samples, or skip: the samples are third-party and not shipped."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"real samples not present at {SAMPLES}")
+    return SAMPLES
