@@ -7,10 +7,12 @@ class ThesisError(Exception):
     """Base class: `str(err)` is the one-line reason shown to the user."""
 
     kind = "error"
+    exit_code = 1  # 2: the user's input or config is wrong; 1: the run failed
 
 
 class ConfigError(ThesisError):
     kind = "config"
+    exit_code = 2
 
 
 class SourceError(ThesisError):
@@ -66,7 +68,18 @@ class TooFewModels(SourceError):
     kind = "too_few_models"
 
 
-class WarehouseLocked(ThesisError):
+class WarehouseError(ThesisError):
+    kind = "warehouse"
+
+
+class WarehouseLocked(WarehouseError):
     """Another process holds the DuckDB file."""
 
     kind = "warehouse_locked"
+
+
+class WarehouseMissing(WarehouseError):
+    """A read-only command was pointed at a warehouse file that does not exist."""
+
+    kind = "warehouse_missing"
+    exit_code = 2

@@ -88,9 +88,7 @@ class Parsed:
 
     @property
     def model_keys(self) -> set[str]:
-        return {r.source_model_key for r in self.prices} | {
-            r.source_model_key for r in self.limits
-        }
+        return {r.source_model_key for r in self.prices} | {r.source_model_key for r in self.limits}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,220 @@
+"""The daily Prefect flow: fetch every source concurrently, then parse and load each.
+
+Flows only compose tasks; the work is in extractors/ and warehouse/. A failing source
+is recorded and the others load. Payloads are spooled to disk before the warehouse is
+opened, so a locked warehouse costs a delay, never data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.futures import PrefectFuture
+
+from core.errors import FetchFailed, SourceError, WarehouseLocked
+from extractors.registry import get_source, select
+from warehouse import db, ingest, runs, spool
+from warehouse.load import LoadResult
+
+FETCH_TIMEOUT_S = 180.0
+
+
+@dataclass
+class SourceOutcome:
+    source: str
+    status: str  # loaded | unchanged | not_modified | failed
+    rows_added: int = 0
+    models: int = 0
+    error_kind: str | None = None
+    error: str | None = None
+    snapshot_id: str | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db_path: str
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def status(self) -> str:
+        if not self.failed:
+            return "ok"
+        return "failed" if len(self.failed) == len(self.outcomes) else "partial"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "db": self.db_path,
+            "status": self.status,
+            "rows_added": sum(o.rows_added for o in self.outcomes),
+            "sources": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def _retry_fetch_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry the task for network failures; a page that parses wrong will not improve."""
+    try:
+        state.result()
+    except FetchFailed:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=_retry_fetch_only,
+    timeout_seconds=FETCH_TIMEOUT_S,
+    task_run_name="fetch-{source_id}",
+)
+def fetch_source(
+    source_id: str, spool_root: Path, etag: str | None, last_modified: str | None
+) -> spool.Spooled | None:
+    """Fetch one source into the spool; None when the server says Not Modified."""
+    source = get_source(source_id)
+    got = source.fetch(etag=etag, last_modified=last_modified)
+    if got.payload is None:
+        return None
+    return spool.put(
+        spool_root, source_id, got.payload, got.fetched_at, got.url, got.etag, got.last_modified
+    )
+
+
+@task(task_run_name="parse-{source_id}")
+def parse_source(source_id: str, item: spool.Spooled) -> int:
+    """Parse the whole payload once (pure); raises the typed error if it is bad."""
+    return len(get_source(source_id).parse(item.payload(), item.fetched_at).model_keys)
+
+
+@task(task_run_name="load-{source_id}")
+def load_source(
+    db_path: Path,
+    run_id: str,
+    source_id: str,
+    items: list[spool.Spooled],
+    parse_errors: dict[str, SourceError],
+    not_modified_at: datetime | None,
+    fetch_error: SourceError | None,
+) -> SourceOutcome:
+    """Load this source's spooled payloads, oldest first, and record the outcome.
+
+    Payloads left in the spool by an earlier run that could not open the warehouse are
+    loaded too, so a failed fetch today still lets yesterday's payload in.
+    """
+    source = get_source(source_id)
+    started = runs.now()
+    con = db.connect(db_path)
+    try:
+        outcome = SourceOutcome(source.id, "not_modified" if not_modified_at else "unchanged")
+        if not_modified_at is not None:
+            ingest.reobserve(con, source, not_modified_at, run_id)
+        for item in items:
+            err = parse_errors.get(str(item.path))
+            if err is not None:
+                result = ingest.record_failed_payload(con, source, item, run_id, err)
+            else:
+                result = ingest.load_spooled(con, source, item, run_id)
+            item.remove()
+            outcome = _merge(outcome, result)
+        if fetch_error is not None:
+            outcome.status, outcome.error_kind = "failed", fetch_error.kind
+            outcome.error = fetch_error.reason
+        runs.record_source(
+            con,
+            run_id,
+            source.id,
+            outcome.status,
+            started_at=started,
+            error_kind=outcome.error_kind,
+            error=outcome.error,
+            snapshot_id=outcome.snapshot_id,
+            rows_added=outcome.rows_added,
+        )
+    finally:
+        con.close()
+    return outcome
+
+
+def _merge(outcome: SourceOutcome, result: LoadResult) -> SourceOutcome:
+    outcome.snapshot_id = result.snapshot_id
+    outcome.rows_added += result.rows_added
+    if result.status == "failed" and result.error is not None:
+        outcome.status, outcome.error_kind = "failed", result.error.kind
+        outcome.error = result.error.reason
+    elif result.status == "loaded":
+        outcome.status, outcome.models = "loaded", result.models
+        outcome.error_kind = outcome.error = None
+    return outcome
+
+
+@flow(name="thesis-daily", log_prints=True)
+def daily_flow(db_path: str | None = None, sources: list[str] | None = None) -> dict[str, Any]:
+    """Fetch, archive, parse and load every price source once."""
+    path = Path(db_path).expanduser() if db_path else db.default_db_path()
+    chosen = select(sources)
+    root = spool.spool_dir(path)
+    headers = _conditional_headers(path)
+    fetched: dict[str, PrefectFuture[spool.Spooled | None]] = {
+        s.id: fetch_source.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen
+    }
+    fetch_errors: dict[str, SourceError] = {}
+    not_modified: dict[str, datetime] = {}
+    for sid, fut in fetched.items():
+        try:
+            if fut.result() is None:
+                not_modified[sid] = datetime.now(UTC)
+        except SourceError as err:
+            fetch_errors[sid] = err
+    parse_errors: dict[str, SourceError] = {}
+    pending = {s.id: spool.pending(root, s.id) for s in chosen}
+    for s in chosen:
+        for item in pending[s.id]:
+            try:
+                parse_source(s.id, item)
+            except SourceError as err:
+                parse_errors[str(item.path)] = err
+    con = db.connect(path)
+    run_id = runs.start_run(con, "daily")
+    con.close()
+    summary = RunSummary(run_id, str(path))
+    for s in chosen:
+        summary.outcomes.append(
+            load_source(
+                path,
+                run_id,
+                s.id,
+                pending[s.id],
+                parse_errors,
+                not_modified.get(s.id),
+                fetch_errors.get(s.id),
+            )
+        )
+    con = db.connect(path)
+    runs.finish_run(con, run_id, summary.status, summary.as_dict())
+    con.close()
+    return summary.as_dict()
+
+
+def _conditional_headers(path: Path) -> dict[str, tuple[str | None, str | None]]:
+    """ETags of the last fetches; a locked or new warehouse just means unconditional GETs."""
+    if not path.exists():
+        return {}
+    try:
+        con = db.connect(path, read_only=True, wait_s=0)
+    except WarehouseLocked:
+        return {}
+    try:
+        return ingest.conditional_headers(con)
+    finally:
+        con.close()

@@ -1,0 +1,55 @@
+"""Options and output helpers every command shares, and the one place errors surface."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from core.errors import ThesisError
+
+# Prefect phones home and logs errors when it can't; nobody asked for that here.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB warehouse file (default: $THESIS_DB, else thesis.duckdb in the "
+        "user data directory).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout instead of text.")
+]
+
+
+class ThesisGroup(TyperGroup):
+    """Turns every typed error into one line on stderr and a non-zero exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ThesisError as err:
+            typer.echo(f"thesis: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+def new_app(help_text: str) -> typer.Typer:
+    return typer.Typer(
+        cls=ThesisGroup,
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+def emit_json(doc: Any) -> None:
+    typer.echo(json.dumps(doc, indent=2, default=str))

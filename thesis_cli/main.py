@@ -1,0 +1,195 @@
+"""The `thesis` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.errors import ConfigError
+from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
+
+app = new_app(
+    "Monitor the AI-inference-economics thesis: price sheets and fundamentals into "
+    "DuckDB, a roofline reading of the prices, and alerts when the checklist fires."
+)
+
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help="Only this source (repeatable). Default: all."),
+]
+
+
+@app.command()
+def run(db: DbOption = None, source: SourceOption = None, as_json: JsonOption = False) -> None:
+    """Run the daily job once: fetch every source, archive, parse, load.
+
+    Exit code 0 when every source loaded, 1 when any failed (the rest still load).
+    """
+    from flows.daily import daily_flow
+    from thesis_cli.render import print_run_summary
+
+    summary = daily_flow(db_path=str(db) if db else None, sources=source or None)
+    if as_json:
+        emit_json(summary)
+    else:
+        print_run_summary(summary)
+    if summary["status"] != "ok":
+        raise typer.Exit(1)
+
+
+@app.command("import-snapshots")
+def import_snapshots(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder of payload files named by ISO date or timestamp.")
+    ],
+    source: Annotated[str, typer.Option("--source", "-s", help="Source id of the files.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load a directory of dated payloads (gzipped or not) as history, oldest first.
+
+    Files already loaded add nothing, so the command can be re-run safely.
+    """
+    from extractors.registry import get_source
+    from thesis_cli.render import print_import
+    from warehouse import db as wdb
+    from warehouse import runs
+    from warehouse.importer import import_snapshots as do_import
+
+    src = get_source(source)
+    con = wdb.connect(db)
+    try:
+        run_id = runs.start_run(con, "import")
+        result = do_import(con, src, directory, run_id=run_id)
+        status = "ok" if result.count("failed") == 0 else "partial"
+        doc = {
+            "source": src.id,
+            "files": len(result.results),
+            "loaded": result.count("loaded"),
+            "unchanged": result.count("unchanged"),
+            "failed": [
+                {"snapshot_id": r.snapshot_id, "error": str(r.error)}
+                for r in result.results
+                if r.status == "failed"
+            ],
+            "rows_added": sum(r.rows_added for r in result.results),
+            "skipped_files": result.skipped_files,
+        }
+        runs.finish_run(con, run_id, status, doc)
+    finally:
+        con.close()
+    if as_json:
+        emit_json(doc)
+    else:
+        print_import(doc)
+
+
+@app.command()
+def reprocess(
+    source: SourceOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Rebuild observations from the archived raw payloads with the current parsers."""
+    from extractors.registry import select
+    from warehouse import db as wdb
+    from warehouse.load import rebuild_source
+
+    sources = select(source)
+    con = wdb.connect(db)
+    doc = {}
+    try:
+        for src in sources:
+            results = rebuild_source(con, src)
+            doc[src.id] = {
+                "snapshots": len(results),
+                "loaded": sum(r.status == "loaded" for r in results),
+                "failed": sum(r.status == "failed" for r in results),
+                "rows": sum(r.rows_added for r in results),
+            }
+    finally:
+        con.close()
+    if as_json:
+        emit_json(doc)
+        return
+    for sid, counts in doc.items():
+        typer.echo(
+            f"{sid}: {counts['snapshots']} snapshots, {counts['loaded']} loaded, "
+            f"{counts['failed']} failed, {counts['rows']} observation rows"
+        )
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: table, csv or json.")
+    ] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run a read-only SQL query against the warehouse and print the answer."""
+    import duckdb
+
+    from warehouse.query import FORMATS, render, run_query
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    try:
+        answer = run_query(db, query)
+    except duckdb.Error as err:
+        raise ConfigError(f"query failed: {str(err).splitlines()[0]}") from err
+    typer.echo(render(answer, fmt))
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="Source id, e.g. litellm or gemini-docs.")],
+    file: Annotated[
+        Path, typer.Option("--file", "-f", help="A saved payload (page, JSON; .gz ok).")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Parse a saved payload with the current parser and print the canonical rows.
+
+    Touches no warehouse: use it to check a parser against a page saved from a browser.
+    """
+    from extractors.registry import get_source
+    from thesis_cli.render import parsed_doc, print_parsed
+    from warehouse.archive import gunzip_if_needed
+
+    src = get_source(source)
+    if not file.is_file():
+        raise ConfigError(f"no such file: {file}")
+    parsed = src.parse(gunzip_if_needed(file.read_bytes()))
+    if as_json:
+        emit_json(parsed_doc(src.id, parsed))
+    else:
+        print_parsed(src.id, parsed)
+
+
+@app.command()
+def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the price sources and, when a warehouse exists, each one's last outcome."""
+    from extractors.registry import SOURCES
+    from thesis_cli.render import sources_doc
+
+    doc = sources_doc(list(SOURCES.values()), db)
+    if as_json:
+        emit_json(doc)
+        return
+    for item in doc:
+        last = item.get("last") or {}
+        state = last.get("status", "never run")
+        extra = f" ({last['error']})" if last.get("error") else ""
+        typer.echo(
+            f"{item['id']:<15} {'official' if item['official'] else 'feed':<8} "
+            f"{state}{extra}  {item['url']}"
+        )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

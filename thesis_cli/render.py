@@ -1,0 +1,130 @@
+"""Human-readable output of the core commands (JSON output is the dicts themselves)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from core.errors import WarehouseError
+from core.rows import Parsed
+from extractors.base import Source
+from warehouse.query import render_table
+
+
+def print_run_summary(summary: dict[str, Any]) -> None:
+    for item in summary["sources"]:
+        detail = f"{item['rows_added']} rows added"
+        if item["status"] == "failed":
+            detail = f"{item['error_kind']}: {item['error']}"
+        typer.echo(f"  {item['source']:<15} {item['status']:<12} {detail}")
+    failed = [s["source"] for s in summary["sources"] if s["status"] == "failed"]
+    line = (
+        f"run {summary['run_id']}: {summary['status']}, "
+        f"{len(summary['sources']) - len(failed)}/{len(summary['sources'])} sources ok, "
+        f"{summary['rows_added']} rows added to {summary['db']}"
+    )
+    if failed:
+        line += f"; failed: {', '.join(failed)}"
+    typer.echo(line)
+
+
+def print_import(doc: dict[str, Any]) -> None:
+    typer.echo(
+        f"{doc['source']}: {doc['files']} files, {doc['loaded']} loaded, "
+        f"{doc['unchanged']} already there, {len(doc['failed'])} failed, "
+        f"{doc['rows_added']} observation rows added"
+    )
+    for failure in doc["failed"]:
+        typer.echo(f"  failed {failure['snapshot_id']}: {failure['error']}")
+    if doc["skipped_files"]:
+        typer.echo(f"  skipped (no date in name): {', '.join(doc['skipped_files'])}")
+
+
+def parsed_doc(source_id: str, parsed: Parsed) -> dict[str, Any]:
+    return {
+        "source": source_id,
+        "models": len(parsed.model_keys),
+        "prices": [
+            {
+                "source_model_key": r.source_model_key,
+                "provider": r.provider,
+                "model": r.model,
+                "component": r.component,
+                "service_tier": r.service_tier,
+                "tier_min_prompt_tokens": r.tier_min_prompt_tokens,
+                "usd_per_mtok": str(r.usd_per_mtok),
+                "condition": r.condition,
+                "effective_from": r.effective_from,
+                "effective_to": r.effective_to,
+            }
+            for r in parsed.prices
+        ],
+        "limits": [
+            {
+                "source_model_key": r.source_model_key,
+                "provider": r.provider,
+                "model": r.model,
+                "context_window_tokens": r.context_window_tokens,
+                "max_input_tokens": r.max_input_tokens,
+                "max_output_tokens": r.max_output_tokens,
+            }
+            for r in parsed.limits
+        ],
+        "unmapped_fields": sorted(parsed.unmapped_fields),
+    }
+
+
+def print_parsed(source_id: str, parsed: Parsed) -> None:
+    doc = parsed_doc(source_id, parsed)
+    cols = [
+        "provider",
+        "model",
+        "component",
+        "service_tier",
+        "tier_min_prompt_tokens",
+        "usd_per_mtok",
+        "condition",
+        "effective_from",
+        "effective_to",
+    ]
+    rows = [["" if p[c] is None else str(p[c]) for c in cols] for p in doc["prices"]]
+    typer.echo(render_table(cols, rows))
+    lcols = ["provider", "model", "context_window_tokens", "max_input_tokens", "max_output_tokens"]
+    lrows = [["" if p[c] is None else str(p[c]) for c in lcols] for p in doc["limits"]]
+    if lrows:
+        typer.echo(render_table(lcols, lrows))
+    typer.echo(f"{source_id}: {doc['models']} models, {len(rows)} prices, {len(lrows)} limits")
+    if doc["unmapped_fields"]:
+        typer.echo(f"not mapped (ignored): {', '.join(doc['unmapped_fields'])}")
+
+
+def sources_doc(sources: list[Source], db: Path | None) -> list[dict[str, Any]]:
+    """The registry, with each source's latest recorded outcome when a warehouse exists."""
+    from warehouse.db import connect
+
+    last: dict[str, dict[str, Any]] = {}
+    try:
+        con = connect(db, read_only=True, wait_s=2)
+    except WarehouseError:
+        con = None
+    if con is not None:
+        try:
+            rows = con.execute(
+                "select source, status, error, finished_at from source_runs qualify "
+                "row_number() over (partition by source order by started_at desc) = 1"
+            ).fetchall()
+        finally:
+            con.close()
+        last = {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
+    return [
+        {
+            "id": s.id,
+            "official": s.official,
+            "url": s.url,
+            "description": s.description,
+            "last": last.get(s.id),
+        }
+        for s in sources
+    ]

@@ -1,0 +1,59 @@
+"""The raw payload archive: every payload kept once, by content hash, gzip-compressed."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+
+import duckdb
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def sha256(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def gunzip_if_needed(data: bytes) -> bytes:
+    """Imported files may be gzipped or plain; the archive hashes the plain bytes."""
+    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+
+
+def store_raw(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    payload: bytes,
+    seen_at: datetime,
+    *,
+    digest: str | None = None,
+    gz: bytes | None = None,
+) -> str:
+    """Archive `payload` unless its hash is already there; return the hash.
+
+    `gz` lets a caller hand over bytes it already has compressed (an imported .gz
+    file), which saves compressing it again.
+    """
+    digest = digest or sha256(payload)
+    exists = con.execute(
+        "select 1 from raw_snapshots where content_sha256 = ?", [digest]
+    ).fetchone()
+    if exists is None:
+        blob = gz if gz is not None else gzip.compress(payload, compresslevel=6, mtime=0)
+        con.execute(
+            "insert into raw_snapshots values (?, ?, ?, ?, 'gzip', ?)",
+            [digest, source, seen_at, len(payload), blob],
+        )
+    return digest
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, digest: str) -> bytes:
+    row = con.execute(
+        "select encoding, payload from raw_snapshots where content_sha256 = ?", [digest]
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no raw snapshot with hash {digest}")
+    encoding, blob = row
+    if encoding != "gzip":
+        raise ValueError(f"raw snapshot {digest} has unknown encoding {encoding!r}")
+    return gzip.decompress(bytes(blob))

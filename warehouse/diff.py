@@ -1,0 +1,92 @@
+"""Pure diffing of one snapshot's entries against the previous one's.
+
+The warehouse stores a change log: a row when a series appears, changes or disappears.
+Entries (one per model) that are byte-for-byte equal to the previous snapshot's are not
+parsed again, which is what makes importing years of daily history cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.rows import LimitRow, Parsed, PriceRow
+from extractors.base import Source
+
+PriceKey = tuple[str, str, str, str, int, str, str]
+
+
+@dataclass(slots=True)
+class EntryState:
+    """A source's previous snapshot: its entries and the rows parsed from some of them."""
+
+    entries: Mapping[str, object] = field(default_factory=dict)
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+
+    def rows_of(self, source: Source, key: str) -> Parsed:
+        if key not in self.parsed:
+            self.parsed[key] = source.parse_entry(key, self.entries[key])
+        return self.parsed[key]
+
+
+@dataclass(slots=True)
+class Changes:
+    """Observation rows to append: (row, usd_per_mtok or None, change kind)."""
+
+    prices: list[tuple[PriceRow, Decimal | None, str]] = field(default_factory=list)
+    limits: list[tuple[LimitRow, bool, str]] = field(default_factory=list)
+    unmapped_fields: set[str] = field(default_factory=set)
+
+
+def diff_snapshot(
+    source: Source, prev: EntryState, entries: Mapping[str, object]
+) -> tuple[Changes, EntryState]:
+    """Changes from `prev` to `entries`, and the state to diff the next snapshot against.
+
+    Raises the parser's typed errors before anything is returned, so a bad entry means
+    nothing of the snapshot is written.
+    """
+    out = Changes()
+    nxt = EntryState(entries=entries)
+    for key, entry in entries.items():
+        if key in prev.entries and prev.entries[key] == entry:
+            if key in prev.parsed:
+                nxt.parsed[key] = prev.parsed[key]
+            continue
+        new = source.parse_entry(key, entry)
+        nxt.parsed[key] = new
+        out.unmapped_fields |= new.unmapped_fields
+        old = prev.rows_of(source, key) if key in prev.entries else Parsed()
+        _diff_rows(old, new, out)
+    for key in prev.entries.keys() - entries.keys():
+        _diff_rows(prev.rows_of(source, key), Parsed(), out)
+    return out, nxt
+
+
+def _diff_rows(old: Parsed, new: Parsed, out: Changes) -> None:
+    old_prices = {r.series_key(): r for r in old.prices}
+    new_prices = {r.series_key(): r for r in new.prices}
+    for key, row in new_prices.items():
+        before = old_prices.get(key)
+        if before is None:
+            out.prices.append((row, row.usd_per_mtok, "new"))
+        elif before.usd_per_mtok != row.usd_per_mtok or _renamed(before, row):
+            out.prices.append((row, row.usd_per_mtok, "changed"))
+    for key in old_prices.keys() - new_prices.keys():
+        out.prices.append((old_prices[key], None, "removed"))
+    old_limits = {r.source_model_key: r for r in old.limits}
+    new_limits = {r.source_model_key: r for r in new.limits}
+    for model_key, lim in new_limits.items():
+        before_lim = old_limits.get(model_key)
+        if before_lim is None:
+            out.limits.append((lim, True, "new"))
+        elif before_lim != lim:
+            out.limits.append((lim, True, "changed"))
+    for model_key in old_limits.keys() - new_limits.keys():
+        out.limits.append((old_limits[model_key], False, "removed"))
+
+
+def _renamed(before: PriceRow, after: PriceRow) -> bool:
+    """A mapping fix that moves a series to another provider/model is a change too."""
+    return (before.provider, before.model) != (after.provider, after.model)

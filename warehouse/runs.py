@@ -1,0 +1,50 @@
+"""Bookkeeping of runs and of each source's outcome within a run."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start_run(con: duckdb.DuckDBPyConnection, kind: str, started_at: datetime | None = None) -> str:
+    run_id = f"{kind}-{(started_at or now()):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    con.execute(
+        "insert into runs (run_id, kind, started_at, status) values (?, ?, ?, 'running')",
+        [run_id, kind, started_at or now()],
+    )
+    return run_id
+
+
+def record_source(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source: str,
+    status: str,
+    *,
+    started_at: datetime,
+    error_kind: str | None = None,
+    error: str | None = None,
+    snapshot_id: str | None = None,
+    rows_added: int = 0,
+) -> None:
+    con.execute(
+        "insert or replace into source_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, source, status, error_kind, error, snapshot_id, rows_added, started_at, now()],
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, summary: dict[str, Any]
+) -> None:
+    con.execute(
+        "update runs set finished_at = ?, status = ?, summary = ? where run_id = ?",
+        [now(), status, json.dumps(summary, default=str), run_id],
+    )

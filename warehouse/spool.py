@@ -1,0 +1,92 @@
+"""Fetched payloads wait on disk until the warehouse has loaded them.
+
+The daily run fetches before it opens the warehouse. If an analyst holds the DuckDB file
+and the run gives up waiting, the payloads stay here and the next run loads them first,
+in fetch order: nothing fetched is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from warehouse.archive import sha256
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    source: str
+    path: Path
+    fetched_at: datetime
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+    def payload(self) -> bytes:
+        return self.path.read_bytes()
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def spool_dir(db_path: Path) -> Path:
+    return db_path.parent / "spool"
+
+
+def put(
+    root: Path,
+    source: str,
+    payload: bytes,
+    fetched_at: datetime,
+    url: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Spooled:
+    """Write the payload, then its metadata; the metadata file marks it complete."""
+    folder = root / source
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{sha256(payload)[:12]}"
+    path = folder / f"{stem}.bin"
+    _atomic_write(path, payload)
+    meta = {
+        "source": source,
+        "fetched_at": fetched_at.isoformat(),
+        "url": url,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+    _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode())
+    return Spooled(source, path, fetched_at, url, etag, last_modified)
+
+
+def pending(root: Path, source: str) -> list[Spooled]:
+    """Complete spooled payloads of a source, oldest first (half-written ones ignored)."""
+    folder = root / source
+    if not folder.is_dir():
+        return []
+    found = []
+    for meta_path in sorted(folder.glob("*.json")):
+        data_path = meta_path.with_suffix(".bin")
+        if not data_path.exists():
+            continue
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        found.append(
+            Spooled(
+                source,
+                data_path,
+                datetime.fromisoformat(meta["fetched_at"]),
+                meta.get("url") or "",
+                meta.get("etag"),
+                meta.get("last_modified"),
+            )
+        )
+    return sorted(found, key=lambda s: s.fetched_at)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
