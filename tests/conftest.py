@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-SAMPLES = ROOT.parent / "shared" / "samples"
+from tests.paths import SAMPLES
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context  # typer vendors click; its group API takes this
 from typer.core import TyperGroup
 
 from core.errors import ThesisError
@@ -33,7 +34,7 @@ JsonOption = Annotated[
 class ThesisGroup(TyperGroup):
     """Turns every typed error into one line on stderr and a non-zero exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except ThesisError as err:

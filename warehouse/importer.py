@@ -117,12 +117,15 @@ def _import_before_existing(
     out: ImportResult,
 ) -> ImportResult:
     """History older than what is loaded: stage it all, then rebuild once from its start."""
-    staged = set()
+    staged: dict[str, datetime] = {}
     for observed_at, path in files:
-        snap_id = stage_payload(con, _read_item(source, observed_at, path, run_id))
-        if snap_id is not None:
-            staged.add(snap_id)
+        item = _read_item(source, observed_at, path, run_id)
+        snap_id = stage_payload(con, item)
+        if snap_id is None:
+            out.results.append(LoadResult(source.id, path.name, "unchanged"))
+        else:
+            staged[snap_id] = observed_at
     if staged:
-        rebuilt = rebuild_source(con, source, since=files[0][0])
+        rebuilt = rebuild_source(con, source, since=min(staged.values()))
         out.results.extend(r for r in rebuilt if r.snapshot_id in staged)
     return out

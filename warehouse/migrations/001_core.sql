@@ -115,12 +115,12 @@ select source, max(observed_at) as last_seen_at
 from snapshots where status = 'loaded' group by source;
 
 create view latest_prices as
-with newest as (select max(last_seen_at) as at from source_freshness),
+with newest as (select max(last_seen_at) as newest_at from source_freshness),
 candidates as (
     select h.*, f.last_seen_at, coalesce(c.official, false) as official,
            coalesce(c.rank, 100) as rank,
            coalesce(c.official, false)
-               and f.last_seen_at >= (select at from newest) - interval 3 day as fresh_official
+               and f.last_seen_at >= (select newest_at from newest) - interval 3 day as fresh_official
     from price_history h
     join source_freshness f using (source)
     left join source_catalog c using (source)

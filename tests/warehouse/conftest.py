@@ -1,0 +1,36 @@
+"""Warehouse fixtures: a fresh DuckDB file per test and the dated LiteLLM history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.paths import FIXTURES
+from warehouse.db import connect
+
+HISTORY = FIXTURES / "litellm_history"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "wh" / "thesis.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A copy of the dated history that a test may add files to."""
+    folder = tmp_path / "history"
+    folder.mkdir()
+    for item in HISTORY.iterdir():
+        (folder / item.name).write_bytes(item.read_bytes())
+    return folder
