@@ -40,7 +40,7 @@ SOURCE_ID = "gemini-docs"
 PROVIDER = "google"
 URL = "https://ai.google.dev/gemini-api/docs/pricing.md.txt"
 PAGE_URL = "https://ai.google.dev/gemini-api/docs/pricing"
-TITLE_ANCHOR = "gemini developer api pricing"
+TITLE_ANCHOR = "Gemini Developer API pricing"
 PAID_ANCHOR = "paid tier"
 
 _ID_LINE_RE = re.compile(r"^[_*\s]*`")
@@ -89,7 +89,7 @@ def gemini_model_id(display_name: str) -> str:
 def split(payload: bytes) -> Mapping[str, object]:
     """Model sections by heading. Raises BadPayload, Blocked or LayoutChanged."""
     blocks = page_blocks(SOURCE_ID, payload)
-    if not any(TITLE_ANCHOR in _block_text(b).lower() for b in blocks[:400]):
+    if not any(TITLE_ANCHOR.lower() in _block_text(b).lower() for b in blocks):
         raise LayoutChanged(SOURCE_ID, f"missing anchor: page title {TITLE_ANCHOR!r}")
     out: dict[str, object] = {}
     for heading, body in sections(blocks, 2):
