@@ -154,7 +154,9 @@ def _price_sets(
     if isinstance(prices, dict):
         return [(When(), prices)]
     if not isinstance(prices, list) or not prices:
-        raise LayoutChanged(SOURCE_ID, f"{key}: `prices` is neither a price set nor a list")
+        raise LayoutChanged(
+            SOURCE_ID, f"{key}: `prices` is neither a price set nor a non-empty list"
+        )
     sets: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     for item in prices:
         if not isinstance(item, dict) or not isinstance(item.get("prices"), dict):

@@ -126,7 +126,8 @@ def parse_entry(key: str, entry: object) -> Parsed:
     out = Parsed()
     if not isinstance(entry, dict):
         raise LayoutChanged(SOURCE_ID, f"{key}: entry is a {kind_of(entry)}, expected an object")
-    if entry.get("mode") not in TEXT_MODES:
+    mode = entry.get("mode")
+    if not isinstance(mode, str | None) or mode not in TEXT_MODES:
         return out
     litellm_provider = entry.get("litellm_provider")
     provider, model = litellm_model(

@@ -143,6 +143,11 @@ def test_documentation_keys_and_non_text_modes_yield_nothing(parsed: Parsed) -> 
     )
 
 
+def test_a_mode_that_is_not_a_string_is_not_ours() -> None:
+    entry = {"mode": ["chat"], "litellm_provider": "openai", "input_cost_per_token": 1e-06}
+    assert litellm.parse_entry("m", entry) == Parsed()
+
+
 def test_unknown_price_like_fields_are_reported_not_fatal(parsed: Parsed) -> None:
     # gpt-6-luna carries OpenAI's "decisions" tier, which has no canonical service tier yet.
     assert "input_cost_per_token_decisions" in parsed.unmapped_fields

@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import BadPayload, InvalidPrice, LayoutChanged
 from core.rows import Parsed
@@ -139,6 +141,13 @@ def test_override_without_threshold_is_reported_not_guessed() -> None:
 def test_numeric_prices_are_accepted_like_strings() -> None:
     model = {"id": "a/b", "pricing": {"prompt": 1.25e-06, "completion": -1}}
     assert prices(openrouter.parse(payload(model)), "a/b") == {("input", 0): Decimal("1.25")}
+
+
+@given(st.decimals(min_value=0, max_value=1, places=12, allow_nan=False, allow_infinity=False))
+def test_any_decimal_string_scales_to_per_mtok_exactly(per_token: Decimal) -> None:
+    model = {"id": "a/b", "pricing": {"prompt": str(per_token)}}
+    (row,) = openrouter.parse(payload(model)).prices
+    assert row.usd_per_mtok == per_token * 1_000_000
 
 
 # -- bad input ---------------------------------------------------------------------------
