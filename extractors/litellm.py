@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
@@ -67,15 +68,13 @@ _OTHER_WORK = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
 class PriceField:
     """What one field name means: a component, service tier and long-context threshold."""
 
-    __slots__ = ("component", "service_tier", "tier_min_prompt_tokens")
-
-    def __init__(self, component: Component, service_tier: ServiceTier, threshold: int) -> None:
-        self.component: Component = component
-        self.service_tier: ServiceTier = service_tier
-        self.tier_min_prompt_tokens = threshold
+    component: Component
+    service_tier: ServiceTier
+    tier_min_prompt_tokens: int
 
 
 IGNORED: Final = "ignored"
