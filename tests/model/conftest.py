@@ -1,0 +1,12 @@
+"""Shared fixtures: the shipped catalog, loaded once."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.catalog import Catalog, load_catalog
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
