@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import flow, task
 from prefect.futures import PrefectFuture
 
 from core.errors import FetchFailed, SourceError, WarehouseLocked
+from core.settings import load_settings, source_url
 from extractors.registry import get_source, select
 from warehouse import db, ingest, runs, spool
 from warehouse.load import LoadResult
@@ -73,7 +75,7 @@ def _retry_fetch_only(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(
     retries=1,
-    retry_delay_seconds=10,
+    retry_delay_seconds=30,
     retry_condition_fn=_retry_fetch_only,
     timeout_seconds=FETCH_TIMEOUT_S,
     task_run_name="fetch-{source_id}",
@@ -83,7 +85,15 @@ def fetch_source(
 ) -> spool.Spooled | None:
     """Fetch one source into the spool; None when the server says Not Modified."""
     source = get_source(source_id)
-    got = source.fetch(etag=etag, last_modified=last_modified)
+    cfg = load_settings()
+    got = source.fetch(
+        etag=etag,
+        last_modified=last_modified,
+        url=source_url(source.id, source.url),
+        attempts=cfg.fetch_attempts,
+        backoff_s=cfg.fetch_backoff_s,
+        timeout_s=(cfg.fetch_connect_timeout_s, cfg.fetch_read_timeout_s),
+    )
     if got.payload is None:
         return None
     return spool.put(
@@ -162,11 +172,15 @@ def _merge(outcome: SourceOutcome, result: LoadResult) -> SourceOutcome:
 def daily_flow(db_path: str | None = None, sources: list[str] | None = None) -> dict[str, Any]:
     """Fetch, archive, parse and load every price source once."""
     path = Path(db_path).expanduser() if db_path else db.default_db_path()
+    cfg = load_settings()
     chosen = select(sources)
     root = spool.spool_dir(path)
     headers = _conditional_headers(path)
+    fetch = fetch_source.with_options(
+        retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
+    )
     fetched: dict[str, PrefectFuture[spool.Spooled | None]] = {
-        s.id: fetch_source.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen
+        s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen
     }
     fetch_errors: dict[str, SourceError] = {}
     not_modified: dict[str, datetime] = {}
@@ -216,5 +230,7 @@ def _conditional_headers(path: Path) -> dict[str, tuple[str | None, str | None]]
         return {}
     try:
         return ingest.conditional_headers(con)
+    except duckdb.CatalogException:  # created but never migrated: nothing fetched yet
+        return {}
     finally:
         con.close()

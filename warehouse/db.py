@@ -13,6 +13,7 @@ import duckdb
 from platformdirs import user_data_dir
 
 from core.errors import WarehouseLocked, WarehouseMissing
+from core.settings import load_settings
 
 ENV_DB = "THESIS_DB"
 # Files stay readable by the duckdb CLI of `pip install duckdb-cli` (1.5.x).
@@ -32,7 +33,7 @@ def connect(
     path: Path | str | None = None,
     *,
     read_only: bool = False,
-    wait_s: float = 30.0,
+    wait_s: float | None = None,
     poll_s: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> duckdb.DuckDBPyConnection:
@@ -42,6 +43,8 @@ def connect(
     connection to a file that does not exist yet is an error, not an empty warehouse.
     """
     db = Path(path).expanduser() if path is not None else default_db_path()
+    if wait_s is None:
+        wait_s = load_settings().lock_wait_s
     if read_only and not db.exists():
         raise WarehouseMissing(f"no warehouse at {db}: run `thesis run` or pass --db PATH")
     if not read_only:

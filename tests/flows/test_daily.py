@@ -1,0 +1,119 @@
+"""The daily flow against real local HTTP servers: loads, records failures, never loses data."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from core.errors import WarehouseLocked
+from tests.paths import FIXTURES
+from warehouse import spool
+
+LITELLM = (FIXTURES / "litellm_history" / "2024-10-05T120000_litellm.json").read_bytes()
+OPENROUTER = (FIXTURES / "feeds" / "openrouter_2026-08-01.json").read_bytes()
+SOURCES = ["litellm", "openrouter", "genai-prices"]
+
+
+def _with_etag(body: bytes):  # type: ignore[no-untyped-def]
+    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(body, headers={"ETag": etag, "Content-Type": "application/json"})
+
+    return handler
+
+
+@pytest.fixture
+def feeds(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
+    httpserver.expect_request("/litellm.json").respond_with_handler(_with_etag(LITELLM))
+    httpserver.expect_request("/openrouter").respond_with_handler(_with_etag(OPENROUTER))
+    httpserver.expect_request("/genai.json").respond_with_data("upstream down", status=503)
+    monkeypatch.setenv("THESIS_URL_LITELLM", httpserver.url_for("/litellm.json"))
+    monkeypatch.setenv("THESIS_URL_OPENROUTER", httpserver.url_for("/openrouter"))
+    monkeypatch.setenv("THESIS_URL_GENAI_PRICES", httpserver.url_for("/genai.json"))
+    monkeypatch.setenv("THESIS_FETCH_ATTEMPTS", "2")
+    monkeypatch.setenv("THESIS_FETCH_BACKOFF_S", "0")
+    monkeypatch.setenv("THESIS_TASK_RETRIES", "0")
+    monkeypatch.setenv("THESIS_LOCK_WAIT_S", "0.5")
+    return httpserver
+
+
+def _count(path: Path, sql: str) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute(sql).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothing(
+    feeds: HTTPServer, tmp_path: Path
+) -> None:
+    from flows.daily import daily_flow
+
+    db = tmp_path / "thesis.duckdb"
+    first = daily_flow(db_path=str(db), sources=SOURCES)
+    by_source = {s["source"]: s for s in first["sources"]}
+    assert first["status"] == "partial"
+    assert by_source["litellm"]["status"] == "loaded"
+    assert by_source["openrouter"]["status"] == "loaded"
+    assert by_source["genai-prices"]["status"] == "failed"
+    assert by_source["genai-prices"]["error_kind"] == "fetch_failed"
+    assert "HTTP 503" in by_source["genai-prices"]["error"]
+    observations = _count(db, "select count(*) from price_observations")
+    assert observations == first["rows_added"] - _count(db, "select count(*) from model_limits")
+    assert _count(db, "select count(*) from latest_prices where model = 'gpt-4o'") >= 2
+
+    second = daily_flow(db_path=str(db), sources=SOURCES)
+    assert {s["source"]: s["status"] for s in second["sources"]}["litellm"] == "not_modified"
+    assert second["rows_added"] == 0
+    assert _count(db, "select count(*) from price_observations") == observations
+    assert _count(db, "select count(*) from runs where status = 'partial'") == 2
+    assert _count(db, "select count(*) from source_runs where source = 'genai-prices'") == 2
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
+    feeds: HTTPServer, tmp_path: Path
+) -> None:
+    from flows.daily import daily_flow
+
+    db = tmp_path / "thesis.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys,time,duckdb; c=duckdb.connect(sys.argv[1]); print('ok',flush=True);"
+            " time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+    try:
+        with pytest.raises(WarehouseLocked, match=f"PID {holder.pid}"):
+            daily_flow(db_path=str(db), sources=["litellm"])
+    finally:
+        holder.kill()
+        holder.wait()
+    kept = spool.pending(spool.spool_dir(db), "litellm")
+    assert len(kept) == 1 and kept[0].payload() == LITELLM
+    caught_up = daily_flow(db_path=str(db), sources=["litellm"])
+    assert caught_up["sources"][0]["status"] == "loaded"
+    assert caught_up["rows_added"] > 0
+    assert spool.pending(spool.spool_dir(db), "litellm") == []
+    assert _count(db, "select count(*) from snapshots where source = 'litellm'") == 1
