@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from alerts.model import Alert
+from alerts.outbox import record_alerts
+from thesis_cli.alerts_cmd import app
+from warehouse.db import connect
+
+HOOK = "/services/T1/B2/very-secret-token"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("THESIS_SLACK", "THESIS_SMTP", "THESIS_APPRISE")):
+            monkeypatch.delenv(name)
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_no_channels_is_explained_and_exits_2() -> None:
+    result = invoke("test")
+    assert result.exit_code == 2
+    assert "no alert channels configured: set THESIS_SLACK_WEBHOOK_URL" in result.output
+
+
+def test_each_channel_reports_its_result_and_any_failure_exits_1(
+    httpserver: HTTPServer, start_smtp: Any, unused_port: int
+) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    server = start_smtp()
+    env = {
+        "THESIS_SLACK_WEBHOOK_URL": httpserver.url_for(HOOK),
+        "THESIS_SMTP_HOST": "127.0.0.1",
+        "THESIS_SMTP_PORT": str(server.port),
+        "THESIS_SMTP_SECURITY": "none",
+        "THESIS_SMTP_FROM": "thesis@example.com",
+        "THESIS_SMTP_TO": "analyst@example.com",
+        "THESIS_APPRISE_URLS": f"json://127.0.0.1:{unused_port}/down",
+    }
+    result = invoke("test", "--json", env=env)
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [(c["channel"][:13], c["ok"]) for c in doc["channels"]] == [
+        ("slack", True), ("email", True), ("apprise:json:", False)
+    ]  # fmt: skip
+    assert server.inbox.messages[0]["Subject"] == "thesis: test message"
+    assert json.loads(httpserver.log[0][0].get_data())["text"] == "thesis: test message"
+    assert "very-secret-token" not in result.output
+
+
+def test_all_channels_ok_exits_0_with_text_report(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    result = invoke("test", env={"THESIS_SLACK_WEBHOOK_URL": httpserver.url_for(HOOK)})
+    assert (result.exit_code, result.output) == (0, "slack: ok\n")
+
+
+def test_bad_port_is_a_config_error_naming_the_variable() -> None:
+    env = {
+        "THESIS_SMTP_HOST": "localhost",
+        "THESIS_SMTP_PORT": "twenty-five",
+        "THESIS_SMTP_TO": "a@b.c",
+    }
+    result = invoke("test", env=env)
+    assert result.exit_code == 2
+    assert "THESIS_SMTP_PORT='twenty-five' is not a port number" in result.output
+
+
+def test_list_shows_recent_alerts(tmp_path: Path, gemini_tier: Alert, gpt4o_cut: Alert) -> None:
+    db = tmp_path / "w.duckdb"
+    con = connect(db, wait_s=0)
+    now = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
+    record_alerts(con, [gpt4o_cut], ["slack"], now=now)
+    record_alerts(con, [gemini_tier], ["slack"], now=now + dt.timedelta(hours=1))
+    con.close()
+
+    result = invoke("list", "--db", str(db), "--limit", "1", "--json")
+    assert result.exit_code == 0
+    (row,) = json.loads(result.stdout)["alerts"]
+    assert (row["trigger_id"], row["old_value"], row["new_value"], row["status"]) == (
+        "long-context-tier", "1.25", "2.5", "pending"
+    )  # fmt: skip
+    assert row["fired_at"].startswith("2026-11-24T07:00:00")
+
+    text = invoke("list", "--db", str(db)).output.splitlines()
+    assert len(text) == 2
+    assert text[1] == (
+        "2026-11-24 06:00  info     price-cut-or-rise          openai gpt-4o input: "
+        "5 -> 2.5 USD/Mtok  [slack: pending]"
+    )
+
+
+def test_list_without_a_warehouse_says_so(tmp_path: Path) -> None:
+    result = invoke("list", "--db", str(tmp_path / "absent.duckdb"))
+    assert result.exit_code == 2
+    assert "no warehouse at" in result.output
+
+
+def test_theses_command_validates_and_names_the_line(tmp_path: Path) -> None:
+    assert invoke("theses").exit_code == 0
+    bad = tmp_path / "t.toml"
+    bad.write_text('[[trigger]]\nid = "x"\nkind = "nope"\n', encoding="utf-8")
+    result = invoke("theses", "--theses", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:3: [[trigger]] kind 'nope' is not known" in result.output

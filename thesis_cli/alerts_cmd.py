@@ -1,0 +1,146 @@
+"""`thesis alerts ...`: test the configured channels, list recent alerts, check a theses file.
+
+Register in thesis_cli/main.py with:
+    from thesis_cli import alerts_cmd
+    app.add_typer(alerts_cmd.app, name="alerts")
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from alerts.channels import NO_CHANNELS, channels_from_env
+from alerts.delivery import DeliveryFailed
+from alerts.model import value_text
+from alerts.render import probe_message
+from alerts.theses import DEFAULT_THESES_PATH, load_theses
+from core.errors import ConfigError
+from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
+
+app = new_app(
+    "Alert channels and the theses checklist. Channels come from the environment: "
+    "THESIS_SLACK_WEBHOOK_URL (or THESIS_SLACK_WEBHOOK_BLOCK, a Prefect Secret block), "
+    "THESIS_SMTP_HOST/_PORT/_SECURITY/_USER/_PASSWORD/_FROM/_TO/_CA_FILE, and "
+    "THESIS_APPRISE_URLS."
+)
+
+ThesesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--theses",
+        help=f"Theses TOML file (default: the shipped {DEFAULT_THESES_PATH.name}).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
+
+
+@app.command("test")
+def test_channels(as_json: JsonOption = False) -> None:
+    """Send a test message to every configured channel and report each result.
+
+    Exit code 0 when every channel accepted it, 1 when any failed, 2 when none is configured.
+    """
+    channels = channels_from_env()
+    if not channels:
+        if as_json:
+            emit_json({"ok": False, "channels": [], "reason": NO_CHANNELS})
+        raise ConfigError(NO_CHANNELS)
+    results: list[dict[str, Any]] = []
+    for channel in channels:
+        try:
+            channel.send(probe_message())
+        except DeliveryFailed as exc:
+            results.append({"channel": channel.name, "ok": False, "error": str(exc)})
+        else:
+            results.append({"channel": channel.name, "ok": True, "error": ""})
+    ok = all(r["ok"] for r in results)
+    if as_json:
+        emit_json({"ok": ok, "channels": results})
+    else:
+        for r in results:
+            typer.echo(f"{r['channel']}: " + ("ok" if r["ok"] else f"FAILED ({r['error']})"))
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_alerts(limit: LimitOption = 20, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show the most recent alerts, one row per alert and channel, with delivery status."""
+    from alerts.outbox import recent
+    from warehouse.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        rows = recent(con, limit)
+    finally:
+        con.close()
+    if as_json:
+        emit_json({"alerts": [_jsonable(r) for r in rows]})
+        return
+    if not rows:
+        typer.echo("no alerts recorded yet")
+        return
+    for r in rows:
+        typer.echo(_line(r))
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+
+
+def _line(r: dict[str, Any]) -> str:
+    change = f"{value_text(r['old_value'])} -> {value_text(r['new_value'])}"
+    unit = f" {r['unit']}" if r["unit"] else ""
+    status = r["status"] if r["status"] != "failed" else f"failed x{r['attempts']}"
+    error = f"  ({r['last_error']})" if r["status"] == "failed" and r["last_error"] else ""
+    label = r["trigger_id"] or r["message_type"]
+    fired = r["fired_at"].strftime("%Y-%m-%d %H:%M")
+    return (
+        f"{fired}  {r['severity']:<8} {label:<26} {r['subject']}: {change}{unit}"
+        f"  [{r['channel']}: {status}]{error}"
+    )
+
+
+@app.command("theses")
+def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> None:
+    """Validate a theses file and list its theses and triggers (exit 2 naming the bad line)."""
+    loaded = load_theses(theses)
+    if as_json:
+        emit_json(
+            {
+                "path": str(loaded.path),
+                "tickers": [t.symbol for t in loaded.tickers],
+                "theses": [
+                    {"id": t.id, "title": t.title, "tickers": t.tickers} for t in loaded.theses
+                ],
+                "triggers": [
+                    {
+                        "id": t.id,
+                        "kind": t.kind,
+                        "thesis": t.thesis_id,
+                        "severity": t.severity,
+                        "params": {k: _param(v) for k, v in t.params.items()},
+                    }
+                    for t in loaded.triggers
+                ],
+            }
+        )
+        return
+    typer.echo(f"{loaded.path}: {len(loaded.theses)} theses, {len(loaded.triggers)} triggers, ok")
+    for thesis in loaded.theses:
+        typer.echo(f"\n{thesis.title}  [{thesis.id}; {', '.join(thesis.tickers)}]")
+        for t in loaded.triggers:
+            if t.thesis_id == thesis.id:
+                typer.echo(f"  {t.severity:<8} {t.id} ({t.kind})")
+
+
+def _param(value: object) -> object:
+    """Decimal params as their exact text; everything else is JSON already."""
+    return str(value) if isinstance(value, Decimal) else value
