@@ -1,0 +1,91 @@
+"""Load quotes and statement rows into `quotes` and `fundamentals` (005_fundamentals.sql).
+
+Both are append-only and idempotent: a quote is kept once per ticker and trading day;
+a statement item is appended only when first seen or when its value or currency
+changes. A missing value never replaces a known one: Yahoo drops line items from one
+day to the next, and a gap is not a restatement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+
+from extractors.fundamentals_rows import FundamentalRow, QuoteRow
+
+_STAGE = "_stage_fundamentals"
+
+
+def insert_quotes(con: duckdb.DuckDBPyConnection, rows: Sequence[QuoteRow]) -> int:
+    """Insert quotes not yet stored for their (ticker, trading day); return how many."""
+    if not rows:
+        return 0
+    before = _count(con, "quotes")
+    con.executemany(
+        "insert or ignore into quotes"
+        " (ticker, as_of, price, currency, market_cap, fetched_at) values (?, ?, ?, ?, ?, ?)",
+        [[r.ticker, r.as_of, r.price, r.currency, r.market_cap, r.fetched_at] for r in rows],
+    )
+    return _count(con, "quotes") - before
+
+
+def insert_fundamentals(con: duckdb.DuckDBPyConnection, rows: Sequence[FundamentalRow]) -> int:
+    """Append rows that are new or changed against `fundamentals_latest`; return how many."""
+    if not rows:
+        return 0
+    con.execute(f"create or replace temp table {_STAGE} as select * from fundamentals limit 0")
+    try:
+        con.executemany(
+            f"insert into {_STAGE} (ticker, period_end, period_type, item, value, currency,"
+            " fetched_at) values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [r.ticker, r.period_end, r.period_type, r.item, r.value, r.currency, r.fetched_at]
+                for r in rows
+            ],
+        )
+        before = _count(con, "fundamentals")
+        con.execute(
+            f"""
+            insert into fundamentals
+            select distinct s.ticker, s.period_end, s.period_type, s.item, s.value,
+                   s.currency, s.fetched_at
+            from {_STAGE} s
+            left join fundamentals_latest l
+              on l.ticker = s.ticker and l.period_end = s.period_end
+             and l.period_type = s.period_type and l.item = s.item
+            where l.ticker is null
+               or (s.value is not null
+                   and (l.value is distinct from s.value
+                        or l.currency is distinct from s.currency))
+            """
+        )
+        return _count(con, "fundamentals") - before
+    finally:
+        con.execute(f"drop table if exists {_STAGE}")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def record_source_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    source: str,
+    status: str,
+    error_kind: str | None,
+    error: str | None,
+    rows_added: int,
+    started_at: datetime,
+    finished_at: datetime,
+) -> None:
+    """One ticker's outcome in the run's `source_runs` (001_core), e.g. source 'yfinance:NVDA'."""
+    con.execute(
+        "insert or replace into source_runs (run_id, source, status, error_kind, error,"
+        " rows_added, started_at, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, source, status, error_kind, error, rows_added, started_at, finished_at],
+    )
