@@ -30,7 +30,9 @@ class PriceRow:
     `usd_per_mtok` is USD per million tokens (for `cache_storage_per_hour`: USD per
     million tokens per hour). `tier_min_prompt_tokens` is 0 for the base tier and the
     prompt length above which the price applies otherwise. `effective_from` /
-    `effective_to` carry dated prices (scheduled changes, time-limited discounts);
+    `effective_to` carry dated prices (scheduled changes, time-limited discounts;
+    `effective_from` is the first day the price applies, `effective_to` the first day it
+    no longer does);
     `condition` describes any other qualifier (a time-of-day window, a modality).
     """
 

@@ -126,7 +126,7 @@ candidates as (
     left join source_catalog c using (source)
     where h.valid_to is null
       and (h.effective_from is null or h.effective_from <= current_date)
-      and (h.effective_to is null or h.effective_to >= current_date)
+      and (h.effective_to is null or h.effective_to > current_date)  -- exclusive end
 )
 select provider, model, component, service_tier, tier_min_prompt_tokens, condition,
        usd_per_mtok, source, source_model_key, official,
