@@ -1,0 +1,54 @@
+"""The alerting step of a run: record what fired, then deliver everything still due.
+
+The daily flow calls `alert_and_deliver` once per run after trigger evaluation, with the
+alerts that fired and the sources that failed or loaded on this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from alerts.delivery import Channel
+from alerts.model import Alert, SourceFailure
+from alerts.outbox import DeliveryResult, deliver_pending, record_alerts, record_source_failures
+from alerts.state import WarehouseState, failures_to_alert
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRunReport:
+    alerts_recorded: int
+    failures_recorded: int
+    deliveries: tuple[DeliveryResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.deliveries)
+
+
+def alert_and_deliver(
+    con: duckdb.DuckDBPyConnection,
+    channels: Sequence[Channel],
+    *,
+    alerts: Iterable[Alert],
+    failures: Iterable[SourceFailure],
+    succeeded_sources: Iterable[str],
+    on: date,
+    thesis_titles: Iterable[tuple[str, str]] = (),
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> AlertRunReport:
+    """Record this run's alerts and new source failures per channel, then deliver.
+
+    A source failing on consecutive runs is alerted once (and again after it recovered);
+    undelivered rows from earlier runs go out in this run's digest.
+    """
+    names = [c.name for c in channels]
+    fresh = failures_to_alert(WarehouseState(con, now), failures, succeeded_sources, on)
+    added = record_alerts(con, alerts, names, run_id=run_id, now=now)
+    broken = record_source_failures(con, fresh, names, run_id=run_id, now=now)
+    results = deliver_pending(con, channels, thesis_titles, now=now)
+    return AlertRunReport(added, broken, tuple(results))
