@@ -17,7 +17,8 @@ import duckdb
 from core.errors import ConfigError, SourceError
 from extractors.fundamentals_rows import fundamental_rows, quote_row
 from extractors.yfinance_fetch import DEFAULT_POLICY, FetchPolicy, fetch_ticker
-from warehouse.fundamentals_load import insert_fundamentals, insert_quotes, record_source_run
+from warehouse.fundamentals_load import insert_fundamentals, insert_quotes
+from warehouse.runs import record_source
 
 # The companies the theses name; alerts/theses.toml will supply its own lists.
 DEFAULT_TICKERS: tuple[str, ...] = (
@@ -146,14 +147,13 @@ def _record(
 ) -> None:
     added = outcome.quotes_added + outcome.fundamentals_added
     status = "failed" if not outcome.ok else ("loaded" if added else "unchanged")
-    record_source_run(
+    record_source(
         con,
         run_id,
-        source=outcome.source,
-        status=status,
+        outcome.source,
+        status,
+        started_at=began_at,
         error_kind=outcome.error_kind or None,
         error=outcome.reason or None,
         rows_added=added,
-        started_at=began_at,
-        finished_at=datetime.now(UTC),
     )

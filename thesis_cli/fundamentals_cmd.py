@@ -1,12 +1,12 @@
 """`thesis fundamentals`: load the tickers' quotes and statements from yfinance.
 
 Register in thesis_cli/main.py with:
+    from thesis_cli import fundamentals_cmd
     app.command("fundamentals")(fundamentals_cmd.fundamentals)
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -20,59 +20,69 @@ from extractors.fundamentals import (
     normalize_tickers,
 )
 from extractors.yfinance_fetch import FetchPolicy
+from thesis_cli.common import DbOption, JsonOption, emit_json
+from warehouse import runs
 from warehouse.db import connect
 
 app = typer.Typer(add_completion=False)
+
+TickersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tickers",
+        help="Tickers to load (repeat the option or separate with commas). "
+        f"Default: {','.join(DEFAULT_TICKERS)}.",
+    ),
+]
 
 
 @app.command("fundamentals")
 def fundamentals(
     ctx: typer.Context,
-    tickers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tickers",
-            help="Tickers to load (repeat the option or separate with commas). "
-            f"Default: {','.join(DEFAULT_TICKERS)}.",
-        ),
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option("--db", help="Warehouse file (default: $THESIS_DB).")
-    ] = None,
+    tickers: TickersOption = None,
+    db: DbOption = None,
     timeout_s: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Seconds one attempt at a ticker may take.")
     ] = FetchPolicy.deadline_s,
     attempts: Annotated[
         int, typer.Option("--attempts", min=1, max=10, help="Attempts per ticker, with backoff.")
     ] = FetchPolicy.attempts,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Fetch daily quotes and quarterly/annual statements of the tickers into the warehouse.
 
     Each ticker is fetched on its own with a hard timeout and bounded retries; a failed
-    ticker is reported with its reason and the others still load. Exits 1 only when
-    every ticker failed.
+    ticker is reported with its reason (and recorded in the run's source_runs) while the
+    others still load. Exit code 0 when any ticker loaded, 1 when all failed.
     """
-    try:
-        wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
-        con = connect(db)
-    except ThesisError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     # Tests hand a session answering from a local server through the context object.
-    session = (ctx.obj or {}).get("yfinance_session") if isinstance(ctx.obj, dict) else None
+    session = ctx.obj.get("yfinance_session") if isinstance(ctx.obj, dict) else None
     try:
-        result = load_fundamentals(
-            con,
-            wanted,
-            session=session,
-            policy=FetchPolicy(deadline_s=timeout_s, attempts=attempts),
-        )
-    finally:
-        con.close()
-    typer.echo(json.dumps(result.to_json(), indent=2) if as_json else render(result))
+        result = _load(tickers, db, session, FetchPolicy(deadline_s=timeout_s, attempts=attempts))
+    except ThesisError as err:
+        typer.echo(f"thesis: {err}", err=True)
+        raise typer.Exit(err.exit_code) from None
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        typer.echo(render(result))
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _load(
+    tickers: list[str] | None, db: Path | None, session: object | None, policy: FetchPolicy
+) -> FundamentalsResult:
+    wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
+    con = connect(db)
+    try:
+        run_id = runs.start_run(con, "fundamentals")
+        result = load_fundamentals(con, wanted, session=session, policy=policy, run_id=run_id)
+        status = "ok" if not result.failed else ("partial" if result.ok else "failed")
+        runs.finish_run(con, run_id, status, result.to_json())
+    finally:
+        con.close()
+    return result
 
 
 def render(result: FundamentalsResult) -> str:

@@ -9,7 +9,6 @@ day to the next, and a gap is not a restatement.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import duckdb
 
@@ -69,23 +68,3 @@ def insert_fundamentals(con: duckdb.DuckDBPyConnection, rows: Sequence[Fundament
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"select count(*) from {table}").fetchone()
     return int(row[0]) if row else 0
-
-
-def record_source_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    *,
-    source: str,
-    status: str,
-    error_kind: str | None,
-    error: str | None,
-    rows_added: int,
-    started_at: datetime,
-    finished_at: datetime,
-) -> None:
-    """One ticker's outcome in the run's `source_runs` (001_core), e.g. source 'yfinance:NVDA'."""
-    con.execute(
-        "insert or replace into source_runs (run_id, source, status, error_kind, error,"
-        " rows_added, started_at, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [run_id, source, status, error_kind, error, rows_added, started_at, finished_at],
-    )
