@@ -24,23 +24,45 @@ class ConditionState(Protocol):
     def update(
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
-        """Record whether the condition holds on `on`; True when it just became true."""
+        """Record whether the condition holds on `on`; True when it just became true.
+
+        A date older than the latest one recorded for this key is ignored (False).
+        """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class StateRow:
+    active: bool
+    since: date
+    last_value: str | None
+    evaluated_on: date
+
+
+def next_row(
+    prior: StateRow | None, active: bool, value: str | None, on: date
+) -> tuple[StateRow | None, bool]:
+    """(new row or None when `on` is older than what was seen, whether it fires)."""
+    if prior is not None and on < prior.evaluated_on:
+        return None, False
+    was_active = prior.active if prior else False
+    if prior is not None and on == prior.evaluated_on and active == was_active:
+        return StateRow(active, prior.since, value, on), False
+    since = on if prior is None or was_active != active else prior.since
+    return StateRow(active, since, value, on), active and not was_active
 
 
 @dataclass
 class MemoryState:
-    # (trigger_id, subject) -> (active, since, last_value)
-    rows: dict[tuple[str, str], tuple[bool, date, str | None]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], StateRow] = field(default_factory=dict)
 
     def update(
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
-        prior = self.rows.get((trigger_id, subject))
-        was_active = prior[0] if prior else False
-        since = on if prior is None or was_active != active else prior[1]
-        self.rows[(trigger_id, subject)] = (active, since, value)
-        return active and not was_active
+        row, fires = next_row(self.rows.get((trigger_id, subject)), active, value, on)
+        if row is not None:
+            self.rows[(trigger_id, subject)] = row
+        return fires
 
 
 @dataclass
@@ -51,19 +73,28 @@ class WarehouseState:
     def update(
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
-        row = self.con.execute(
-            "select active, since from trigger_state where trigger_id = ? and subject = ?",
+        found = self.con.execute(
+            "select active, since, last_value, evaluated_on from trigger_state"
+            " where trigger_id = ? and subject = ?",
             [trigger_id, subject],
         ).fetchone()
-        was_active = bool(row[0]) if row else False
-        since = on if row is None or was_active != active else row[1]
-        self.con.execute(
-            "insert or replace into trigger_state"
-            " (trigger_id, subject, active, since, last_value, updated_at)"
-            " values (?, ?, ?, ?, ?, ?)",
-            [trigger_id, subject, active, since, value, self.now or datetime.now(UTC)],
-        )
-        return active and not was_active
+        prior = StateRow(bool(found[0]), found[1], found[2], found[3]) if found else None
+        row, fires = next_row(prior, active, value, on)
+        if row is not None:
+            self.con.execute(
+                "insert or replace into trigger_state (trigger_id, subject, active, since,"
+                " last_value, evaluated_on, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    trigger_id,
+                    subject,
+                    row.active,
+                    row.since,
+                    row.last_value,
+                    row.evaluated_on,
+                    self.now or datetime.now(UTC),
+                ],
+            )
+        return fires
 
 
 def failures_to_alert(

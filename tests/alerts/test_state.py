@@ -67,3 +67,14 @@ def test_broken_source_alerts_once_until_it_recovers(state: ConditionState) -> N
     broken_again = failures_to_alert(state, [broken(DAYS[3])], [], DAYS[3])
     assert [len(x) for x in (first, again, recovered, broken_again)] == [1, 0, 0, 1]
     assert broken_again[0].date == DAYS[3]
+
+
+def test_replaying_older_dates_changes_nothing(state: ConditionState) -> None:
+    timeline = [(DAYS[0], False), (DAYS[1], True), (DAYS[2], False), (DAYS[3], True)]
+    first = [state.update("t", "s", a, None, d) for d, a in timeline]
+    replay = [state.update("t", "s", a, None, d) for d, a in timeline]
+    assert first == [False, True, False, True]
+    assert replay == [False, False, False, False]
+    # Only a newer date moves it on.
+    assert state.update("t", "s", False, None, DAYS[4]) is False
+    assert state.update("t", "s", True, None, DAYS[5]) is True

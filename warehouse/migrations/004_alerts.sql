@@ -39,13 +39,15 @@ create table alerts (
 
 -- Fire once, re-arm when clear: one row per trigger and subject (a model, a provider,
 -- a ticker, a source). `active` is true while the condition holds; it fires on the
--- transition to true and is not re-sent while it stays true.
+-- transition to true and is not re-sent while it stays true. Feeding a date at or before
+-- evaluated_on again (a re-run, a replayed history) changes nothing.
 create table trigger_state (
     trigger_id varchar not null,
     subject    varchar not null,
     active     boolean not null,
     since      date not null,                -- date of the last transition
     last_value varchar,
+    evaluated_on date not null,              -- latest date fed in; older dates are ignored
     updated_at timestamptz not null,
     primary key (trigger_id, subject)
 );
