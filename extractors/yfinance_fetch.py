@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import pandas as pd
@@ -51,6 +52,7 @@ FRAMES: tuple[tuple[PeriodType, Statement], ...] = (
     ("quarterly", "cash_flow"),
 )
 _FREQ = {"annual": "yearly", "quarterly": "quarterly"}
+EXIT_GRACE_S = 5.0  # after its answer, how long a child may take to exit before it is killed
 
 
 @dataclass(frozen=True)
@@ -111,22 +113,29 @@ def _attempt(ticker: str, session: object | None, policy: FetchPolicy) -> RawTic
     child.start()
     sender.close()  # the child holds the only writer: EOF means it died
     try:
-        if not receiver.poll(policy.deadline_s):
-            raise FetchFailed(source, f"timed out after {policy.deadline_s:g}s")
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise FetchFailed(source, f"worker died (exit code {child.exitcode})") from None
+        status, payload = _receive(receiver, child, source, policy.deadline_s)
     finally:
         receiver.close()
         if child.is_alive():
             child.kill()
-        child.join(5)
-    if status != "ok":
+        child.join()
+    if status != "ok" or not isinstance(payload, RawTicker):
         raise FetchFailed(source, str(payload))
-    assert isinstance(payload, RawTicker)
     return payload
+
+
+def _receive(
+    receiver: Connection, child: BaseProcess, source: str, deadline_s: float
+) -> tuple[str, object]:
+    if not receiver.poll(deadline_s):
+        raise FetchFailed(source, f"timed out after {deadline_s:g}s")
+    try:
+        status, payload = receiver.recv()
+    except EOFError:
+        child.join(EXIT_GRACE_S)
+        raise FetchFailed(source, f"worker died (exit code {child.exitcode})") from None
+    child.join(EXIT_GRACE_S)  # let it finish on its own; killed only if it lingers
+    return str(status), payload
 
 
 def _child_main(

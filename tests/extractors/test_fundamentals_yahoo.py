@@ -11,6 +11,7 @@ child, which inherits this session. Nothing leaves the machine.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -300,3 +301,17 @@ def test_cli_prints_each_ticker_and_exits_zero_when_some_load(yahoo: Any, tmp_pa
     assert doc["ok"] == ["NVDA"]
     assert doc["failed"]["AMD"].startswith("HTTP 404 from Yahoo")
     assert doc["tickers"][0]["quotes_added"] == 1
+
+
+class Crash(HTTPAdapter):
+    """A transport that takes the whole worker down, as a crash in native code would."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        os._exit(3)
+
+
+def test_a_worker_that_dies_is_a_failure_with_its_exit_code(policy: FetchPolicy) -> None:
+    session = requests.Session()
+    session.mount("https://", Crash())
+    with pytest.raises(FetchFailed, match=r"worker died \(exit code 3\) \(after 3 attempt"):
+        fetch_ticker("NVDA", session=session, policy=policy, sleep=Sleeps())
