@@ -17,6 +17,11 @@ from model.deployment import Deployment
 from model.prefill import prefill
 from model.search import first_crossing
 
+# Where the ratio is flat (compute-bound decode) rounding noise would make bisection
+# wander; a relative slack sends it to the smallest batch (shortest context) instead.
+TOLERANCE_UP = 1 + 1e-9
+TOLERANCE_DOWN = 1 - 1e-9
+
 Status = Literal["solved", "above-range", "below-range", "no-capacity"]
 
 
@@ -56,7 +61,9 @@ def batch_for_ratio(
     if target < high * (1 - 1e-9):
         return RatioSolution(None, "below-range", low, high, most)
     found = first_crossing(
-        lambda b: decode_prefill_ratio(dep, b, context, prompt_tokens) <= target, 1.0, most
+        lambda b: decode_prefill_ratio(dep, b, context, prompt_tokens) <= target * TOLERANCE_UP,
+        1.0,
+        most,
     )
     return RatioSolution(found, "solved", low, high, most)
 
@@ -89,5 +96,5 @@ def context_for_ratio(
         return RatioSolution(None, "below-range", low, high, high_end)
     if target > high * (1 + 1e-9):
         return RatioSolution(None, "above-range", low, high, high_end)
-    found = first_crossing(lambda s: ratio(s) >= target, 1.0, high_end)
+    found = first_crossing(lambda s: ratio(s) >= target * TOLERANCE_DOWN, 1.0, high_end)
     return RatioSolution(found, "solved", low, high, high_end)

@@ -26,7 +26,7 @@ def cache_inferences(
 ) -> list[Inference]:
     out: list[Inference] = []
     if prices.cache_read_usd_per_mtok is not None:
-        out.extend(_read(prices, dep, ref, base))
+        out.extend(_read(prices, prices.cache_read_usd_per_mtok, dep, ref, base))
     if prices.cache_write_usd_per_mtok is not None:
         premium = float(prices.cache_write_usd_per_mtok / prices.input_usd_per_mtok - 1)
         text = (
@@ -46,15 +46,14 @@ def cache_inferences(
             )
         )
     if prices.cache_storage_usd_per_mtok_hour is not None:
-        out.append(_storage(prices, dep, ref, base, tiers))
+        out.append(_storage(prices, prices.cache_storage_usd_per_mtok_hour, dep, ref, base, tiers))
     return out
 
 
 def _read(
-    prices: ModelPrices, dep: Deployment, ref: Reference, base: Assumptions
+    prices: ModelPrices, read: Decimal, dep: Deployment, ref: Reference, base: Assumptions
 ) -> list[Inference]:
-    assert prices.cache_read_usd_per_mtok is not None
-    discount = prices.cache_read_usd_per_mtok / prices.input_usd_per_mtok
+    discount = read / prices.input_usd_per_mtok
     avoided = float(1 - discount)
     kv_per_token = dep.kv.bytes_per_token_at(ref.prompt_tokens)
     bw = dep.hardware.hbm_bandwidth_bytes_per_s * dep.efficiency.bandwidth_fraction
@@ -102,22 +101,23 @@ def _tier_costs(dep: Deployment, tiers: Mapping[str, MemoryTier]) -> list[tuple[
 
 def _storage(
     prices: ModelPrices,
+    storage: Decimal,
     dep: Deployment,
     ref: Reference,
     base: Assumptions,
     tiers: Mapping[str, MemoryTier],
 ) -> Inference:
-    assert prices.cache_storage_usd_per_mtok_hour is not None
     kv_per_token = dep.kv.bytes_per_token_at(ref.context_tokens)
     gb_per_mtok = Decimal(repr(kv_per_token)) * MTOK / GB
-    implied = (prices.cache_storage_usd_per_mtok_hour / gb_per_mtok).quantize(Decimal("1e-9"))
+    implied = storage / gb_per_mtok
     costs = _tier_costs(dep, tiers)
     affordable = [tid for tid, cost in costs if cost <= implied]
     label = affordable[0] if affordable else "below-flash-cost"
     listing = ", ".join(f"{tid} {cost.quantize(Decimal('1e-6'))}" for tid, cost in costs)
     text = (
-        f"Storage at {prices.cache_storage_usd_per_mtok_hour} USD per Mtok-hour, with "
-        f"{num(kv_per_token)} bytes of KV per token, is {implied} USD per GB-hour. Tier "
+        f"Storage at {storage} USD per Mtok-hour, with "
+        f"{num(kv_per_token)} bytes of KV per token, is {num(float(implied))} USD per GB-hour. "
+        "Tier "
         f"costs (USD/GB-hour): {listing}. The price pays for {label}"
         + (" or anything cheaper." if affordable else ".")
     )
