@@ -1,6 +1,8 @@
 """Ticker fundamentals: fetch each ticker, convert, load; a failed ticker never stops the rest.
 
-`load_fundamentals(con, tickers)` is what the daily flow and `thesis fundamentals` call.
+`fetch_fundamentals(tickers)` touches only the network, `store_fundamentals(con, fetched)`
+only the warehouse, so a flow can keep the warehouse closed during the slow part;
+`load_fundamentals(con, tickers)` does both.
 Tickers are fetched one after another (gentler on Yahoo's rate limit), each in its own
 killable child process (extractors/yfinance_fetch.py), within an overall time budget.
 """
@@ -14,8 +16,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from core.errors import ConfigError, SourceError
-from extractors.fundamentals_rows import fundamental_rows, quote_row
+from core.errors import ConfigError, FetchFailed, SourceError
+from extractors.fundamentals_rows import FundamentalRow, QuoteRow, fundamental_rows, quote_row
 from extractors.yfinance_fetch import DEFAULT_POLICY, FetchPolicy, fetch_ticker
 from warehouse.fundamentals_load import insert_fundamentals, insert_quotes
 from warehouse.runs import record_source
@@ -85,6 +87,95 @@ def normalize_tickers(tickers: Iterable[str]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class TickerFetch:
+    """One ticker's converted rows, or its failure; no warehouse involved yet.
+
+    A failure is kept as plain strings (the typed error's kind and one-line reason) so
+    the object pickles, e.g. as a Prefect task result.
+    """
+
+    ticker: str
+    started_at: datetime
+    quote: QuoteRow | None = None
+    rows: tuple[FundamentalRow, ...] = ()
+    error_kind: str = ""
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def failed(cls, ticker: str, started_at: datetime, err: SourceError) -> TickerFetch:
+        return cls(ticker, started_at, error_kind=err.kind, error=err.reason)
+
+
+def fetch_fundamentals(
+    tickers: Iterable[str] = DEFAULT_TICKERS,
+    *,
+    session: object | None = None,
+    policy: FetchPolicy = DEFAULT_POLICY,
+    budget_s: float = DEFAULT_BUDGET_S,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[TickerFetch]:
+    """Fetch and convert each ticker in turn; the warehouse stays closed meanwhile."""
+    fetched = []
+    started = clock()
+    for ticker in normalize_tickers(tickers):
+        if clock() - started > budget_s:
+            reason = f"skipped: run budget of {budget_s:g}s spent"
+            skipped = FetchFailed(f"yfinance:{ticker}", reason)
+            fetched.append(TickerFetch.failed(ticker, datetime.now(UTC), skipped))
+        else:
+            fetched.append(fetch_one(ticker, session=session, policy=policy, sleep=sleep))
+    return fetched
+
+
+def fetch_one(
+    ticker: str,
+    *,
+    session: object | None = None,
+    policy: FetchPolicy = DEFAULT_POLICY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> TickerFetch:
+    """One ticker: its quote and statements both convert, or it is a failure."""
+    started_at = datetime.now(UTC)
+    try:
+        raw = fetch_ticker(ticker, session=session, policy=policy, sleep=sleep)
+        quote = quote_row(ticker, raw.info, raw.fetched_at)
+        rows = fundamental_rows(raw)
+    except SourceError as exc:
+        return TickerFetch.failed(ticker, started_at, exc)
+    notes = tuple(
+        f"{period} {statement.replace('_', '-')} statement empty"
+        for (period, statement), frame in sorted(raw.frames.items())
+        if frame.empty
+    )
+    return TickerFetch(ticker, started_at, quote, tuple(rows), notes=notes)
+
+
+def store_fundamentals(
+    con: duckdb.DuckDBPyConnection, fetched: Iterable[TickerFetch], *, run_id: str | None = None
+) -> FundamentalsResult:
+    """Load what was fetched; record each ticker in the run's source_runs if run_id."""
+    result = FundamentalsResult()
+    for item in fetched:
+        if item.error or item.quote is None:
+            reason = item.error or "no quote"
+            outcome = TickerOutcome(item.ticker, False, reason, item.error_kind or "bad_payload")
+        else:
+            outcome = TickerOutcome(
+                item.ticker,
+                True,
+                quotes_added=insert_quotes(con, [item.quote]),
+                fundamentals_added=insert_fundamentals(con, item.rows),
+                notes=item.notes,
+            )
+        result.outcomes.append(outcome)
+        if run_id is not None:
+            _record(con, run_id, outcome, item.started_at)
+    return result
+
+
 def load_fundamentals(
     con: duckdb.DuckDBPyConnection,
     tickers: Iterable[str] = DEFAULT_TICKERS,
@@ -96,50 +187,12 @@ def load_fundamentals(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> FundamentalsResult:
-    """Fetch, convert and load each ticker; record each outcome in source_runs if run_id."""
-    result = FundamentalsResult()
-    started = clock()
-    for ticker in normalize_tickers(tickers):
-        began_at = datetime.now(UTC)
-        if clock() - started > budget_s:
-            outcome = TickerOutcome(
-                ticker, False, f"skipped: run budget of {budget_s:g}s spent", "skipped"
-            )
-        else:
-            outcome = load_ticker(con, ticker, session=session, policy=policy, sleep=sleep)
-        result.outcomes.append(outcome)
-        if run_id is not None:
-            _record(con, run_id, outcome, began_at)
-    return result
-
-
-def load_ticker(
-    con: duckdb.DuckDBPyConnection,
-    ticker: str,
-    *,
-    session: object | None = None,
-    policy: FetchPolicy = DEFAULT_POLICY,
-    sleep: Callable[[float], None] = time.sleep,
-) -> TickerOutcome:
-    """One ticker: nothing is written unless its quote and statements both convert."""
-    try:
-        raw = fetch_ticker(ticker, session=session, policy=policy, sleep=sleep)
-        quote = quote_row(ticker, raw.info, raw.fetched_at)
-        rows = fundamental_rows(raw)
-    except SourceError as exc:
-        return TickerOutcome(ticker, False, exc.reason, exc.kind)
-    notes = tuple(
-        f"{period} {statement.replace('_', '-')} statement empty"
-        for (period, statement), frame in sorted(raw.frames.items())
-        if frame.empty
+    """Fetch every ticker, then load them. The caller holds `con` open throughout; a flow
+    that must not hold the warehouse lock while fetching calls the two halves itself."""
+    fetched = fetch_fundamentals(
+        tickers, session=session, policy=policy, budget_s=budget_s, sleep=sleep, clock=clock
     )
-    return TickerOutcome(
-        ticker,
-        True,
-        quotes_added=insert_quotes(con, [quote]),
-        fundamentals_added=insert_fundamentals(con, rows),
-        notes=notes,
-    )
+    return store_fundamentals(con, fetched, run_id=run_id)
 
 
 def _record(

@@ -16,8 +16,9 @@ from core.errors import ThesisError
 from extractors.fundamentals import (
     DEFAULT_TICKERS,
     FundamentalsResult,
-    load_fundamentals,
+    fetch_fundamentals,
     normalize_tickers,
+    store_fundamentals,
 )
 from extractors.yfinance_fetch import FetchPolicy
 from thesis_cli.common import DbOption, JsonOption, emit_json
@@ -74,10 +75,12 @@ def _load(
     tickers: list[str] | None, db: Path | None, session: object | None, policy: FetchPolicy
 ) -> FundamentalsResult:
     wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
+    started_at = runs.now()
+    fetched = fetch_fundamentals(wanted, session=session, policy=policy)  # warehouse closed
     con = connect(db)
     try:
-        run_id = runs.start_run(con, "fundamentals")
-        result = load_fundamentals(con, wanted, session=session, policy=policy, run_id=run_id)
+        run_id = runs.start_run(con, "fundamentals", started_at)
+        result = store_fundamentals(con, fetched, run_id=run_id)
         status = "ok" if not result.failed else ("partial" if result.ok else "failed")
         runs.finish_run(con, run_id, status, result.to_json())
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from extractors.fundamentals import (
     DEFAULT_TICKERS,
     FundamentalsResult,
     TickerOutcome,
+    fetch_fundamentals,
     load_fundamentals,
     normalize_tickers,
 )
@@ -59,7 +61,10 @@ def test_tickers_left_when_the_budget_is_spent_are_skipped_and_recorded(
     runs = con.execute(
         "select source, status, error_kind from source_runs where run_id = 'run-9' order by 1"
     ).fetchall()
-    assert runs == [("yfinance:MU", "failed", "skipped"), ("yfinance:NVDA", "failed", "skipped")]
+    assert runs == [
+        ("yfinance:MU", "failed", "fetch_failed"),
+        ("yfinance:NVDA", "failed", "fetch_failed"),
+    ]
 
 
 def test_result_json_lists_ok_and_failed_tickers() -> None:
@@ -79,3 +84,10 @@ def test_result_json_lists_ok_and_failed_tickers() -> None:
     assert doc["ok"] == ["NVDA"]
     assert doc["failed"] == {"AMD": "HTTP 404 from Yahoo (after 3 attempt(s))"}
     assert doc["tickers"][0]["notes"] == ["quarterly cash-flow statement empty"]
+
+
+def test_a_fetch_outcome_survives_pickling_for_task_results() -> None:
+    fetched = fetch_fundamentals(["NVDA"], budget_s=-1.0)  # skipped before any fetch
+    (back,) = pickle.loads(pickle.dumps(fetched))
+    assert (back.ticker, back.error_kind) == ("NVDA", "fetch_failed")
+    assert back.error == "skipped: run budget of -1s spent"
