@@ -77,6 +77,9 @@ KIND_PARAMS: dict[str, dict[str, ParamSpec]] = {
         "ceiling_low": _req("int", "mainstream ceiling (tokens) that starts to matter"),
         "ceiling_high": _req("int", "ceiling (tokens) that is a step change on its own"),
         "per": _opt("list[str]", ["model", "provider"], "scopes watched: model, provider"),
+        "min_step_fraction": _opt(
+            "number", Decimal("0.25"), "smallest rise that counts as a step-up (0.25 = +25%)"
+        ),
     },
     "cache_pricing": {
         "band_low": _req("number", "lower edge of the input / cache-read discount band"),
