@@ -197,3 +197,19 @@ def test_memory_margins_track_each_maker_in_its_own_currency(
     # Samsung's 2024 annual figures used here state no gross profit: margin unknown.
     assert got[("005930.KS", "annual", date(2024, 12, 31))] == ("KRW", None)
     assert not any(t == "NVDA" for t, _, _ in got)
+
+
+def test_memory_margins_compare_with_the_same_period_a_year_before(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    for ticker in ("MU", "005930.KS"):
+        insert_fundamentals(con, rows_of(ticker))
+    rows = con.execute(
+        "select ticker, period_type, period_end, prev_year_gross_margin, margin_change"
+        " from memory_margins where prev_year_gross_margin is not null order by 1, 2, 3"
+    ).fetchall()
+    assert rows == [
+        ("005930.KS", "quarterly", date(2024, 3, 31), Decimal("0.278268"), Decimal("0.083674")),
+        ("MU", "annual", date(2024, 8, 29), Decimal("-0.091120"), Decimal("0.314648")),
+        ("MU", "quarterly", date(2024, 8, 29), Decimal("-0.108479"), Decimal("0.461640")),
+    ]

@@ -79,14 +79,28 @@ left join both_scopes prev
  and prev.period_type = cur.period_type and prev.currency = cur.currency
  and prev.fiscal_year = cur.fiscal_year - 1 and prev.fiscal_quarter = cur.fiscal_quarter;
 
--- Gross margin of the memory makers over time, each in its own reporting currency.
+-- Gross margin of the memory makers over time, each in its own reporting currency,
+-- beside the margin of the same period a year before (same pairing as capex_growth).
 create view memory_margins as
-select ticker, period_type, period_end,
-       max(currency) as currency,           -- the statement currency (margins carry none)
-       max(value) filter (where item = 'total_revenue') as total_revenue,
-       max(value) filter (where item = 'gross_profit') as gross_profit,
-       max(value) filter (where item = 'gross_margin') as gross_margin
-from fundamentals_latest
-where ticker in ('MU', '000660.KS', '005930.KS')
-  and item in ('total_revenue', 'gross_profit', 'gross_margin')
-group by ticker, period_type, period_end;
+with margins as (
+    select ticker, period_type, period_end,
+           year(period_end) as fiscal_year,
+           case when period_type = 'quarterly' then quarter(period_end) else 0 end
+               as fiscal_quarter,
+           max(currency) as currency,       -- the statement currency (margins carry none)
+           max(value) filter (where item = 'total_revenue') as total_revenue,
+           max(value) filter (where item = 'gross_profit') as gross_profit,
+           max(value) filter (where item = 'gross_margin') as gross_margin
+    from fundamentals_latest
+    where ticker in ('MU', '000660.KS', '005930.KS')
+      and item in ('total_revenue', 'gross_profit', 'gross_margin')
+    group by ticker, period_type, period_end
+)
+select cur.ticker, cur.period_type, cur.period_end, cur.fiscal_year, cur.fiscal_quarter,
+       cur.currency, cur.total_revenue, cur.gross_profit, cur.gross_margin,
+       prev.gross_margin as prev_year_gross_margin,
+       cur.gross_margin - prev.gross_margin as margin_change
+from margins cur
+left join margins prev
+  on prev.ticker = cur.ticker and prev.period_type = cur.period_type
+ and prev.fiscal_year = cur.fiscal_year - 1 and prev.fiscal_quarter = cur.fiscal_quarter;
