@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fnmatch import fnmatchcase
+from itertools import pairwise
 from typing import cast
 
 from alerts.model import Alert
@@ -95,7 +96,7 @@ def memory_margin_vs_capex(
     alerts = []
     for ticker in _tickers(trigger) or sorted(margins):
         points = sorted((d, m) for d, m in margins.get(ticker, []) if m is not None)
-        for (_, before), (day, after) in zip(points, points[1:], strict=False):
+        for (_, before), (day, after) in pairwise(points):
             move = relative_move(before, after)
             known = [g for d, g in growth if d <= day]
             if move is None or move > -fraction or not known or known[-1] <= 0:
