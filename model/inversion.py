@@ -17,7 +17,7 @@ from model.inversion_context import long_context_inferences
 from model.overtraining import overtraining
 from model.prices import ModelPrices
 from model.references import Reference, deployment_for
-from model.textfmt import num
+from model.textfmt import money, num
 
 MEMORY_BOUND_RATIO = 1.5  # "well above 1": decode clearly dearer than prefill
 
@@ -67,8 +67,8 @@ def ratio_inferences(
             "output_input_price_ratio",
             ratio,
             "x",
-            f"Output costs {num(ratio)}x input ({prices.output_usd_per_mtok} vs "
-            f"{prices.input_usd_per_mtok} USD/Mtok). With equal margins, generating a token "
+            f"Output costs {num(ratio)}x input ({money(prices.output_usd_per_mtok)} vs "
+            f"{money(prices.input_usd_per_mtok)} USD/Mtok). With equal margins, generating a token "
             f"costs {num(ratio)}x processing a prompt token.",
             base,
             "memory-bound decode" if ratio > MEMORY_BOUND_RATIO else "near compute parity",

@@ -11,7 +11,7 @@ from model.inference import Assumptions, Inference
 from model.prices import ModelPrices
 from model.references import Reference
 from model.specs import MemoryTier
-from model.textfmt import num
+from model.textfmt import money, num
 
 GB = Decimal(1_000_000_000)
 MTOK = Decimal(1_000_000)
@@ -27,11 +27,12 @@ def cache_inferences(
     out: list[Inference] = []
     if prices.cache_read_usd_per_mtok is not None:
         out.extend(_read(prices, prices.cache_read_usd_per_mtok, dep, ref, base))
-    if prices.cache_write_usd_per_mtok is not None:
-        premium = float(prices.cache_write_usd_per_mtok / prices.input_usd_per_mtok - 1)
+    cache_write = prices.cache_write_usd_per_mtok
+    if cache_write is not None:
+        premium = float(cache_write / prices.input_usd_per_mtok - 1)
         text = (
             f"Writing the cache costs {num(100 * premium)}% more than plain input "
-            f"({prices.cache_write_usd_per_mtok} vs {prices.input_usd_per_mtok} USD/Mtok): "
+            f"({money(cache_write)} vs {money(prices.input_usd_per_mtok)} USD/Mtok): "
             "the price of keeping the KV somewhere after the request ends."
         )
         out.append(
@@ -115,7 +116,7 @@ def _storage(
     label = affordable[0] if affordable else "below-flash-cost"
     listing = ", ".join(f"{tid} {cost.quantize(Decimal('1e-6'))}" for tid, cost in costs)
     text = (
-        f"Storage at {storage} USD per Mtok-hour, with "
+        f"Storage at {money(storage)} USD per Mtok-hour, with "
         f"{num(kv_per_token)} bytes of KV per token, is {num(float(implied))} USD per GB-hour. "
         "Tier "
         f"costs (USD/GB-hour): {listing}. The price pays for {label}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
 
 
@@ -14,3 +16,8 @@ def num(value: float) -> str:
     if magnitude >= 100:
         return f"{value:,.0f}"
     return f"{value:.3g}"
+
+
+def money(amount: Decimal) -> str:
+    """Decimal(15.000000000) -> '15'; Decimal('0.125') -> '0.125' (no exponent)."""
+    return format(amount.normalize(), "f")

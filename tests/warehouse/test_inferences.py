@@ -1,0 +1,110 @@
+"""Inferences from warehouse prices: read `latest_prices`, invert, store once per day."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from extractors.registry import get_source
+from tests.warehouse.conftest import HISTORY
+from warehouse.importer import import_snapshots
+from warehouse.inferences import infer_and_store, read_price_rows
+
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _load_litellm_history(con: duckdb.DuckDBPyConnection) -> None:
+    import_snapshots(con, get_source("litellm"), HISTORY)
+
+
+def test_every_priced_model_in_the_history_gets_explained_and_stored(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _load_litellm_history(con)
+    priced = {(r["provider"], r["model"]) for r in read_price_rows(con)}
+    found = infer_and_store(con, now=NOON, run_id="daily-test")
+    explained = {(i.provider, i.model) for i in found}
+    assert explained  # the history prices claude, gemini and gpt models
+    assert explained <= priced
+    stored = con.execute(
+        "select provider, model, value, label, reference_model, run_id, day from inferences "
+        "where name = 'output_input_price_ratio' and model = 'claude-3-5-sonnet-20240620'"
+    ).fetchall()
+    # Claude 3.5 Sonnet: 3 USD in, 15 USD out per Mtok in LiteLLM's price file
+    assert stored == [
+        (
+            "anthropic",
+            "claude-3-5-sonnet-20240620",
+            5.0,
+            "memory-bound decode",
+            "deepseek-v3",
+            "daily-test",
+            NOON.date(),
+        )
+    ]
+
+
+def test_rerunning_the_same_day_replaces_rather_than_duplicates(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _load_litellm_history(con)
+    first = len(infer_and_store(con, now=NOON))
+    infer_and_store(con, now=NOON.replace(hour=18))
+    infer_and_store(con, now=datetime(2026, 11, 25, 9, tzinfo=UTC))
+    rows = con.execute("select day, count(*) from inferences group by day order by day").fetchall()
+    assert [count for _, count in rows] == [first, first]
+    latest = con.execute("select count(*), max(computed_at) from latest_inferences").fetchone()
+    assert latest is not None
+    assert latest[0] == first
+
+
+def _observe(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, str]]) -> None:
+    """Record Gemini 2.5 Pro's published prices as one loaded snapshot of an official page."""
+    con.execute(
+        "insert into snapshots (snapshot_id, source, observed_at, content_sha256, origin, "
+        "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
+        [NOON],
+    )
+    for component, threshold, price in rows:
+        con.execute(
+            "insert into price_observations values ('gemini-docs', 'gemini-2.5-pro', 'google', "
+            "'gemini-2.5-pro', ?, 'standard', ?, '', null, null, ?, 'new', 'gemini-docs/1', ?)",
+            [component, threshold, price, NOON],
+        )
+
+
+def test_long_context_cache_and_storage_prices_become_inferences(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _observe(
+        con,
+        [
+            ("input", 0, "1.25"),
+            ("output", 0, "10"),
+            ("input", 200_000, "2.50"),
+            ("output", 200_000, "15"),
+            ("cache_read", 0, "0.125"),
+            ("cache_storage_per_hour", 0, "4.50"),
+        ],
+    )
+    found = {i.name: i for i in infer_and_store(con, now=NOON, store=False)}
+    assert found["output_input_price_ratio"].value == 8.0
+    assert found["long_context_input_cost_share_above_200000"].value == 0.5
+    assert found["cache_hit_prefill_cost_avoided"].value == pytest.approx(0.9)
+    assert found["implied_kv_storage_usd_per_gb_hour"].label == "hbm"
+    assert con.execute("select count(*) from inferences").fetchone() == (0,)
+
+
+def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
+    _observe(con, [("input", 0, "1.25"), ("output", 0, "10")])
+    infer_and_store(con, now=NOON, assume_model="llama-3.1-405b", assume_hardware="h200")
+    (raw,) = con.execute(
+        "select assumptions from inferences where name = 'effective_decode_batch'"
+    ).fetchone() or ("{}",)
+    assumptions = json.loads(raw)
+    assert assumptions["model"] == "llama-3.1-405b"
+    assert assumptions["hardware"] == "h200"
+    assert assumptions["margin"] == "same on input and output"

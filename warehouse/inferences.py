@@ -1,0 +1,97 @@
+"""Read current prices for the inversion and store its inferences (the I/O edge of model/)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from model.infer import infer_all
+from model.inference import Inference
+
+PRICE_COLUMNS = (
+    "provider, model, component, service_tier, tier_min_prompt_tokens, condition, "
+    "usd_per_mtok, effective_from, effective_to"
+)
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [col[0] for col in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_price_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every current price (view `latest_prices`), as mappings for `model.infer.infer_all`."""
+    return _dicts(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
+
+
+def read_limit_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _dicts(
+        con,
+        "select provider, model, context_window_tokens, max_input_tokens from latest_limits",
+    )
+
+
+def store_inferences(
+    con: duckdb.DuckDBPyConnection,
+    inferences: Iterable[Inference],
+    *,
+    computed_at: datetime,
+    run_id: str | None = None,
+) -> int:
+    """Write inferences; a second write on the same UTC day replaces that day's rows."""
+    rows = [
+        (
+            computed_at.astimezone(UTC).date(),
+            computed_at,
+            run_id,
+            i.provider,
+            i.model,
+            i.name,
+            i.value,
+            i.unit,
+            i.label,
+            i.explanation,
+            str(i.assumptions.get("model", "")),
+            str(i.assumptions.get("hardware", "")),
+            json.dumps(i.assumptions, sort_keys=True, default=str),
+        )
+        for i in inferences
+    ]
+    if rows:
+        con.executemany(
+            "insert or replace into inferences (day, computed_at, run_id, provider, model, "
+            "name, value, unit, label, explanation, reference_model, reference_hardware, "
+            "assumptions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def infer_and_store(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str | None = None,
+    now: datetime | None = None,
+    provider: str | None = None,
+    model: str | None = None,
+    assume_model: str | None = None,
+    assume_hardware: str | None = None,
+    store: bool = True,
+) -> list[Inference]:
+    """The daily flow's step: invert today's prices for every model and record the result."""
+    found = infer_all(
+        read_price_rows(con),
+        read_limit_rows(con),
+        provider=provider,
+        model=model,
+        assume_model=assume_model,
+        assume_hardware=assume_hardware,
+    )
+    if store:
+        store_inferences(con, found, computed_at=now or datetime.now(UTC), run_id=run_id)
+    return found
