@@ -42,6 +42,7 @@ def _opt(t: ParamType, default: object, doc: str) -> ParamSpec:
 # Parameters every kind accepts.
 COMMON_PARAMS: dict[str, ParamSpec] = {
     "providers": _opt("list[str]", [], "limit to these providers (empty: all)"),
+    "models": _opt("list[str]", ["*"], "limit to model ids matching these glob patterns"),
     "confirm_snapshots": _opt(
         "int", 2, "consecutive snapshots a change must persist in before it fires"
     ),
@@ -64,7 +65,6 @@ KIND_PARAMS: dict[str, dict[str, ParamSpec]] = {
             "number", Decimal("0.2"), "move of one model's spread vs its own baseline"
         ),
         "baseline_days": _opt("int", 90, "length of the trailing baseline"),
-        "models": _opt("list[str]", ["*"], "model-id glob patterns counted as frontier"),
     },
     "long_context_tier": {
         "events": _opt(

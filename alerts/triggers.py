@@ -54,11 +54,11 @@ def confirm_of(trigger: Trigger) -> int:
 
 
 def applies(trigger: Trigger, ref: ModelRef) -> bool:
-    """The trigger's providers filter, and for spread_change its model globs."""
+    """The trigger's providers filter and model-id globs."""
     providers = cast(list[str], param(trigger, "providers"))
     if providers and ref.provider not in providers:
         return False
-    globs = cast(list[str], trigger.params.get("models", ["*"]))
+    globs = cast(list[str], param(trigger, "models"))
     return any(fnmatchcase(ref.model, g) for g in globs)
 
 
@@ -94,14 +94,19 @@ def condition_alerts(
     timeline: Sequence[tuple[date, bool, Decimal | None]],
     unit: str,
     state: ConditionState | None,
+    first_fires: bool = True,
 ) -> list[Alert]:
-    """Alerts for each time a condition becomes true (old = the value just before)."""
+    """Alerts for each time a condition becomes true (old = the value just before).
+
+    With first_fires=False a subject's first confirmed value only sets the state: a
+    band is "left" by a value that was inside it, not by a new model priced outside.
+    """
     state = state or MemoryState()
     alerts = []
     previous: Decimal | None = None
     for day, active, value in timeline:
         fires = state.update(trigger.id, subject, active, value_text(value), day)
-        if fires:
+        if fires and (first_fires or previous is not None):
             alerts.append(make_alert(trigger, ref, subject, previous, value, unit, day))
         previous = value
     return alerts
@@ -224,7 +229,7 @@ def spread_change(
     )
     band = [(d, v is not None and not low <= v <= high, v) for d, v in timeline]
     subject = f"{ref.name} output/input spread outside {value_text(low)}-{value_text(high)}x"
-    alerts = condition_alerts(trigger, ref, subject, band, "x", state)
+    alerts = condition_alerts(trigger, ref, subject, band, "x", state, first_fires=False)
     alerts += _baseline_moves(trigger, ref, ratios, timeline, confirm)
     return sorted(alerts, key=lambda a: a.date)
 
@@ -278,7 +283,7 @@ def cache_pricing(
     discounts = confirmed_timeline(ratio_series(input_prices, cache_read_prices), confirm)
     band = [(d, v is not None and not low <= v <= high, v) for d, v in discounts]
     subject = f"{ref.name} cache discount outside {value_text(low)}-{value_text(high)}x"
-    alerts = condition_alerts(trigger, ref, subject, band, "x", state)
+    alerts = condition_alerts(trigger, ref, subject, band, "x", state, first_fires=False)
     if param(trigger, "on_new"):
         inputs = confirmed_changes(input_prices, confirm)
         first_input = inputs[0].confirmed_on if inputs else None

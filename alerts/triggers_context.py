@@ -114,7 +114,10 @@ def _large_ceilings(trigger: Trigger, m: ModelContext, state: ConditionState) ->
             (huge, ceiling is not None and ceiling >= high),
         ]
         for subject, active in checks:
-            if state.update(trigger.id, subject, active, str(ceiling), day):
+            # A model's first ceiling only sets the state: new models raising the
+            # provider's ceiling are the provider step-up's to report.
+            fires = state.update(trigger.id, subject, active, str(ceiling), day)
+            if fires and previous is not None:
                 alerts.append(make_alert(trigger, m.ref, subject, previous, ceiling, TOKENS, day))
         previous = ceiling
     return alerts

@@ -131,15 +131,25 @@ def test_reevaluating_history_with_warehouse_state_does_not_refire(tmp_path: Pat
 # ------------------------------------------------------------------ cache_pricing
 
 
-def test_gpt4o_cache_pricing_appears_and_its_2x_discount_is_outside_the_band() -> None:
-    # Prompt caching (Oct 2024): gpt-4o cached input $1.25 against $2.50 input.
+def test_gpt4o_cache_pricing_appears() -> None:
+    # Prompt caching (Oct 2024): gpt-4o cached input $1.25 against $2.50 input. Its 2x
+    # discount is outside the band from the start: that is not "leaving" the band.
     inp = weekly("2.5", "2.5", "2.5", "2.5", "2.5")
     cached = weekly(None, None, "1.25", "1.25", "1.25")
     alerts = cache_pricing(TRIGGERS["cache-discount-band"], GPT4O, inp, cached)
     assert [(a.subject, a.old_value, a.new_value, a.unit) for a in alerts] == [
-        ("openai gpt-4o cache discount outside 5-20x", None, Decimal("2.0000"), "x"),
         ("openai gpt-4o cache pricing appears", None, Decimal("1.25"), "USD/Mtok"),
     ]
+
+
+def test_gpt5_cache_discount_moving_into_and_out_of_the_band() -> None:
+    # gpt-5: $1.25 input, $0.125 cached (10x, inside); constructed move to 0.625 (2x).
+    inp = weekly("1.25", "1.25", "1.25", "1.25", "1.25", "1.25")
+    cached = weekly("0.125", "0.125", "0.125", "0.625", "0.625", "0.625")
+    (alert,) = cache_pricing(TRIGGERS["cache-discount-band"], GPT4O, inp, cached)
+    assert (alert.subject, alert.old_value, alert.new_value, alert.date) == (
+        "openai gpt-4o cache discount outside 5-20x", Decimal("10.0000"), Decimal("2.0000"), W[4]
+    )  # fmt: skip
 
 
 def test_claude_10x_cache_discount_is_inside_the_band_and_not_new() -> None:

@@ -68,12 +68,21 @@ def test_new_untiered_1m_model_raises_the_providers_ceiling() -> None:
         GPT41, weekly(None, None, 1_047_576, 1_047_576), weekly(None, None, NONE, NONE)
     )
     alerts = context_step_up(TRIGGERS["context-ceiling-step-up"], [gpt4o, gpt41])
-    assert [(a.subject, a.old_value, a.new_value) for a in alerts] == [
-        ("openai gpt-4.1 context ceiling at or above 1000000 tokens", None, 1_047_576),
-        ("openai gpt-4.1 context of 500000+ tokens without a long-context tier", None, 1_047_576),
-        ("openai highest context ceiling step-up (gpt-4.1)", 128_000, 1_047_576),
+    # The new model itself is reported through its provider's ceiling, not per model.
+    assert [(a.subject, a.old_value, a.new_value, a.date) for a in alerts] == [
+        ("openai highest context ceiling step-up (gpt-4.1)", 128_000, 1_047_576, W[3]),
     ]
-    assert {a.date for a in alerts} == {W[3]}
+
+
+def test_existing_model_growing_past_500k_without_a_tier() -> None:
+    # Constructed: gpt-4o (flat-priced) growing from 128k to 600k tokens.
+    model = ModelContext(GPT4O, weekly(128_000, 128_000, 600_000, 600_000), weekly(*[NONE] * 4))
+    alerts = context_step_up(TRIGGERS["context-ceiling-step-up"], [model])
+    assert [a.subject for a in alerts] == [
+        "openai gpt-4o context ceiling step-up",
+        "openai gpt-4o context of 500000+ tokens without a long-context tier",
+        "openai highest context ceiling step-up (gpt-4o)",
+    ]
 
 
 def test_small_ceiling_changes_and_drops_are_not_step_ups() -> None:
