@@ -3,6 +3,7 @@
 Register in thesis_cli/main.py with:
     from thesis_cli import alerts_cmd
     app.add_typer(alerts_cmd.app, name="alerts")
+    app.command("backtest")(alerts_cmd.backtest)
 """
 
 from __future__ import annotations
@@ -144,3 +145,42 @@ def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> No
 def _param(value: object) -> object:
     """Decimal params as their exact text; everything else is JSON already."""
     return str(value) if isinstance(value, Decimal) else value
+
+
+# Not on the `alerts` app: main.py registers it top-level as `thesis backtest`.
+def backtest(
+    snapshots: Annotated[
+        Path,
+        typer.Option(
+            "--snapshots",
+            help="Directory of dated snapshots (the format `thesis import-snapshots` reads).",
+            file_okay=False,
+        ),
+    ],
+    source: Annotated[str, typer.Option("--source", "-s", help="Source id of the files.")] = (
+        "litellm"
+    ),
+    theses: ThesesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay dated snapshots through import and trigger evaluation; print every alert
+    that would have fired. Uses a scratch warehouse and delivers nothing, so thresholds
+    can be tuned on years of history before going live."""
+    from alerts.backtest import alert_json, run_backtest
+
+    result = run_backtest(source, snapshots, load_theses(theses))
+    if as_json:
+        emit_json({"alerts": [alert_json(a) for a in result.alerts]})
+        return
+    for a in result.alerts:
+        unit = f" {a.unit}" if a.unit else ""
+        typer.echo(
+            f"{a.date.isoformat()}  {a.severity:<8} {a.trigger_id:<30} {a.subject}: "
+            f"{value_text(a.old_value)} -> {value_text(a.new_value)}{unit}"
+        )
+    typer.echo(
+        f"{len(result.alerts)} alerts from {result.snapshots_loaded} snapshots of "
+        f"{result.source}"
+        + (f"; {len(result.snapshots_failed)} failed to load" if result.snapshots_failed else ""),
+        err=True,
+    )
