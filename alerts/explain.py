@@ -1,0 +1,62 @@
+"""Attach what the roofline inversion says to each alert (from `latest_inferences`).
+
+The inversion (model/, stored by warehouse/inferences.py in migration 003) writes named
+conclusions per provider and model with an explanation that states its assumptions.
+Each trigger kind reads best next to one of them; an alert whose model has none keeps
+an empty explanation (the message then simply has no roofline line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import duckdb
+
+from alerts.model import Alert
+
+# Inference names, most relevant first, by trigger kind. A trailing "*" matches a prefix
+# (the long-context ones carry the tier threshold in their name).
+PREFERRED: dict[str, tuple[str, ...]] = {
+    "spread_change": ("decode_memory_compute_time_ratio", "effective_decode_batch"),
+    "price_change": ("decode_memory_compute_time_ratio", "effective_decode_batch"),
+    "threshold": ("long_context_input_cost_share_above_*", "model_decode_cost_multiplier_at_*"),
+    "step_change": ("effective_decode_batch",),
+    "long_context_tier": ("long_context_input_cost_share_above_*", "effective_decode_context"),
+    "context_step_up": ("effective_decode_context", "model_kv_share_of_decode_memory_at_*"),
+    "cache_pricing": ("cache_hit_prefill_cost_avoided", "implied_kv_storage_usd_per_gb_hour"),
+    "refresh_cadence": ("overtraining_factor_vs_chinchilla",),
+}
+
+
+def _pick(kind: str, found: dict[str, str]) -> str:
+    for wanted in PREFERRED.get(kind, ()):
+        if wanted.endswith("*"):
+            names = sorted(n for n in found if n.startswith(wanted[:-1]))
+            if names:
+                return found[names[0]]
+        elif wanted in found:
+            return found[wanted]
+    return ""
+
+
+def with_explanations(con: duckdb.DuckDBPyConnection, alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts, each given the roofline explanation of its model where one exists."""
+    items = list(alerts)
+    wanted = {(a.provider, a.model) for a in items if not a.explanation}
+    by_model: dict[tuple[str, str], dict[str, str]] = {}
+    if wanted:
+        # A few thousand rows at most (models x inference names): filter here, not in SQL.
+        rows = con.execute(
+            "select provider, model, name, explanation from latest_inferences"
+            " where value is not null order by provider, model, name"
+        ).fetchall()
+        for provider, model, name, text in rows:
+            if (provider, model) in wanted:
+                by_model.setdefault((provider, model), {})[name] = text
+    return [
+        replace(a, explanation=_pick(a.kind, by_model.get((a.provider, a.model), {})))
+        if not a.explanation
+        else a
+        for a in items
+    ]
