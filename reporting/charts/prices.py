@@ -115,4 +115,4 @@ def _row(s: Series) -> tuple[Cell, ...]:
 def _current(intervals: tuple[Interval, ...]) -> Cell:
     """The price still in force, or a dash when the series was removed."""
     open_ = [i for i in intervals if i.end is None]
-    return f"{open_[-1].value:g}" if open_ else "—"
+    return open_[-1].value if open_ else None

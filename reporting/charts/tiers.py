@@ -47,7 +47,7 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
             "output price in the current prices",
         )
     providers = _providers(groups)
-    fig = new_figure(11.0, 1.2 + 0.45 * len(providers))
+    fig = new_figure(11.0, max(3.0, 1.2 + 0.45 * len(providers)))
     ax = fig.subplots()
     for (provider, component, threshold), (mults, models) in _points(groups).items():
         if provider not in providers:

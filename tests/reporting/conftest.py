@@ -1,0 +1,86 @@
+"""Report fixtures: warehouses built from the project's own fixture history and figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractors.fundamentals_rows import (
+    CASH_FLOW_ITEMS,
+    INCOME_ITEMS,
+    FundamentalRow,
+    gross_margin_rows,
+)
+from extractors.registry import get_source
+from tests.paths import FIXTURES
+from warehouse.db import connect
+from warehouse.fundamentals_load import insert_fundamentals
+from warehouse.importer import import_snapshots
+from warehouse.inferences import infer_and_store
+
+HISTORY = FIXTURES / "litellm_history"
+FUNDAMENTALS = FIXTURES / "fundamentals"
+FETCHED_AT = datetime(2025, 7, 28, 6, 0, tzinfo=UTC)
+INFERRED_AT = datetime(2024, 10, 6, 6, 0, tzinfo=UTC)
+
+
+def fundamental_rows() -> list[FundamentalRow]:
+    """Every statement figure of the fundamentals fixtures, plus derived gross margins."""
+    items = INCOME_ITEMS | CASH_FLOW_ITEMS
+    out: list[FundamentalRow] = []
+    for path in sorted(FUNDAMENTALS.glob("*.json")):
+        fx = json.loads(path.read_text(encoding="utf-8"))
+        rows = [
+            FundamentalRow(
+                fx["ticker"],
+                date.fromisoformat(day),
+                kind,
+                items[name],
+                Decimal(str(value)) * fx["scale"],
+                fx["info"]["financialCurrency"],
+                FETCHED_AT,
+            )
+            for kind in ("annual", "quarterly")
+            for day, values in fx[kind].items()
+            for name, value in values.items()
+        ]
+        out.extend(rows + gross_margin_rows(rows))
+    return out
+
+
+@pytest.fixture
+def prices_only(tmp_path: Path) -> Path:
+    """A warehouse holding only the dated LiteLLM fixture history."""
+    path = tmp_path / "prices" / "thesis.duckdb"
+    con = connect(path)
+    try:
+        import_snapshots(con, get_source("litellm"), HISTORY)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    """Prices, fundamentals and the inversion of the latest prices: every chart has data."""
+    path = tmp_path / "full" / "thesis.duckdb"
+    con = connect(path)
+    try:
+        import_snapshots(con, get_source("litellm"), HISTORY)
+        insert_fundamentals(con, fundamental_rows())
+        infer_and_store(con, now=INFERRED_AT)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Path:
+    """A freshly migrated warehouse with no observations at all."""
+    path = tmp_path / "empty" / "thesis.duckdb"
+    connect(path).close()
+    return path
