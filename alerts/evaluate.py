@@ -81,10 +81,10 @@ def evaluate_history(
     if history.dates:
         baseline_end = history.dates[min(confirm, len(history.dates)) - 1]
         alerts = [a for a in alerts if a.date > baseline_end]
-    return _one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
+    return one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
 
 
-def _one_per_event(alerts: list[Alert]) -> list[Alert]:
+def one_per_event(alerts: list[Alert]) -> list[Alert]:
     """A source often lists one model under several keys (aliases, regional prefixes):
     the same change of the same provider/model is one alert, kept under its first key."""
     seen: set[tuple[object, ...]] = set()

@@ -39,7 +39,7 @@ def _plural(n: int, word: str) -> str:
 def digest(alerts: Iterable[Alert], thesis_titles: Iterable[tuple[str, str]] = ()) -> Message:
     items = tuple(alerts)
     counts = [
-        _plural(sum(a.severity == s for a in items), s)
+        f"{sum(a.severity == s for a in items)} {s}"
         for s in ("critical", "warning", "info")
         if any(a.severity == s for a in items)
     ]

@@ -46,9 +46,25 @@ def alert_and_deliver(
     A source failing on consecutive runs is alerted once (and again after it recovered);
     undelivered rows from earlier runs go out in this run's digest.
     """
-    names = [c.name for c in channels]
-    fresh = failures_to_alert(WarehouseState(con, now), failures, succeeded_sources, on)
-    added = record_alerts(con, alerts, names, run_id=run_id, now=now)
-    broken = record_source_failures(con, fresh, names, run_id=run_id, now=now)
+    added, broken = record_run(
+        con, [c.name for c in channels], alerts, failures, succeeded_sources, on, run_id, now
+    )
     results = deliver_pending(con, channels, thesis_titles, now=now)
     return AlertRunReport(added, broken, tuple(results))
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    channel_names: Sequence[str],
+    alerts: Iterable[Alert],
+    failures: Iterable[SourceFailure],
+    succeeded_sources: Iterable[str],
+    on: date,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Record alerts and newly broken sources; (alerts added, failures added)."""
+    fresh = failures_to_alert(WarehouseState(con, now), failures, succeeded_sources, on)
+    added = record_alerts(con, alerts, channel_names, run_id=run_id, now=now)
+    broken = record_source_failures(con, fresh, channel_names, run_id=run_id, now=now)
+    return added, broken

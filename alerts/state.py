@@ -18,6 +18,7 @@ import duckdb
 from alerts.model import SourceFailure
 
 SOURCE_BROKEN = "source_broken"
+EVALUATED = "_evaluated"  # trigger_state row per source: the last day triggers ran on it
 
 
 class ConditionState(Protocol):
@@ -109,3 +110,18 @@ def failures_to_alert(
     for source in succeeded:
         state.update(SOURCE_BROKEN, source, False, None, on)
     return fresh
+
+
+def last_evaluated(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
+    """The last day the daily run evaluated triggers over `source`, if ever."""
+    row = con.execute(
+        "select evaluated_on from trigger_state where trigger_id = ? and subject = ?",
+        [EVALUATED, source],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def mark_evaluated(
+    con: duckdb.DuckDBPyConnection, source: str, on: date, now: datetime | None = None
+) -> None:
+    WarehouseState(con, now).update(EVALUATED, source, False, None, on)

@@ -1,0 +1,81 @@
+"""The daily run's alert step: evaluate triggers on today's data, explain, deliver.
+
+The flow calls `evaluate_and_alert` once, after load and inference, with the sources
+that loaded and the ones that failed on this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from alerts.delivery import Channel
+from alerts.evaluate import evaluate_source, one_per_event
+from alerts.explain import with_explanations
+from alerts.model import Alert, SourceFailure
+from alerts.outbox import deliver_pending
+from alerts.run import AlertRunReport, record_run
+from alerts.state import WarehouseState, last_evaluated, mark_evaluated
+from alerts.theses import Theses
+
+
+def evaluate_and_alert(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    channels: Sequence[Channel],
+    *,
+    succeeded: Sequence[str],
+    failures: Sequence[SourceFailure],
+    on: date,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> AlertRunReport:
+    """Evaluate every trigger over each loaded source, keep what is new since the last
+    evaluation of that source (the first run: only today's, never the imported past),
+    attach roofline explanations, record and deliver."""
+    # Evaluation moves trigger state on; recording in the same transaction means a crash
+    # before the alerts are recorded also forgets the state change, and the re-run
+    # finds the same alerts again.
+    con.execute("begin transaction")
+    try:
+        alerts = _evaluate(con, theses, succeeded, on, now)
+        names = [c.name for c in channels]
+        added, broken = record_run(con, names, alerts, failures, succeeded, on, run_id, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    results = deliver_pending(con, channels, theses.titles(), now=now)
+    return AlertRunReport(added, broken, tuple(results))
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    sources: Sequence[str],
+    on: date,
+    now: datetime | None,
+) -> list[Alert]:
+    alerts: list[Alert] = []
+    state = WarehouseState(con, now)
+    yesterday = on - timedelta(days=1)
+    for source in sources:
+        # New since the last evaluation before today; a same-day re-run sees today's
+        # alerts again and the outbox drops them as already recorded.
+        since = min(last_evaluated(con, source) or yesterday, yesterday)
+        alerts += evaluate_source(
+            con, theses, source, state=state, since=since, source_url=_page_url(source)
+        )
+        mark_evaluated(con, source, on, now)
+    # The same change stated by two sources is one alert.
+    found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
+    return with_explanations(con, found)
+
+
+def _page_url(source: str) -> str:
+    from extractors.registry import SOURCES
+
+    found = SOURCES.get(source)
+    return found.page_url if found else ""

@@ -1,0 +1,71 @@
+"""The daily alert step over a warehouse that grows one snapshot a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from alerts.daily import evaluate_and_alert
+from alerts.model import SourceFailure
+from alerts.slack import SlackWebhook
+from alerts.theses import load_theses
+from extractors.registry import get_source
+from warehouse.db import connect
+from warehouse.importer import import_snapshots
+
+HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
+HOOK = "/services/T1/B2/secret"
+
+
+def test_each_day_sends_only_what_became_confirmed_that_day(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    slack = [SlackWebhook(httpserver.url_for(HOOK))]
+    theses = load_theses()
+
+    def day(date: str, failures: list[SourceFailure] = ()) -> list[str]:  # type: ignore[assignment]
+        folder = tmp_path / date
+        folder.mkdir(exist_ok=True)
+        for path in HISTORY.glob(f"{date}T*"):
+            shutil.copy(path, folder / path.name)
+        import_snapshots(con, get_source("litellm"), folder)
+        before = len(httpserver.log)
+        report = evaluate_and_alert(
+            con, theses, slack, succeeded=["litellm"], failures=list(failures),
+            on=dt.date.fromisoformat(date),
+        )  # fmt: skip
+        assert report.ok
+        return [
+            json.loads(req.get_data())["blocks"][0]["text"]["text"]
+            for req, _ in httpserver.log[before:]
+        ]
+
+    # Imported history before the first daily run is never replayed as news.
+    import_snapshots(con, get_source("litellm"), _only(tmp_path, ["2024-09-01", "2024-09-02"]))
+    assert day("2024-10-02") == []  # the cuts are seen once: not confirmed yet
+    broken = SourceFailure(
+        "openrouter", "fetch_failed", "openrouter: HTTP 503", dt.date(2024, 10, 3)
+    )
+    assert day("2024-10-03", [broken]) == [
+        "thesis: 6 alerts (2 warning, 4 info)",
+        "thesis: source broken: openrouter",
+    ]
+    # The $30 typo of 2024-10-03 reverted: nothing. Re-running the day: nothing.
+    assert day("2024-10-04") == []
+    assert day("2024-10-04") == []
+    assert con.execute("select count(*) from alerts where status = 'delivered'").fetchone() == (7,)
+
+
+def _only(tmp_path: Path, days: list[str]) -> Path:
+    folder = tmp_path / "history"
+    folder.mkdir()
+    for path in HISTORY.glob("2024-*"):
+        if path.name[:10] in days:
+            shutil.copy(path, folder / path.name)
+    return folder
