@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Cell = str | int | float | None
@@ -31,6 +32,6 @@ def skipped(id_: str, title: str, lede: str, why: str) -> Section:
     return Section(id=id_, title=title, lede=lede, notes=(why,))
 
 
-def table(columns: tuple[str, ...], rows: list[tuple[Cell, ...]], limit: int = 40) -> Table:
+def table(columns: tuple[str, ...], rows: Sequence[tuple[Cell, ...]], limit: int = 40) -> Table:
     """A data table of at most `limit` rows, counting the rest."""
     return Table(columns, tuple(rows[:limit]), max(0, len(rows) - limit))
