@@ -1,0 +1,70 @@
+"""`thesis report`: writes the page, prints where, --json, and a missing warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from extractors.registry import get_source
+from tests.paths import FIXTURES
+from thesis_cli.common import new_app
+from thesis_cli.report_cmd import report
+from warehouse.db import connect
+from warehouse.importer import import_snapshots
+
+
+def cli() -> typer.Typer:
+    """The command registered the way thesis_cli/main.py does it."""
+    app = new_app("test")
+    app.command()(report)
+    app.command("noop", hidden=True)(lambda: None)  # a group, so `report` is a subcommand
+    return app
+
+
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "thesis.duckdb"
+    con = connect(path)
+    try:
+        import_snapshots(con, get_source("litellm"), FIXTURES / "litellm_history")
+    finally:
+        con.close()
+    return path
+
+
+def test_report_writes_the_page_and_lists_each_chart(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        cli(), ["report", "--db", str(warehouse(tmp_path)), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"report: {out / 'index.html'} (5 of 6 charts drawn)"
+    assert "  memory-vs-capex   skipped" in result.output
+    assert "no data yet: `memory_margins` is empty" in result.output
+    assert (out / "index.html").is_file() and (out / "spreads.png").is_file()
+
+
+def test_report_json_names_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        cli(), ["report", "--db", str(warehouse(tmp_path)), "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["index"] == str(out / "index.html")
+    sections = {s["id"]: s for s in doc["sections"]}
+    assert sections["spreads"]["image"] == str(out / "spreads.png")
+    assert sections["spreads"]["outside_band"] == 0
+    assert sections["price-history"]["models"] == 3
+    assert sections["memory-vs-capex"]["image"] is None
+
+
+def test_missing_warehouse_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli(), ["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "site")]
+    )
+    assert result.exit_code != 0
+    assert result.output.strip().startswith("thesis: no warehouse at ")
+    assert len(result.output.strip().splitlines()) == 1
