@@ -18,6 +18,12 @@ USER_AGENT = (
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_TIMEOUT_S = (5.0, 30.0)  # (connect, read)
+DEFAULT_DEADLINE_S = 120.0  # the whole fetch, every attempt and wait included
+MAX_BYTES = 64 * 2**20  # no price sheet is this large; a runaway body is a failure
+
+
+class _Overrun(Exception):
+    """The body outgrew MAX_BYTES or the fetch outlived its deadline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +77,17 @@ def fetch_url(
     attempts: int = 4,
     backoff_s: float = 1.0,
     max_wait_s: float = 60.0,
+    deadline_s: float = DEFAULT_DEADLINE_S,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
     """GET `url`, retrying 429/5xx and connection errors with exponential backoff.
 
     A Retry-After header overrides the backoff (capped at `max_wait_s`, beyond which we
-    give up rather than hold the whole run). Raises FetchFailed with the last reason.
+    give up rather than hold the whole run). The body is streamed so that a server that
+    drips bytes cannot hold the run past `deadline_s`. Raises FetchFailed with the last
+    reason.
     """
+    give_up_at = time.monotonic() + deadline_s
     session = session or make_session()
     headers = {"Accept": accept}
     if etag:
@@ -88,7 +98,11 @@ def fetch_url(
     for attempt in range(attempts):
         wait = backoff_s * (2**attempt)
         try:
-            resp = session.get(url, headers=headers, timeout=timeout_s)
+            resp = session.get(url, headers=headers, timeout=timeout_s, stream=True)
+            body = _read_body(resp, give_up_at) if resp.status_code < 300 else b""
+        except _Overrun as exc:
+            reason = f"{exc} reading {url}"
+            break
         except requests.Timeout:
             reason = f"timed out after {timeout_s[1]:g}s reading {url}"
         except requests.RequestException as exc:
@@ -96,8 +110,8 @@ def fetch_url(
         else:
             if resp.status_code == 304:
                 return _result(url, resp, None)
-            if resp.status_code < 400:
-                return _result(url, resp, resp.content)
+            if resp.status_code < 300:
+                return _result(url, resp, body)
             reason = f"HTTP {resp.status_code} from {url}"
             if resp.status_code not in RETRY_STATUSES:
                 break
@@ -108,8 +122,25 @@ def fetch_url(
                     break
                 wait = advised
         if attempt + 1 < attempts:
+            if time.monotonic() + wait > give_up_at:
+                reason += f"; no time left for another attempt within {deadline_s:g}s"
+                break
             sleep(wait)
     raise FetchFailed(source, f"{reason} (after {attempt + 1} attempt(s))")
+
+
+def _read_body(resp: requests.Response, give_up_at: float) -> bytes:
+    """Read the body as it arrives (read1 returns whatever bytes are there), checking the
+    budget between reads; iter_content would block until a whole chunk had dripped in."""
+    chunks, size = [], 0
+    while chunk := resp.raw.read1(256 * 1024, decode_content=True):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _Overrun(f"body larger than {MAX_BYTES // 2**20} MiB")
+        if time.monotonic() > give_up_at:
+            raise _Overrun("fetch exceeded its time budget")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _result(url: str, resp: requests.Response, payload: bytes | None) -> FetchResult:

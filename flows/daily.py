@@ -13,16 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
-from core.errors import FetchFailed, SourceError, WarehouseLocked
+from core.errors import SourceError, WarehouseLocked
 from core.settings import load_settings, source_url
 from extractors.registry import get_source, select
 from warehouse import db, ingest, runs, spool
 from warehouse.load import LoadResult
-
-FETCH_TIMEOUT_S = 180.0
 
 
 @dataclass
@@ -62,49 +60,61 @@ class RunSummary:
         }
 
 
-def _retry_fetch_only(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry the task for network failures; a page that parses wrong will not improve."""
-    try:
-        state.result()
-    except FetchFailed:
-        return True
-    except Exception:
-        return False
-    return False
+@dataclass(frozen=True)
+class Fetched:
+    """What one fetch task yields: a spooled payload, Not Modified, or the typed failure."""
+
+    item: spool.Spooled | None = None
+    error: SourceError | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.item is None and self.error is None
 
 
-@task(
-    retries=1,
-    retry_delay_seconds=30,
-    retry_condition_fn=_retry_fetch_only,
-    timeout_seconds=FETCH_TIMEOUT_S,
-    task_run_name="fetch-{source_id}",
-)
+@task(retries=1, retry_delay_seconds=30, task_run_name="fetch-{source_id}")
 def fetch_source(
     source_id: str, spool_root: Path, etag: str | None, last_modified: str | None
-) -> spool.Spooled | None:
-    """Fetch one source into the spool; None when the server says Not Modified."""
+) -> Fetched:
+    """Fetch one source into the spool.
+
+    The HTTP edge retries 429/5xx with backoff and honours Retry-After, within a hard time
+    budget; a source that still fails is an expected outcome, returned rather than raised
+    so the run log shows one line for it, not a traceback. Prefect's own retries are for
+    a task that crashed (a full disk, say).
+    """
     source = get_source(source_id)
     cfg = load_settings()
-    got = source.fetch(
-        etag=etag,
-        last_modified=last_modified,
-        url=source_url(source.id, source.url),
-        attempts=cfg.fetch_attempts,
-        backoff_s=cfg.fetch_backoff_s,
-        timeout_s=(cfg.fetch_connect_timeout_s, cfg.fetch_read_timeout_s),
-    )
+    try:
+        got = source.fetch(
+            etag=etag,
+            last_modified=last_modified,
+            url=source_url(source.id, source.url),
+            attempts=cfg.fetch_attempts,
+            backoff_s=cfg.fetch_backoff_s,
+            timeout_s=(cfg.fetch_connect_timeout_s, cfg.fetch_read_timeout_s),
+            deadline_s=cfg.fetch_deadline_s,
+        )
+    except SourceError as err:
+        get_run_logger().warning(str(err))
+        return Fetched(error=err)
     if got.payload is None:
-        return None
-    return spool.put(
+        return Fetched()
+    item = spool.put(
         spool_root, source_id, got.payload, got.fetched_at, got.url, got.etag, got.last_modified
     )
+    return Fetched(item=item)
 
 
 @task(task_run_name="parse-{source_id}")
-def parse_source(source_id: str, item: spool.Spooled) -> int:
-    """Parse the whole payload once (pure); raises the typed error if it is bad."""
-    return len(get_source(source_id).parse(item.payload(), item.fetched_at).model_keys)
+def parse_source(source_id: str, item: spool.Spooled) -> SourceError | None:
+    """Parse the whole payload once (pure); return the typed error if it is bad."""
+    try:
+        get_source(source_id).parse(item.payload(), item.fetched_at)
+    except SourceError as err:
+        get_run_logger().warning(str(err))
+        return err
+    return None
 
 
 @task(task_run_name="load-{source_id}")
@@ -179,25 +189,24 @@ def daily_flow(db_path: str | None = None, sources: list[str] | None = None) -> 
     fetch = fetch_source.with_options(
         retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
     )
-    fetched: dict[str, PrefectFuture[spool.Spooled | None]] = {
+    fetched: dict[str, PrefectFuture[Fetched]] = {
         s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen
     }
     fetch_errors: dict[str, SourceError] = {}
     not_modified: dict[str, datetime] = {}
     for sid, fut in fetched.items():
-        try:
-            if fut.result() is None:
-                not_modified[sid] = datetime.now(UTC)
-        except SourceError as err:
-            fetch_errors[sid] = err
+        outcome = fut.result()
+        if outcome.error is not None:
+            fetch_errors[sid] = outcome.error
+        elif outcome.not_modified:
+            not_modified[sid] = datetime.now(UTC)
     parse_errors: dict[str, SourceError] = {}
     pending = {s.id: spool.pending(root, s.id) for s in chosen}
     for s in chosen:
         for item in pending[s.id]:
-            try:
-                parse_source(s.id, item)
-            except SourceError as err:
-                parse_errors[str(item.path)] = err
+            error = parse_source(s.id, item)
+            if error is not None:
+                parse_errors[str(item.path)] = error
     con = db.connect(path)
     run_id = runs.start_run(con, "daily")
     con.close()

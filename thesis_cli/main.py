@@ -22,11 +22,22 @@ SourceOption = Annotated[
 
 
 @app.command()
-def run(db: DbOption = None, source: SourceOption = None, as_json: JsonOption = False) -> None:
+def run(
+    db: DbOption = None,
+    source: SourceOption = None,
+    as_json: JsonOption = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's own INFO logs.")
+    ] = False,
+) -> None:
     """Run the daily job once: fetch every source, archive, parse, load.
 
-    Exit code 0 when every source loaded, 1 when any failed (the rest still load).
+    Runs the Prefect flow in a temporary local Prefect server when no PREFECT_API_URL is
+    set. Exit code 0 when every source loaded, 1 when any failed (the rest still load).
     """
+    import os
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from flows.daily import daily_flow
     from thesis_cli.render import print_run_summary
 
