@@ -13,12 +13,15 @@ import duckdb
 
 from alerts.delivery import Channel
 from alerts.evaluate import evaluate_source, one_per_event
+from alerts.evaluate_fundamentals import evaluate_fundamentals
 from alerts.explain import with_explanations
 from alerts.model import Alert, SourceFailure
 from alerts.outbox import deliver_pending
 from alerts.run import AlertRunReport, record_run
 from alerts.state import WarehouseState, last_evaluated, mark_evaluated
 from alerts.theses import Theses
+
+FUNDAMENTALS = "fundamentals"  # evaluation bookkeeping key beside the price sources
 
 
 def evaluate_and_alert(
@@ -69,6 +72,9 @@ def _evaluate(
             con, theses, source, state=state, since=since, source_url=_page_url(source)
         )
         mark_evaluated(con, source, on, now)
+    since = min(last_evaluated(con, FUNDAMENTALS) or yesterday, yesterday)
+    alerts += evaluate_fundamentals(con, theses, since=since)
+    mark_evaluated(con, FUNDAMENTALS, on, now)
     # The same change stated by two sources is one alert.
     found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
     return with_explanations(con, found)
