@@ -198,6 +198,21 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
         )
 
 
+def _register_area_commands() -> None:
+    """Commands that live beside their area's code; imports there stay light."""
+    from thesis_cli import alerts_cmd, fundamentals_cmd, infer_cmd, report_cmd, roofline_cmd
+
+    app.add_typer(roofline_cmd.app, name="roofline")
+    app.command("infer")(infer_cmd.infer)
+    app.add_typer(alerts_cmd.app, name="alerts")
+    app.command("backtest")(alerts_cmd.backtest)
+    app.command("fundamentals")(fundamentals_cmd.fundamentals)
+    app.command("report")(report_cmd.report)
+
+
+_register_area_commands()
+
+
 def main() -> None:
     app()
 
