@@ -198,36 +198,42 @@ def _read_long_context(
     entries: dict[str, ModelEntry],
 ) -> None:
     above = [i for i, h in enumerate(header) if _ABOVE_RE.search(h)]
-    threshold_text = _ABOVE_RE.search(header[above[0]] if above else context)
-    if not above or threshold_text is None:
+    stated = _ABOVE_RE.search(header[above[0]]) if above else None
+    if stated is None:
         raise AmbiguousPrice(
-            SOURCE_ID, f"long-context table {header!r}: no '> N tokens' column or threshold"
+            SOURCE_ID, f"long-context table {header!r}: no '> N tokens' column (threshold)"
         )
-    threshold = parse_token_count(threshold_text[1])
-    models = (
-        [row[model_col] for row in table.body]
-        if model_col is not None
-        else [", ".join(_names_in_sentence(context))] * len(table.body)
-    )
-    if not all(models):
-        raise AmbiguousPrice(SOURCE_ID, "long-context table: which models it applies to")
-    for row, names in zip(table.body, models, strict=True):
+    threshold = parse_token_count(stated[1])
+    # Without a Model column the models are the ones the section's text names.
+    in_text = _names_in_sentence(context)
+    for row in table.body:
+        names = model_names(row[model_col]) if model_col is not None else in_text
+        if not names:
+            raise AmbiguousPrice(SOURCE_ID, "long-context table: which models it applies to")
         for i in above:
-            component = _long_context_component(row, i, header)
-            for display in _names_in_sentence(names) if model_col is None else model_names(names):
-                _entry(entries, display).stated.append(
-                    Stated(component, "standard", row[i], threshold)
-                )
+            for component, cell in _labelled_prices(row, i, header):
+                for display in names:
+                    _entry(entries, display).stated.append(
+                        Stated(component, "standard", cell, threshold)
+                    )
 
 
-def _long_context_component(row: tuple[str, ...], i: int, header: tuple[str, ...]) -> Component:
-    label = _CELL_LABEL_RE.match(row[i])
-    word = (label[1] if label else row[0]).lower()
-    if "input" in word:
-        return "input"
-    if "output" in word:
-        return "output"
-    raise AmbiguousPrice(SOURCE_ID, f"long-context cell {row[i]!r} under {header[i]!r}")
+def _labelled_prices(
+    row: tuple[str, ...], i: int, header: tuple[str, ...]
+) -> list[tuple[Component, str]]:
+    """ "Input: $6 / MTok Output: $22.50 / MTok" -> both; a bare "$6" takes the row label."""
+    parts = re.findall(r"(input|output)\s*:\s*([^:]*?)(?=\b(?:input|output)\s*:|$)", row[i], re.I)
+    if not parts:
+        parts = [(row[0], row[i])]
+    out: list[tuple[Component, str]] = []
+    for word, cell in parts:
+        if "input" in word.lower():
+            out.append(("input", cell))
+        elif "output" in word.lower():
+            out.append(("output", cell))
+        else:
+            raise AmbiguousPrice(SOURCE_ID, f"long-context cell {row[i]!r} under {header[i]!r}")
+    return out
 
 
 def _names_in_sentence(text: str) -> list[str]:

@@ -195,3 +195,22 @@ def test_marketing_pricing_page_capture_is_not_the_docs_table(samples: Path) -> 
     payload = samples / "pages" / "anthropic-claude.com-pricing_2026-05-08_d1507e12.html"
     with pytest.raises(LayoutChanged, match="Base Input Tokens"):
         anthropic_docs.parse(payload.read_bytes())
+
+
+def test_long_context_table_with_a_model_column_and_two_prices_per_cell() -> None:
+    page = (FIXTURES / "anthropic_pricing.md").read_text(encoding="utf-8")
+    start, end = page.index("<table>"), page.index("</table>") + len("</table>")
+    table = (
+        "| Model | ≤ 200K input tokens | > 200K input tokens |\n"
+        "| --- | --- | --- |\n"
+        "| Claude Sonnet 4.5 / 4 | Input: $3 / MTok<br/>Output: $15 / MTok "
+        "| Input: $6 / MTok<br/>Output: $22.50 / MTok |\n"
+    )
+    parsed = anthropic_docs.parse((page[:start] + table + page[end:]).encode())
+    for model in ("claude-sonnet-4-5", "claude-sonnet-4"):
+        tiered = {
+            (r.component, r.usd_per_mtok)
+            for r in parsed.prices
+            if r.model == model and r.tier_min_prompt_tokens == 200_000
+        }
+        assert tiered == {("input", Decimal("6")), ("output", Decimal("22.50"))}
