@@ -34,6 +34,7 @@ th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .more{font-size:12px;color:#666}
+summary{cursor:pointer;font-size:13px;color:#14213d;margin-top:4px}
 """
 ONLOAD = "this.dataset.loaded='1'"
 ONERROR = "this.dataset.loaded='error'"
@@ -84,7 +85,13 @@ def _table(t: Table) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in t.columns)
     body = "\n".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in t.rows)
     more = f'<p class="more">… and {t.more_rows} more rows</p>' if t.more_rows else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>{more}"
+    count = len(t.rows) + t.more_rows
+    # Collapsed: the chart is what the reader came for; the figures are one click away.
+    return (
+        f"<details><summary>Data ({count} rows)</summary>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>{more}"
+        "</details>"
+    )
 
 
 def _cell(value: Cell) -> str:

@@ -73,8 +73,8 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
         bottom.bar(c["period_end"], c["capex"] / 1e9, width=-width, align="edge", color="#7a869a")
         if c["yoy_growth"] is not None:
             bottom.annotate(
-                f"{c['yoy_growth']:+.0%}",
-                (c["period_end"], c["capex"] / 1e9),
+                f"{c['yoy_growth']:+.0%} yoy",
+                (c["period_end"] - width / 2, c["capex"] / 1e9),
                 ha="center",
                 va="bottom",
                 fontsize=8,

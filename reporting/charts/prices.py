@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
 from reporting.figures import as_dates, date_axis, log_axis, new_figure, save, style
 from reporting.fmt import USD
@@ -51,14 +52,25 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
             f"input and output price (labs: {', '.join(FRONTIER_PROVIDERS)})",
         )
     providers = list(dict.fromkeys(s.provider for s in series))
-    cols = 2 if len(providers) > 1 else 1
+    cols = min(3, len(providers))
     nrows = math.ceil(len(providers) / cols)
-    fig = new_figure(11.0, 3.4 * nrows)
+    fig = new_figure(11.0, max(3.6, 3.3 * nrows))
     axes = fig.subplots(nrows, cols, squeeze=False)
     for ax, provider in zip(axes.flat, providers, strict=False):
         _panel(ax, provider, [s for s in series if s.provider == provider])
-    for ax in list(axes.flat)[len(providers) :]:
-        ax.set_visible(False)
+    spare = list(axes.flat)[len(providers) :]
+    for ax in spare:
+        ax.axis("off")
+    if spare:  # an empty panel holds the key to the line styles
+        spare[0].legend(
+            handles=[
+                Line2D([], [], color="#444444", lw=1.8, label="output price"),
+                Line2D([], [], color="#444444", lw=1.2, ls="--", label="input price"),
+            ],
+            loc="center",
+            fontsize=9,
+            frameon=False,
+        )
     save(fig, out_dir / f"{ID}.png")
     return Section(
         id=ID,
@@ -94,7 +106,7 @@ def _panel(ax: Axes, provider: str, series: list[Series]) -> None:
     log_axis(ax.yaxis, USD)
     date_axis(ax)
     style(ax, provider, ylabel="USD per Mtok")
-    ax.legend(fontsize=7, loc="best", frameon=False)
+    ax.legend(fontsize=6.5, loc="best", frameon=True, framealpha=0.85, edgecolor="none")
     ax.tick_params(axis="x", labelsize=8)
 
 

@@ -89,13 +89,8 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
             edgecolor="white",
             linewidth=0.6,
         )
-        ax.annotate(
-            point.model,
-            (point.intensity_flops_per_byte, point.attainable_flops_per_s),
-            fontsize=6,
-            xytext=(4, -8),
-            textcoords="offset points",
-        )
+    for (x, y), names in _labels(points).items():
+        ax.annotate(names, (x, y), fontsize=6, xytext=(5, -9), textcoords="offset points")
     ax.set_xscale("log")
     ax.set_yscale("log")
     log_axis(ax.xaxis, PLAIN)
@@ -119,6 +114,18 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
         table=_table(points) if points else _chip_table(chips),
         facts={"chips": len(chips), "operating_points": len(points)},
     )
+
+
+def _labels(points: list[OperatingPoint]) -> dict[tuple[float, float], str]:
+    """One label per spot: models whose prices put them at the same point share it."""
+    spots: dict[tuple[float, float], list[str]] = {}
+    for p in points:
+        key = (float(f"{p.intensity_flops_per_byte:.3g}"), float(f"{p.attainable_flops_per_s:.3g}"))
+        spots.setdefault(key, []).append(p.model)
+    return {
+        key: ", ".join(names[:2]) + (f" (+{len(names) - 2})" if len(names) > 2 else "")
+        for key, names in spots.items()
+    }
 
 
 def _curve(ax: Axes, hardware: Hardware, compute: str) -> None:
