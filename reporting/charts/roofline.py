@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from core.errors import ConfigError
-from model.catalog import load_catalog
+from model.catalog import Catalog, load_catalog
 from model.references import deployment_for, reference_for
 from model.specs import Hardware
 from reporting.figures import log_axis, new_figure, provider_colour, save, style
@@ -74,7 +74,7 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
         f"Not placed, {label} ({UNPLACED.get(label, 'no effective batch')}): {', '.join(models)}"
         for label, models in unplaced.items()
     )
-    chips = _chips(points) if points else _reference_chips()
+    chips = _chips(points) if points else _reference_chips(catalog)
     fig = new_figure(11.0, 5.6)
     ax = fig.subplots()
     for hardware, compute in chips:
@@ -148,9 +148,8 @@ def _chips(points: list[OperatingPoint]) -> list[tuple[Hardware, str]]:
     return list(seen.values())
 
 
-def _reference_chips() -> list[tuple[Hardware, str]]:
+def _reference_chips(catalog: Catalog) -> list[tuple[Hardware, str]]:
     """The documented default deployment of each frontier lab (model/references.py)."""
-    catalog = load_catalog()
     seen: dict[tuple[str, str], tuple[Hardware, str]] = {}
     for provider in FRONTIER_PROVIDERS:
         dep = deployment_for(reference_for(provider, "", catalog), catalog)
