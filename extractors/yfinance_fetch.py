@@ -76,17 +76,25 @@ def fetch_ticker(
     sleep: Callable[[float], None] = time.sleep,
 ) -> RawTicker:
     """Fetch one ticker's quote and statements, retrying; raise FetchFailed with the reason."""
-    reason = "no attempt made"
+    reason, tried = "no attempt made", 0
     for attempt in range(policy.attempts):
+        tried += 1
         try:
             raw = _attempt(ticker, session, policy)
             require_complete(raw)
             return raw
+        except _Permanent as exc:
+            reason = exc.reason
+            break
         except FetchFailed as exc:
             reason = exc.reason
         if attempt + 1 < policy.attempts:
             sleep(policy.backoff_s * 2**attempt)
-    raise FetchFailed(f"yfinance:{ticker}", f"{reason} (after {policy.attempts} attempt(s))")
+    raise FetchFailed(f"yfinance:{ticker}", f"{reason} (after {tried} attempt(s))")
+
+
+class _Permanent(FetchFailed):
+    """An answer that asking again will not change (e.g. 404 for an unknown ticker)."""
 
 
 def require_complete(raw: RawTicker) -> None:
@@ -119,6 +127,8 @@ def _attempt(ticker: str, session: object | None, policy: FetchPolicy) -> RawTic
         if child.is_alive():
             child.kill()
         child.join()
+    if status == "permanent":
+        raise _Permanent(source, str(payload))
     if status != "ok" or not isinstance(payload, RawTicker):
         raise FetchFailed(source, str(payload))
     return payload
@@ -144,7 +154,7 @@ def _child_main(
     try:
         sender.send(("ok", _fetch_in_child(ticker, session, cache_dir)))
     except Exception as exc:  # reported to the parent as the one-line reason
-        sender.send(("error", describe_error(exc)))
+        sender.send(("permanent" if is_permanent(exc) else "error", describe_error(exc)))
     finally:
         sender.close()
 
@@ -180,6 +190,12 @@ def _trim(frame: Any, statement: Statement) -> pd.DataFrame:
         return pd.DataFrame()
     wanted = [name for name in STATEMENT_ITEMS[statement] if name in frame.index]
     return frame.loc[wanted]
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """A client error other than 408/429: the same request will get the same answer."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
 
 
 def describe_error(exc: BaseException) -> str:

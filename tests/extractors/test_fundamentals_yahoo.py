@@ -256,7 +256,7 @@ def test_load_records_failed_tickers_and_loads_the_others(
     )
     assert result.ok == ["NVDA", "005930.KS"]
     assert list(result.failed) == ["AMD"]
-    assert "HTTP 404 from Yahoo" in result.failed["AMD"]
+    assert result.failed["AMD"] == "HTTP 404 from Yahoo (after 1 attempt(s))"  # not retried
     revenue = con.execute(
         "select value, currency from fundamentals_latest where ticker = '005930.KS'"
         " and period_type = 'quarterly' and period_end = date '2024-03-31'"
