@@ -36,8 +36,8 @@ def slack_link(url: str, label: str) -> str:
     Only http(s) URLs become links; `|`, `<` and `>` in a URL would end the link early,
     so they are percent-encoded.
     """
-    if not re.match(r"^https?://[^\s]+$", url):
-        return slack_mrkdwn(label)
+    if not re.match(r"^https?://[^\s]+$", url) or len(url) > 1000:
+        return slack_mrkdwn(label)  # not a link, or one that would crowd the 3000-char field
     safe = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E")
     return f"<{safe.replace('|', '%7C')}|{slack_mrkdwn(label)}>"
 

@@ -3,18 +3,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from alerts.delivery import DeliveryFailed
 from alerts.escape import ZWSP
 from alerts.model import Alert, SourceFailure
-from alerts.render import digest, probe_message, source_broken
+from alerts.render import digest, probe_message, slack_payload, source_broken
 from alerts.slack import SlackWebhook
 
 HOOK = "/services/T000/B000/XXXXsecretXXXX"
+GPT4O = Alert(
+    "price-cut-or-rise", "price_change", "batching-economics", "info", "openai", "gpt-4o",
+    "gpt-4o", "openai gpt-4o input", Decimal(5), Decimal("2.5"), "USD/Mtok", "",
+    "https://openai.com/api/pricing/", dt.date(2024, 8, 6),
+)  # fmt: skip
 
 
 def received(httpserver: HTTPServer) -> dict[str, Any]:
@@ -133,3 +141,19 @@ def test_unreachable_webhook_reports_error_type_not_url(unused_port: int) -> Non
         SlackWebhook(url, timeout_s=2).send(probe_message())
     assert str(info.value) == "slack: could not connect (ConnectionError)"
     assert "secret" not in repr(SlackWebhook(url))
+
+
+@given(
+    subject=st.text(max_size=600),
+    explanation=st.text(max_size=3000),
+    url=st.text(alphabet="ab<>|&/", max_size=1500).map(lambda s: "https://x.example/" + s),
+)
+def test_every_section_stays_within_slack_limits(subject: str, explanation: str, url: str) -> None:
+    alert = replace(GPT4O, subject=subject, explanation=explanation, source_url=url)
+    payload = slack_payload(digest([alert] * 3, [("batching-economics", subject)]))
+    assert len(payload["blocks"]) <= 50
+    for block in payload["blocks"]:
+        text = block.get("text", {}).get("text", "")
+        assert len(text) <= 3000
+        if block["type"] == "section":
+            assert "<!" not in text
