@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Parsed, PriceRow
@@ -230,3 +232,54 @@ def test_the_gemini_html_capture_is_the_cloud_page_and_fails_on_the_title_anchor
     payload = (samples / "pages" / "gemini_2026-05-08_d1507e12.html").read_bytes()
     with pytest.raises(LayoutChanged, match="Gemini Developer API pricing"):
         gemini_docs.parse(payload)
+
+
+DEVSITE_MARKDOWN = """# Gemini Developer API pricing
+
+## Gemini 2.5 Flash
+
+*`gemini-2.5-flash`*
+
+<div class="ds-selector-tabs">
+<section>
+<h3 id="standard" data-text="Standard">Standard</h3>
+
+<table class="pricing-table">
+<tr><th></th><th>Free Tier</th><th>Paid Tier, per 1M tokens in USD</th></tr>
+<tr><td>Input price</td><td>Free of charge</td>
+<td>$0.30 (text / image / video)<br>$1.00 (audio)</td></tr>
+<tr><td>Output price (including thinking tokens)</td><td>Free of charge</td><td>$2.50</td></tr>
+</table>
+</section>
+<section>
+<h3 id="batch" data-text="Batch">Batch</h3>
+<table class="pricing-table">
+<tr><th></th><th>Free Tier</th><th>Paid Tier, per 1M tokens in USD</th></tr>
+<tr><td>Input price</td><td>Not available</td>
+<td>$0.15 (text / image / video)<br>$0.50 (audio)</td></tr>
+<tr><td>Output price (including thinking tokens)</td><td>Not available</td><td>$1.25</td></tr>
+</table>
+</section>
+</div>
+"""
+
+
+def test_markdown_with_embedded_html_tab_sections() -> None:
+    # Docs-site Markdown sources keep the tab sections as HTML: labelled, not by order.
+    parsed = gemini_docs.parse(DEVSITE_MARKDOWN.encode())
+    assert _price(parsed, "gemini-2.5-flash", "input") == Decimal("0.30")
+    assert _price(parsed, "gemini-2.5-flash", "input", condition="audio") == Decimal("1.00")
+    assert _price(parsed, "gemini-2.5-flash", "output", "batch") == Decimal("1.25")
+    assert _price(parsed, "gemini-2.5-flash", "input", "batch", condition="audio") == Decimal(
+        "0.50"
+    )
+
+
+@given(
+    base=st.decimals(min_value=Decimal("0.001"), max_value=1000, places=3),
+    above=st.decimals(min_value=Decimal("0.001"), max_value=1000, places=3),
+    k=st.integers(min_value=1, max_value=2000),
+)
+def test_any_two_tier_cell_reads_back(base: Decimal, above: Decimal, k: int) -> None:
+    cell = f"${base}, prompts <= {k}k tokens ${above}, prompts > {k}k"
+    assert parse_paid_cell("k", cell).prices == (("", 0, base), ("", k * 1000, above))
