@@ -13,12 +13,11 @@ import duckdb
 from core.errors import ThesisError
 from extractors.base import Source
 from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
-from warehouse.diff import EntryState
+from warehouse.bulk import BulkLoader
 from warehouse.load import (
     LoadResult,
     Payload,
     has_later_snapshot,
-    load_payload,
     rebuild_source,
     stage_payload,
 )
@@ -81,18 +80,13 @@ def import_snapshots(
     out = ImportResult(skipped_files=undated)
     if files and has_later_snapshot(con, source.id, files[0][0]):
         return _import_before_existing(con, source, files, run_id, out)
-    state: EntryState | None = None
+    loader = BulkLoader(con, source)
     for observed_at, path in files:
-        item = _read_item(source, observed_at, path, run_id)
-        result, next_state = load_payload(con, item, state)
-        # A failed or skipped file leaves the previous good state as the diff base.
-        if result.status == "loaded" and next_state is not None:
-            state = next_state
-        elif result.status == "unchanged":
-            state = None
+        result = loader.add(_read_item(source, observed_at, path, run_id))
         out.results.append(result)
         if progress:
             progress(result)
+    loader.flush()
     return out
 
 

@@ -8,15 +8,9 @@ import duckdb
 
 from core.errors import SourceError
 from extractors.base import Source
-from warehouse.archive import read_raw, sha256, store_raw
-from warehouse.load import (
-    LoadResult,
-    Payload,
-    insert_snapshot,
-    load_payload,
-    snapshot_id_for,
-    transaction,
-)
+from warehouse.archive import read_raw
+from warehouse.bulk import BulkLoader
+from warehouse.load import LoadResult, Payload, load_payload
 from warehouse.spool import Spooled
 
 
@@ -43,24 +37,26 @@ def load_spooled(
         etag=item.etag,
         last_modified=item.last_modified,
     )
-    result, _ = load_payload(con, payload)
-    return result
+    return load_payload(con, payload)
 
 
 def record_failed_payload(
     con: duckdb.DuckDBPyConnection, source: Source, item: Spooled, run_id: str, err: SourceError
 ) -> LoadResult:
     """Archive a payload that failed to parse, and record why: it can be reprocessed."""
-    payload = item.payload()
-    digest = sha256(payload)
-    snap_id = snapshot_id_for(source.id, item.fetched_at, digest)
-    result = LoadResult(source.id, snap_id, "failed", error=err)
     row = Payload(
-        source, payload, item.fetched_at, "fetch", run_id, item.url, item.etag, item.last_modified
+        source,
+        item.payload(),
+        item.fetched_at,
+        "fetch",
+        run_id,
+        item.url,
+        item.etag,
+        item.last_modified,
     )
-    with transaction(con):
-        store_raw(con, source.id, payload, item.fetched_at, digest=digest)
-        insert_snapshot(con, row, snap_id, digest, result)
+    loader = BulkLoader(con, source, batch_size=1)
+    result = loader.add(row, error=err)
+    loader.flush()
     return result
 
 
@@ -79,5 +75,4 @@ def reobserve(
     payload = Payload(
         source, read_raw(con, digest), fetched_at, "fetch", run_id, url, etag, modified
     )
-    result, _ = load_payload(con, payload)
-    return result
+    return load_payload(con, payload)

@@ -63,7 +63,7 @@ def test_bad_payload_is_a_typed_failure_that_writes_no_observation(
     load_payload(con, Payload(LITELLM, good, start))
     before = _counts(con)
     payload, kind = _bad_payloads()[case]
-    result, _ = load_payload(con, Payload(LITELLM, payload, start + timedelta(days=1)))
+    result = load_payload(con, Payload(LITELLM, payload, start + timedelta(days=1)))
     assert result.status == "failed"
     assert result.error is not None and result.error.kind == kind
     assert "\n" not in str(result.error) and str(result.error).startswith("litellm: ")
@@ -86,7 +86,7 @@ def test_unknown_new_fields_load_and_are_reported(con: duckdb.DuckDBPyConnection
     doc = _good_doc()
     doc["gpt-4o"]["input_cost_per_teleport_token"] = 1e-06  # type: ignore[index]
     doc["gpt-4o"]["supports_telepathy"] = True  # type: ignore[index]
-    result, _ = load_payload(
+    result = load_payload(
         con, Payload(LITELLM, json.dumps(doc).encode(), datetime(2024, 9, 1, tzinfo=UTC))
     )
     assert result.status == "loaded"

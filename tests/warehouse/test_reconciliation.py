@@ -53,7 +53,7 @@ def _litellm(chat_input_per_token: float) -> bytes:
 
 
 def _load(con: duckdb.DuckDBPyConnection, source: Source, payload: bytes, at: datetime) -> None:
-    result, _ = load_payload(con, Payload(source, payload, at))
+    result = load_payload(con, Payload(source, payload, at))
     assert result.status == "loaded", result.error
 
 
