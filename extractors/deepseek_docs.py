@@ -85,15 +85,15 @@ def split(payload: bytes) -> Mapping[str, object]:
     table, grid, at = _model_table(soup)
     n_labels = _label_width(grid[at])
     notes = _footnotes(table)
-    columns = [ModelColumn(_cell(tag).shown) for tag in grid[at][n_labels:] if _cell(tag).shown]
-    if not columns:
-        raise LayoutChanged(SOURCE_ID, "missing anchor: model names in the 'MODEL' row")
+    columns = [ModelColumn(_cell(tag).shown) for tag in grid[at][n_labels:]]
+    if not columns or not all(c.model for c in columns):
+        raise LayoutChanged(SOURCE_ID, "missing anchor: a model name in every 'MODEL' column")
     for row in grid[at + 1 :]:
         _read_row(row, n_labels, columns, notes)
     if not any(c.stated for c in columns):
         raise LayoutChanged(SOURCE_ID, "missing anchor: '1M INPUT TOKENS (CACHE MISS)' row")
     out: dict[str, object] = {}
-    for tag, column in zip(grid[at][n_labels:], columns, strict=False):
+    for tag, column in zip(grid[at][n_labels:], columns, strict=True):
         out[column.model] = column
         for alias in _aliases(column.model, _cell(tag).refs, notes):
             out.setdefault(alias, _renamed(column, alias))

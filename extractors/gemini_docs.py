@@ -97,7 +97,10 @@ def split(payload: bytes) -> Mapping[str, object]:
             continue
         section = _section(heading, body)
         if section is not None:
-            out[section.heading] = section
+            key = section.heading
+            if key in out:  # two sections under one heading: keep both, by first model id
+                key = f"{key} ({section.model_ids[0]})"
+            out[key] = section
     if not out:
         raise LayoutChanged(
             SOURCE_ID, "missing anchor: no model section (`model-id` line + price table)"
