@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import duckdb
 
-from extractors import deepseek_docs
+from extractors import anthropic_docs, deepseek_docs, gemini_docs, openai_docs
 from extractors.base import Source
 from extractors.registry import get_source
 from tests.paths import FIXTURES
@@ -152,3 +152,37 @@ def test_a_later_snapshot_updates_the_feed_value_and_clears_the_discrepancy(
     assert chat["litellm"] == (Decimal("0.14"), False, DAY2.date(), DAY2)
     assert chat["deepseek-docs"][2] == DAY1.date()
     assert not any(d[:2] == ("deepseek-chat", "input") for d in _discrepancies(con))
+
+
+def test_every_official_page_loads_and_is_listed_as_official(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    pages = {
+        gemini_docs.SOURCE: "gemini_pricing.md",
+        anthropic_docs.SOURCE: "anthropic_pricing.md",
+        openai_docs.SOURCE: "openai_pricing.md",
+        deepseek_docs.SOURCE: "deepseek_pricing.html",
+    }
+    for source, name in pages.items():
+        _load(con, source, (FIXTURES / "pages" / name).read_bytes(), DAY1)
+        again = load_payload(con, Payload(source, (FIXTURES / "pages" / name).read_bytes(), DAY1))
+        assert again.status == "unchanged"
+    rows = con.execute(
+        "select source, provider, model, usd_per_mtok, official from price_sources"
+        " where component = 'input' and service_tier = 'standard' and condition = ''"
+        " and tier_min_prompt_tokens = 0 and model in"
+        " ('gemini-2.5-pro', 'claude-sonnet-4-5', 'gpt-5.5', 'deepseek-v4-flash')"
+        " order by source"
+    ).fetchall()
+    assert rows == [
+        ("anthropic-docs", "anthropic", "claude-sonnet-4-5", Decimal("3"), True),
+        ("deepseek-docs", "deepseek", "deepseek-v4-flash", Decimal("0.14"), True),
+        ("gemini-docs", "google", "gemini-2.5-pro", Decimal("1.25"), True),
+        ("openai-docs", "openai", "gpt-5.5", Decimal("5"), True),
+    ]
+    long_context = con.execute(
+        "select usd_per_mtok from price_sources where model = 'gemini-2.5-pro'"
+        " and component = 'input' and service_tier = 'standard'"
+        " and tier_min_prompt_tokens = 200000"
+    ).fetchall()
+    assert long_context == [(Decimal("2.5"),)]
