@@ -9,6 +9,7 @@
 | THESIS_FETCH_CONNECT_TIMEOUT_S | connect timeout per request | 5 |
 | THESIS_FETCH_READ_TIMEOUT_S | read timeout per request | 30 |
 | THESIS_FETCH_DEADLINE_S | hard time budget of one source's fetch, all attempts included | 120 |
+| THESIS_FUNDAMENTALS_BUDGET_S | budget of the run's yfinance fetches (tickers left: skipped) | 90 |
 | THESIS_TASK_RETRIES | Prefect retries of a task that crashed (not of a source failure) | 1 |
 | THESIS_TASK_RETRY_DELAY_S | delay before such a retry | 30 |
 | THESIS_URL_<SOURCE> | fetch a source from a mirror, e.g. THESIS_URL_LITELLM | its own URL |
@@ -34,6 +35,7 @@ class Settings:
     fetch_connect_timeout_s: float = 5.0
     fetch_read_timeout_s: float = 30.0
     fetch_deadline_s: float = 120.0
+    fundamentals_budget_s: float = 90.0
     task_retries: int = 1
     task_retry_delay_s: float = 30.0
 
@@ -68,6 +70,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "THESIS_FETCH_READ_TIMEOUT_S", float, d.fetch_read_timeout_s
         ),
         fetch_deadline_s=_number(env, "THESIS_FETCH_DEADLINE_S", float, d.fetch_deadline_s),
+        fundamentals_budget_s=_number(
+            env, "THESIS_FUNDAMENTALS_BUDGET_S", float, d.fundamentals_budget_s
+        ),
         task_retries=_number(env, "THESIS_TASK_RETRIES", int, d.task_retries),
         task_retry_delay_s=_number(env, "THESIS_TASK_RETRY_DELAY_S", float, d.task_retry_delay_s),
     )

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from core.errors import ConfigError
-from extractors import genai_prices, litellm, openrouter
+from extractors import (
+    anthropic_docs,
+    deepseek_docs,
+    gemini_docs,
+    genai_prices,
+    litellm,
+    openai_docs,
+    openrouter,
+)
 from extractors.base import Source
 
 SOURCES: dict[str, Source] = {
     s.id: s
     for s in (
+        # The labs' own pages: official, they win when fresh.
+        gemini_docs.SOURCE,
+        anthropic_docs.SOURCE,
+        openai_docs.SOURCE,
+        deepseek_docs.SOURCE,
+        # Aggregated feeds: broad, but they lag and carry typos.
+        genai_prices.SOURCE,
         litellm.SOURCE,
         openrouter.SOURCE,
-        genai_prices.SOURCE,
     )
 }
 

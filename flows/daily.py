@@ -8,7 +8,7 @@ opened, so a locked warehouse costs a delay, never data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,15 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
-from core.errors import SourceError, WarehouseLocked
-from core.settings import load_settings, source_url
+from alerts.channels import channels_from_env
+from alerts.model import SourceFailure
+from alerts.theses import Theses, load_theses
+from core.errors import ConfigError, SourceError, WarehouseLocked
+from core.settings import Settings, load_settings, source_url
+from extractors.base import Source
+from extractors.fundamentals import DEFAULT_TICKERS
 from extractors.registry import get_source, select
+from flows.steps import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from warehouse import db, ingest, runs, spool
 from warehouse.load import LoadResult
 
@@ -39,6 +45,10 @@ class RunSummary:
     run_id: str
     db_path: str
     outcomes: list[SourceOutcome] = field(default_factory=list)
+    fundamentals: dict[str, Any] = field(default_factory=dict)
+    inferences: int = 0
+    alerts: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # config errors, failed steps
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -46,9 +56,12 @@ class RunSummary:
 
     @property
     def status(self) -> str:
-        if not self.failed:
-            return "ok"
-        return "failed" if len(self.failed) == len(self.outcomes) else "partial"
+        if self.outcomes and len(self.failed) == len(self.outcomes):
+            return "failed"
+        deliveries_ok = all(d["ok"] for d in self.alerts.get("deliveries", []))
+        if self.failed or self.problems or self.fundamentals.get("failed") or not deliveries_ok:
+            return "partial"
+        return "ok"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,7 +70,27 @@ class RunSummary:
             "status": self.status,
             "rows_added": sum(o.rows_added for o in self.outcomes),
             "sources": [o.__dict__ for o in self.outcomes],
+            "fundamentals": self.fundamentals,
+            "inferences": self.inferences,
+            "alerts": self.alerts,
+            "problems": self.problems,
         }
+
+    def failures(self, on: date) -> list[SourceFailure]:
+        """Every failed source and ticker, for the "source broken" alert."""
+        found = [
+            SourceFailure(
+                o.source,
+                o.error_kind or "source",
+                o.error or "",
+                on,
+                get_source(o.source).page_url or get_source(o.source).url,
+            )
+            for o in self.failed
+        ]
+        for ticker, reason in self.fundamentals.get("failed", {}).items():
+            found.append(SourceFailure(f"yfinance:{ticker}", "fetch_failed", reason, on))
+        return found
 
 
 @dataclass(frozen=True)
@@ -179,54 +212,92 @@ def _merge(outcome: SourceOutcome, result: LoadResult) -> SourceOutcome:
 
 
 @flow(name="thesis-daily", log_prints=True)
-def daily_flow(db_path: str | None = None, sources: list[str] | None = None) -> dict[str, Any]:
-    """Fetch, archive, parse and load every price source once."""
+def daily_flow(
+    db_path: str | None = None,
+    sources: list[str] | None = None,
+    theses_path: str | None = None,
+    fundamentals: bool = True,
+) -> dict[str, Any]:
+    """The daily run: prices from every source and fundamentals (fetched concurrently),
+    then load, the roofline inversion, the checklist's triggers and the alerts."""
     path = Path(db_path).expanduser() if db_path else db.default_db_path()
     cfg = load_settings()
     chosen = select(sources)
+    problems: list[str] = []
+    theses = _theses(theses_path, problems)
+    tickers = list(theses.ticker_symbols()) if theses else list(DEFAULT_TICKERS)
+    fetched, fundamentals_future = _fetch_all(path, chosen, cfg, fundamentals, tickers)
+    pending, parse_errors = _parse_all(path, chosen)
+    con = db.connect(path)
+    run_id = runs.start_run(con, "daily")
+    con.close()
+    summary = RunSummary(run_id, str(path), problems=problems)
+    for s in chosen:
+        summary.outcomes.append(
+            load_source(path, run_id, s.id, pending[s.id], parse_errors, *fetched[s.id])
+        )
+    if fundamentals_future is not None:
+        summary.fundamentals = store_fundamentals_task(path, fundamentals_future.result(), run_id)
+    if len(summary.failed) < len(summary.outcomes):
+        summary.inferences = infer_task(path, run_id)
+    if theses is not None:
+        on = datetime.now(UTC).date()
+        succeeded = [o.source for o in summary.outcomes if o.status != "failed"]
+        try:
+            summary.alerts = alerts_task(path, theses, succeeded, summary.failures(on), on, run_id)
+        except ConfigError as err:
+            problems.append(f"alerts not sent: {err}")
+    con = db.connect(path)
+    runs.finish_run(con, run_id, summary.status, summary.as_dict())
+    con.close()
+    return summary.as_dict()
+
+
+def _theses(theses_path: str | None, problems: list[str]) -> Theses | None:
+    """The checklist, validated up front; a bad file is reported and prices still load."""
+    try:
+        theses = load_theses(Path(theses_path) if theses_path else None)
+        channels_from_env()  # validate channel settings now, not after an hour of work
+    except ConfigError as err:
+        problems.append(f"alerts not evaluated: {err}")
+        get_run_logger().warning(str(err))
+        return None
+    return theses
+
+
+def _fetch_all(
+    path: Path, chosen: list[Source], cfg: Settings, fundamentals: bool, tickers: list[str]
+) -> tuple[dict[str, tuple[datetime | None, SourceError | None]], PrefectFuture[Any] | None]:
+    """Every price source and the fundamentals, concurrently; payloads go to the spool."""
     root = spool.spool_dir(path)
     headers = _conditional_headers(path)
     fetch = fetch_source.with_options(
         retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
     )
-    fetched: dict[str, PrefectFuture[Fetched]] = {
-        s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen
-    }
-    fetch_errors: dict[str, SourceError] = {}
-    not_modified: dict[str, datetime] = {}
-    for sid, fut in fetched.items():
-        outcome = fut.result()
-        if outcome.error is not None:
-            fetch_errors[sid] = outcome.error
-        elif outcome.not_modified:
-            not_modified[sid] = datetime.now(UTC)
-    parse_errors: dict[str, SourceError] = {}
+    futures = {s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen}
+    fundamentals_future = (
+        fetch_fundamentals_task.submit(tickers, cfg.fundamentals_budget_s) if fundamentals else None
+    )
+    outcomes: dict[str, tuple[datetime | None, SourceError | None]] = {}
+    for sid, fut in futures.items():
+        got = fut.result()
+        outcomes[sid] = (datetime.now(UTC) if got.not_modified else None, got.error)
+    return outcomes, fundamentals_future
+
+
+def _parse_all(
+    path: Path, chosen: list[Source]
+) -> tuple[dict[str, list[spool.Spooled]], dict[str, SourceError]]:
+    """Parse every spooled payload (today's, and any an earlier run could not load)."""
+    root = spool.spool_dir(path)
     pending = {s.id: spool.pending(root, s.id) for s in chosen}
+    errors: dict[str, SourceError] = {}
     for s in chosen:
         for item in pending[s.id]:
             error = parse_source(s.id, item)
             if error is not None:
-                parse_errors[str(item.path)] = error
-    con = db.connect(path)
-    run_id = runs.start_run(con, "daily")
-    con.close()
-    summary = RunSummary(run_id, str(path))
-    for s in chosen:
-        summary.outcomes.append(
-            load_source(
-                path,
-                run_id,
-                s.id,
-                pending[s.id],
-                parse_errors,
-                not_modified.get(s.id),
-                fetch_errors.get(s.id),
-            )
-        )
-    con = db.connect(path)
-    runs.finish_run(con, run_id, summary.status, summary.as_dict())
-    con.close()
-    return summary.as_dict()
+                errors[str(item.path)] = error
+    return pending, errors
 
 
 def _conditional_headers(path: Path) -> dict[str, tuple[str | None, str | None]]:

@@ -26,14 +26,26 @@ def run(
     db: DbOption = None,
     source: SourceOption = None,
     as_json: JsonOption = False,
+    theses: Annotated[
+        Path | None,
+        typer.Option(
+            "--theses",
+            help="Theses TOML (default: the shipped alerts/theses.toml).",
+            dir_okay=False,
+        ),
+    ] = None,
+    no_fundamentals: Annotated[
+        bool, typer.Option("--no-fundamentals", help="Skip the yfinance fundamentals step.")
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show Prefect's own INFO logs.")
     ] = False,
 ) -> None:
-    """Run the daily job once: fetch every source, archive, parse, load.
+    """Run the daily job once: prices and fundamentals, inference, triggers, alerts.
 
     Runs the Prefect flow in a temporary local Prefect server when no PREFECT_API_URL is
-    set. Exit code 0 when every source loaded, 1 when any failed (the rest still load).
+    set. Exit code 0 when every step succeeded, 1 when anything failed (the rest still
+    ran; the failures are recorded and alerted).
     """
     import os
 
@@ -41,7 +53,12 @@ def run(
     from flows.daily import daily_flow
     from thesis_cli.render import print_run_summary
 
-    summary = daily_flow(db_path=str(db) if db else None, sources=source or None)
+    summary = daily_flow(
+        db_path=str(db) if db else None,
+        sources=source or None,
+        theses_path=str(theses) if theses else None,
+        fundamentals=not no_fundamentals,
+    )
     if as_json:
         emit_json(summary)
     else:

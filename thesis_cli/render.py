@@ -19,6 +19,31 @@ def print_run_summary(summary: dict[str, Any]) -> None:
         if item["status"] == "failed":
             detail = f"{item['error_kind']}: {item['error']}"
         typer.echo(f"  {item['source']:<15} {item['status']:<12} {detail}")
+    fundamentals = summary.get("fundamentals") or {}
+    if fundamentals:
+        bad = fundamentals.get("failed", {})
+        typer.echo(
+            f"  fundamentals    {len(fundamentals.get('ok', []))} tickers loaded"
+            + (f", failed: {', '.join(sorted(bad))}" if bad else "")
+        )
+    if summary.get("inferences"):
+        typer.echo(f"  roofline        {summary['inferences']} inferences stored")
+    alerts = summary.get("alerts") or {}
+    if alerts:
+        sent = [d for d in alerts.get("deliveries", []) if d["ok"]]
+        failed_d = [d for d in alerts.get("deliveries", []) if not d["ok"]]
+        typer.echo(
+            f"  alerts          {alerts.get('alerts_recorded', 0)} new, "
+            f"{alerts.get('source_failures_recorded', 0)} source failures; "
+            f"{len(sent)} message(s) delivered to {', '.join(alerts.get('channels', []))}"
+            + (
+                f"; delivery failed: {', '.join(d['channel'] for d in failed_d)}"
+                if failed_d
+                else ""
+            )
+        )
+    for problem in summary.get("problems", []):
+        typer.echo(f"  problem         {problem}")
     failed = [s["source"] for s in summary["sources"] if s["status"] == "failed"]
     line = (
         f"run {summary['run_id']}: {summary['status']}, "

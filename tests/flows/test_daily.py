@@ -64,7 +64,7 @@ def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothi
     from flows.daily import daily_flow
 
     db = tmp_path / "thesis.duckdb"
-    first = daily_flow(db_path=str(db), sources=SOURCES)
+    first = daily_flow(db_path=str(db), sources=SOURCES, fundamentals=False)
     by_source = {s["source"]: s for s in first["sources"]}
     assert first["status"] == "partial"
     assert by_source["litellm"]["status"] == "loaded"
@@ -76,7 +76,7 @@ def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothi
     assert observations == first["rows_added"] - _count(db, "select count(*) from model_limits")
     assert _count(db, "select count(*) from latest_prices where model = 'gpt-4o'") >= 2
 
-    second = daily_flow(db_path=str(db), sources=SOURCES)
+    second = daily_flow(db_path=str(db), sources=SOURCES, fundamentals=False)
     assert {s["source"]: s["status"] for s in second["sources"]}["litellm"] == "not_modified"
     assert second["rows_added"] == 0
     assert _count(db, "select count(*) from price_observations") == observations
@@ -106,13 +106,13 @@ def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
     assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
     try:
         with pytest.raises(WarehouseLocked, match=f"PID {holder.pid}"):
-            daily_flow(db_path=str(db), sources=["litellm"])
+            daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
     finally:
         holder.kill()
         holder.wait()
     kept = spool.pending(spool.spool_dir(db), "litellm")
     assert len(kept) == 1 and kept[0].payload() == LITELLM
-    caught_up = daily_flow(db_path=str(db), sources=["litellm"])
+    caught_up = daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
     assert caught_up["sources"][0]["status"] == "loaded"
     assert caught_up["rows_added"] > 0
     assert spool.pending(spool.spool_dir(db), "litellm") == []

@@ -80,7 +80,7 @@ def test_unknown_source_is_rejected_with_the_choices(tmp_path: Path) -> None:
         ["import-snapshots", str(HISTORY), "--source", "nope", "--db", str(tmp_path / "x.duckdb")],
     )
     assert result.exit_code == 2
-    assert "unknown source 'nope'; choose one of: litellm" in result.stderr
+    assert "unknown source 'nope'; choose one of: gemini-docs, anthropic-docs" in result.stderr
 
 
 def test_extract_prints_canonical_rows_without_a_warehouse(tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_run_with_no_network_records_every_source_and_exits_non_zero(tmp_path: P
     )
     db = tmp_path / "offline.duckdb"
     done = subprocess.run(
-        [sys.executable, "-m", "thesis_cli.main", "run", "--db", str(db)],
+        [sys.executable, "-m", "thesis_cli.main", "run", "--db", str(db), "--no-fundamentals"],
         env=env,
         capture_output=True,
         text=True,
