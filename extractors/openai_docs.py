@@ -7,8 +7,10 @@ Layout relied on (each a named anchor when missing):
   table without a label is the standard tier;
 - an optional group row over the columns, "Short context" / "Long context". Long-context
   prices apply above a threshold the table does not state: it is read from the page
-  text ("prompts with more than 272K input tokens"); if the page does not state it the
-  parse fails with AmbiguousPrice instead of guessing.
+  text ("prompts with more than 272K input tokens"), else from the model limits OpenAI
+  documents per model family (KNOWN_LONG_CONTEXT_THRESHOLDS); a long-context price with
+  neither is skipped and reported (never filed under a guessed threshold), so the rest
+  of the page still loads. Two different thresholds stated on one page is AmbiguousPrice.
 
 `-` means not offered (no row). Rows split by modality ("Text" / "Audio" / "Image"): text
 is the unconditioned row, audio a row with condition="audio", image skipped and reported.
@@ -191,6 +193,8 @@ def _read_rows(
             continue
         for i, component in columns.items():
             threshold = _threshold(page, model, groups[i], row[i])
+            if threshold is None:
+                continue
             entry = page.entries.setdefault(model, ModelEntry(model))
             entry.stated.append(Stated(tier, threshold, component, condition, row[i]))
 
@@ -199,16 +203,30 @@ def _model_id(cell: str) -> str:
     return normalize_space(re.sub(r"\([^)]*\)|[*†]", " ", cell.replace("`", ""))).lower()
 
 
-def _threshold(page: _Page, model: str, group: str, cell: str) -> int:
+# Where the page omits the sentence: the prompt length above which OpenAI's model pages
+# price a request as long context ("1M context window; prompts over 272K input tokens
+# are priced at the long-context rate", GPT-5.4 and GPT-5.5 model pages, 2026).
+KNOWN_LONG_CONTEXT_THRESHOLDS: dict[str, int] = {"gpt-5.4": 272_000, "gpt-5.5": 272_000}
+
+
+def known_threshold(model: str) -> int | None:
+    """The documented threshold of the model's family (`gpt-5.4-pro` is `gpt-5.4`)."""
+    for family, threshold in KNOWN_LONG_CONTEXT_THRESHOLDS.items():
+        if model == family or model.startswith(family + "-"):
+            return threshold
+    return None
+
+
+def _threshold(page: _Page, model: str, group: str, cell: str) -> int | None:
+    """0 for a base price; the long-context threshold; None: unknown, skip the cell."""
     if group != "long context":
         return 0
-    if page.threshold is None and usd_amounts(SOURCE_ID, cell):
-        raise AmbiguousPrice(
-            SOURCE_ID,
-            f"{model}: long-context price {cell!r} but the page states no threshold "
-            "(e.g. 'more than 272K input tokens')",
-        )
-    return page.threshold or 0
+    if not usd_amounts(SOURCE_ID, cell):
+        return 0  # '-': not offered, no row either way
+    threshold = page.threshold or known_threshold(model)
+    if threshold is None:
+        page.notes.add(f"{model}: long-context price without a stated threshold")
+    return threshold
 
 
 def parse_entry(key: str, entry: object) -> Parsed:

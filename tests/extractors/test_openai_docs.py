@@ -98,10 +98,20 @@ def test_columns_are_mapped_by_name_not_position() -> None:
     assert _price(parsed, "gpt-5.5", "input", threshold=272_000) == Decimal("10.00")
 
 
-def test_missing_threshold_with_long_context_prices_is_ambiguous() -> None:
-    text = _fixture_text().replace(THRESHOLD_SENTENCE, "")
-    with pytest.raises(AmbiguousPrice, match="no threshold"):
-        openai_docs.parse(text.encode())
+def test_without_the_sentence_the_documented_family_threshold_applies() -> None:
+    parsed = openai_docs.parse(_fixture_text().replace(THRESHOLD_SENTENCE, "").encode())
+    assert _price(parsed, "gpt-5.5", "input", threshold=272_000) == Decimal("10.00")
+
+
+def test_a_long_context_price_with_no_known_threshold_is_skipped_and_reported() -> None:
+    text = _fixture_text().replace(THRESHOLD_SENTENCE, "").replace("gpt-5.5", "gpt-9")
+    parsed = openai_docs.parse(text.encode())
+    gpt9 = [r for r in parsed.prices if r.model == "gpt-9"]
+    assert gpt9 and all(r.tier_min_prompt_tokens == 0 for r in gpt9)
+    assert (
+        "openai-docs: gpt-9: long-context price without a stated threshold"
+        in parsed.unmapped_fields
+    )
 
 
 def test_threshold_sentences() -> None:
@@ -128,10 +138,12 @@ def test_a_renamed_model_header_is_a_layout_change() -> None:
 
 
 @pytest.mark.samples
-def test_real_capture_states_no_threshold_so_it_is_refused(samples: Path) -> None:
+def test_real_capture_without_the_sentence_uses_the_documented_threshold(samples: Path) -> None:
     payload = (samples / "pages" / "openai_2026-05-08_96a8198e.jina.md").read_bytes()
-    with pytest.raises(AmbiguousPrice, match=r"gpt-5\.5: long-context price"):
-        openai_docs.parse(payload)
+    parsed = openai_docs.parse(payload)
+    assert _price(parsed, "gpt-5.5", "input", threshold=272_000) == Decimal("10.00")
+    assert _price(parsed, "gpt-5.4-pro", "output", "batch", 272_000) == Decimal("135.00")
+    assert len(parsed.model_keys) == 19
 
 
 @pytest.mark.samples
