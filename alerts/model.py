@@ -16,7 +16,7 @@ SEVERITY_RANK = {"critical": 2, "warning": 1, "info": 0}
 # warehouse is its text form, which renders the same.
 Value = Decimal | int | str | None
 
-MessageKind = Literal["digest", "source_broken", "test"]
+MessageKind = Literal["digest", "source_broken", "test", "flow_failed"]
 
 
 def value_text(value: Value) -> str:

@@ -1,0 +1,113 @@
+"""Serve the daily flow on a cron schedule against a Prefect server (`thesis serve`).
+
+    THESIS_SCHEDULE_CRON  five-field cron expression (default "0 6 * * *": 06:00 daily)
+    THESIS_SCHEDULE_TZ    IANA time zone the cron is read in (default UTC), e.g.
+                          Europe/London; daylight-saving changes follow that zone
+
+Serving registers a deployment named `thesis-daily/daily` with the server in
+PREFECT_API_URL and runs each scheduled run in a subprocess of this one until stopped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import ConfigError
+
+DEFAULT_CRON = "0 6 * * *"
+DEFAULT_TIMEZONE = "UTC"
+DEPLOYMENT_NAME = "daily"
+ENV_CRON, ENV_TZ = "THESIS_SCHEDULE_CRON", "THESIS_SCHEDULE_TZ"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    cron: str = DEFAULT_CRON
+    timezone: str = DEFAULT_TIMEZONE
+
+
+def schedule_config(
+    cron: str | None = None, timezone: str | None = None, env: Mapping[str, str] | None = None
+) -> ScheduleConfig:
+    """The schedule from explicit values, else the environment, else the defaults."""
+    env = os.environ if env is None else env
+    chosen_cron = " ".join((cron or env.get(ENV_CRON, "") or DEFAULT_CRON).split())
+    chosen_tz = (timezone or env.get(ENV_TZ, "") or DEFAULT_TIMEZONE).strip()
+    _check(chosen_cron, chosen_tz)
+    return ScheduleConfig(chosen_cron, chosen_tz)
+
+
+def _check(cron: str, timezone: str) -> None:
+    """Validate with the rules the Prefect server applies, so a bad value fails here."""
+    from prefect._internal.schemas.validators import default_timezone, validate_cron_string
+
+    if len(cron.split()) != 5:
+        raise ConfigError(
+            f"{ENV_CRON}={cron!r} is not a five-field cron expression "
+            "(minute hour day-of-month month day-of-week), e.g. '0 6 * * *' for 06:00 daily"
+        )
+    try:
+        validate_cron_string(cron)
+    except ValueError as err:
+        raise ConfigError(f"{ENV_CRON}={cron!r}: {err}; e.g. '0 6 * * *' for 06:00 daily") from None
+    try:
+        default_timezone(timezone)
+    except ValueError:
+        raise ConfigError(
+            f"{ENV_TZ}={timezone!r} is not an IANA time zone: use a name like UTC, "
+            "Europe/London or America/New_York"
+        ) from None
+
+
+def flow_parameters(
+    db_path: str | None = None,
+    sources: list[str] | None = None,
+    theses_path: str | None = None,
+    fundamentals: bool = True,
+) -> dict[str, Any]:
+    """daily_flow's parameters for each scheduled run (None: the flow's own default)."""
+    params: dict[str, Any] = {"fundamentals": fundamentals}
+    if db_path:
+        params["db_path"] = db_path
+    if sources:
+        params["sources"] = list(sources)
+    if theses_path:
+        params["theses_path"] = theses_path
+    return params
+
+
+def build_deployment(
+    schedule: ScheduleConfig,
+    parameters: Mapping[str, Any],
+    flow: Any = None,
+    name: str = DEPLOYMENT_NAME,
+) -> Any:
+    """The RunnerDeployment `serve` registers (built without contacting a server)."""
+    from prefect.schedules import Cron
+
+    from flows.configured import configured_daily_flow
+
+    chosen = flow if flow is not None else configured_daily_flow()
+    return chosen.to_deployment(
+        name=name,
+        schedule=Cron(schedule.cron, timezone=schedule.timezone),
+        parameters=dict(parameters),
+        tags=["thesis"],
+        description=(
+            f"thesis daily run: prices, fundamentals, inversion, triggers, alerts "
+            f"(cron '{schedule.cron}' in {schedule.timezone})"
+        ),
+    )
+
+
+def serve(deployment: Any, limit: int = 1) -> None:
+    """Register the deployment and run its scheduled runs until interrupted (blocks).
+
+    `limit` 1: two runs never write the warehouse at the same time.
+    """
+    from prefect import serve as prefect_serve
+
+    prefect_serve(deployment, limit=limit)
