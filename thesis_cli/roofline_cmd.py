@@ -19,7 +19,7 @@ from model.catalog import Catalog, load_catalog
 from model.critical_batch import critical_batch
 from model.decode import decode_step
 from model.deployment import Deployment, default_chips
-from model.efficiency import Efficiency
+from model.efficiency import Efficiency, mfu
 from model.kv import kv_bytes_per_token_per_layer, kv_footprint
 from model.moe import experts_touched, params_touched
 from model.precision import bytes_per_element
@@ -419,6 +419,39 @@ def experts_touched_cmd(
             "routing": "uniform, independent per token",
             "weights": weights,
             "model_source": spec.source_url,
+        },
+    }
+    _emit(doc, as_json)
+
+
+@app.command("mfu")
+def mfu_cmd(
+    model: ModelOpt,
+    hardware: HardwareOpt,
+    chips: Annotated[int, typer.Option("--chips", help="Chips the run used.")],
+    tokens: Annotated[float, typer.Option("--tokens", help="Tokens processed in the run.")],
+    latency_s: Annotated[float, typer.Option("--latency-s", help="Measured wall time, s.")],
+    compute: ComputeOpt = "bf16",
+    hardware_file: FilesOpt = None,
+    model_file: FilesOpt = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Model FLOPs utilisation of a measured run: 2·P_active·tokens / (chips·C·latency)."""
+    _positive(chips=chips, tokens=tokens, latency_s=latency_s)
+    catalog = _catalog(hardware_file, model_file)
+    spec, hw = catalog.get_model(model), catalog.get_hardware(hardware)
+    peak = hw.flops_per_s(compute)
+    doc = {
+        "mfu": mfu(spec.active_params, tokens, chips, peak, latency_s),
+        "model_flops": 2 * spec.active_params * tokens,
+        "assumptions": {
+            "model": spec.id,
+            "hardware": hw.id,
+            "chips": chips,
+            "compute": compute,
+            "peak_flops_per_s_per_chip": peak,
+            "active_params": spec.active_params,
+            "attention_flops": "not counted (the usual MFU convention)",
         },
     }
     _emit(doc, as_json)

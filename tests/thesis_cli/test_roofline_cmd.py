@@ -19,6 +19,7 @@ SUBCOMMANDS = [
     "max-batch",
     "interval",
     "experts-touched",
+    "mfu",
 ]
 
 
@@ -174,3 +175,39 @@ def test_bad_input_exits_non_zero_with_one_line(args: list[str], message: str) -
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_mfu_of_pope_2022_high_throughput_prefill_is_76_percent() -> None:
+    # PaLM 540B, 64 TPU v4, 512 prompts x 2048 tokens in 85.2 s (Pope et al. 2022, Table 2)
+    doc = _json(
+        "mfu",
+        "--model",
+        "palm-540b",
+        "--hardware",
+        "tpu-v4",
+        "--chips",
+        "64",
+        "--tokens",
+        str(512 * 2048),
+        "--latency-s",
+        "85.2",
+    )
+    assert doc["mfu"] == pytest.approx(0.76, abs=0.01)
+
+
+def test_preliminary_rubin_runs_at_its_fp4_rate_without_a_price() -> None:
+    doc = _json(
+        "decode",
+        "--model",
+        "deepseek-v3",
+        "--hardware",
+        "rubin",
+        "--weights",
+        "fp4",
+        "--compute",
+        "fp4",
+    )
+    assert doc["usd_per_mtok"] is None
+    assumptions = doc["assumptions"]
+    assert isinstance(assumptions, dict)
+    assert assumptions["hardware_preliminary"] == 1
