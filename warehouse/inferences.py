@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from model.infer import infer_all
 from model.inference import Inference
@@ -63,12 +64,32 @@ def store_inferences(
         for i in inferences
     ]
     if rows:
-        con.executemany(
-            "insert or replace into inferences (day, computed_at, run_id, provider, model, "
-            "name, value, unit, label, explanation, reference_model, reference_hardware, "
-            "assumptions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        # One insert from a frame: executemany costs ~4 ms a row, minutes for a full day.
+        columns = [
+            "day",
+            "computed_at",
+            "run_id",
+            "provider",
+            "model",
+            "name",
+            "value",
+            "unit",
+            "label",
+            "explanation",
+            "reference_model",
+            "reference_hardware",
+            "assumptions",
+        ]
+        con.register("_inference_frame", pd.DataFrame(rows, columns=columns, dtype=object))
+        try:
+            con.execute(
+                "insert or replace into inferences select cast(day as date), "
+                "cast(computed_at as timestamptz), run_id, provider, model, name, "
+                "cast(value as double), unit, label, explanation, reference_model, "
+                "reference_hardware, cast(assumptions as json) from _inference_frame"
+            )
+        finally:
+            con.unregister("_inference_frame")
     return len(rows)
 
 
