@@ -80,7 +80,7 @@ def send_flow_failure(failure: FlowFailure, channels: Sequence[Channel]) -> list
     return results
 
 
-def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> list[Sent]:
+def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Prefect on_failure/on_crashed hook: alert through the channels in the environment.
 
     Arguments are Prefect's Flow, FlowRun and State. A bad channel configuration is logged
@@ -98,10 +98,10 @@ def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> list[Sent]:
         channels = channels_from_env()
     except ConfigError as err:
         log.error("flow-failure alert not sent: %s", err)
-        return []
+        return
     if not channels:
         log.warning("flow-failure alert not sent: no alert channels configured")
-    return send_flow_failure(failure, channels)
+    send_flow_failure(failure, channels)
 
 
 def _ui_url(flow_run: Any) -> str:

@@ -17,6 +17,7 @@ when a deployment outgrows it (workers must see the same spool directory and war
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,26 +87,27 @@ def build_task_runner(cfg: RunnerConfig) -> Any:
     return _ray(cfg)
 
 
-def _dask(cfg: RunnerConfig) -> Any:
+def _optional(module: str, name: str, extra: str) -> Any:
+    """A class from an optional extra; imported by name so type-checking needs no extra."""
     try:
-        from prefect_dask import DaskTaskRunner
+        return getattr(importlib.import_module(module), name)
     except ImportError:
         raise ConfigError(
-            f"{ENV_KIND}=dask needs prefect-dask: install it with `uv sync --extra dask`"
+            f"{ENV_KIND}={extra} needs {module.split('.')[0].replace('_', '-')}: "
+            f"install it with `uv sync --extra {extra}`"
         ) from None
+
+
+def _dask(cfg: RunnerConfig) -> Any:
+    dask_runner = _optional("prefect_dask.task_runners", "DaskTaskRunner", "dask")
     if cfg.address:
-        return DaskTaskRunner(address=cfg.address)
+        return dask_runner(address=cfg.address)
     kwargs = {"n_workers": cfg.workers} if cfg.workers else None
-    return DaskTaskRunner(cluster_kwargs=kwargs)
+    return dask_runner(cluster_kwargs=kwargs)
 
 
 def _ray(cfg: RunnerConfig) -> Any:
-    try:
-        from prefect_ray import RayTaskRunner
-    except ImportError:
-        raise ConfigError(
-            f"{ENV_KIND}=ray needs prefect-ray: install it with `uv sync --extra ray`"
-        ) from None
+    ray_runner = _optional("prefect_ray.task_runners", "RayTaskRunner", "ray")
     if cfg.address:
-        return RayTaskRunner(address=cfg.address)
-    return RayTaskRunner(init_kwargs={"num_cpus": cfg.workers} if cfg.workers else None)
+        return ray_runner(address=cfg.address)
+    return ray_runner(init_kwargs={"num_cpus": cfg.workers} if cfg.workers else None)

@@ -21,6 +21,7 @@ DEFAULT_CRON = "0 6 * * *"
 DEFAULT_TIMEZONE = "UTC"
 DEPLOYMENT_NAME = "daily"
 ENV_CRON, ENV_TZ = "THESIS_SCHEDULE_CRON", "THESIS_SCHEDULE_TZ"
+CRON_EXAMPLE = "e.g. '0 6 * * *' for 06:00 daily, '30 5 * * 1-5' for 05:30 on weekdays"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +45,22 @@ def _check(cron: str, timezone: str) -> None:
     """Validate with the rules the Prefect server applies, so a bad value fails here."""
     from prefect._internal.schemas.validators import default_timezone, validate_cron_string
 
+    label = f"schedule cron {cron!r} (--cron or {ENV_CRON})"
     if len(cron.split()) != 5:
         raise ConfigError(
-            f"{ENV_CRON}={cron!r} is not a five-field cron expression "
-            "(minute hour day-of-month month day-of-week), e.g. '0 6 * * *' for 06:00 daily"
+            f"{label} is not a five-field cron expression "
+            f"(minute hour day-of-month month day-of-week); {CRON_EXAMPLE}"
         )
     try:
         validate_cron_string(cron)
     except ValueError as err:
-        raise ConfigError(f"{ENV_CRON}={cron!r}: {err}; e.g. '0 6 * * *' for 06:00 daily") from None
+        raise ConfigError(f"{label}: {err}; {CRON_EXAMPLE}") from None
     try:
         default_timezone(timezone)
     except ValueError:
         raise ConfigError(
-            f"{ENV_TZ}={timezone!r} is not an IANA time zone: use a name like UTC, "
-            "Europe/London or America/New_York"
+            f"schedule time zone {timezone!r} (--timezone or {ENV_TZ}) is not an IANA time "
+            "zone: use a name like UTC, Europe/London or America/New_York"
         ) from None
 
 
