@@ -73,7 +73,9 @@ def _floor(folder: Path, out: mp.Queue) -> None:  # type: ignore[type-arg]
     t = time.perf_counter()
     n = 0
     for path in sorted(folder.glob("*.json*")):
-        json.loads(gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
+        json.loads(
+            gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        )
         n += 1
     out.put((n, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
@@ -97,9 +99,19 @@ def _import(folder: Path, db: Path, out: mp.Queue) -> None:  # type: ignore[type
     ).fetchall()
     one_s = time.perf_counter() - q
     con.close()
-    out.put((len(result.results), result.count("failed"), took,
-             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rows[0] if rows else 0,
-             count_s, len(one), one_s, db.stat().st_size))
+    out.put(
+        (
+            len(result.results),
+            result.count("failed"),
+            took,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            rows[0] if rows else 0,
+            count_s,
+            len(one),
+            one_s,
+            db.stat().st_size,
+        )
+    )
 
 
 def _child(target: object, *args: object) -> tuple:  # type: ignore[type-arg]
@@ -118,12 +130,17 @@ def bench(label: str, folder: Path) -> None:
             _import, folder, Path(tmp) / "bench.duckdb"
         )
     print(f"== {label}: {files} files")
-    print(f"  floor (read + gunzip + json.loads): {floor_s:7.2f} s  peak RSS {floor_kb / 1024:6.0f} MiB")
-    print(f"  import-snapshots:                   {took:7.2f} s  peak RSS {peak_kb / 1024:6.0f} MiB"
-          f"  {n / took:7.1f} snapshots/s  ({failed} failed)")
+    floor_mib = floor_kb / 1024
+    print(f"  floor (read + gunzip + json.loads): {floor_s:7.2f} s  peak RSS {floor_mib:6.0f} MiB")
+    print(
+        f"  import-snapshots:                   {took:7.2f} s  peak RSS {peak_kb / 1024:6.0f} MiB"
+        f"  {n / took:7.1f} snapshots/s  ({failed} failed)"
+    )
     print(f"  import / floor: {took / floor_s:.2f}x;  warehouse file {size / 2**20:.0f} MiB")
-    print(f"  price_history: {rows} rows; count(*) in {count_s * 1000:.0f} ms; one series "
-          f"({one_rows} rows) in {one_s * 1000:.0f} ms")
+    print(
+        f"  price_history: {rows} rows; count(*) in {count_s * 1000:.0f} ms; one series "
+        f"({one_rows} rows) in {one_s * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
