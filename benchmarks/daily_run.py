@@ -1,0 +1,274 @@
+"""Benchmark the whole daily run on recorded payloads served from 127.0.0.1.
+
+Every registry source is served by a local HTTP server (with ETags, as the real hosts
+send). The run is measured two ways, each in its own fresh process:
+
+- flow:   `flows.daily.daily_flow` under Prefect (a temporary local Prefect server, as
+          `thesis run` starts when PREFECT_API_URL is unset), fundamentals off;
+- direct: the same steps with Prefect taken out: the flow's task functions called
+          plainly (`.fn`), fetches on a thread pool, in the flow's order.
+
+The difference is Prefect's overhead. Each mode runs a cold day (new warehouse: every
+source fetched, parsed, loaded; inference; triggers), then a same-day re-run (every
+source answers 304 Not Modified), `--repeats` times on fresh warehouses; the medians are
+printed with each step's time and the process's peak RSS.
+
+    uv run python benchmarks/daily_run.py [--payloads samples|fixtures] [--repeats 3]
+
+`samples` (the default when ../shared/samples exists) serves full-size real payloads:
+the latest LiteLLM release file (3 MB), the whole OpenRouter models response, genai-prices
+data.json and the captured Gemini, OpenAI and DeepSeek pages (Anthropic's captured page
+is the site's HTML, not the Markdown the source reads, so the project's own Anthropic
+fixture stands in). `fixtures` serves tests/fixtures/e2e/day1 (small, always present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SAMPLES = ROOT.parent / "shared" / "samples"
+FIXTURES = ROOT / "tests" / "fixtures" / "e2e" / "day1"
+SAMPLE_FILES = {
+    "gemini-docs": "pages/gemini_2026-06-05_3a8ccd31.jina.md",
+    "openai-docs": "pages/openai_2026-05-08_96a8198e.jina.md",
+    "deepseek-docs": "pages/deepseek_2026-05-08_d1507e12.html",
+    "genai-prices": "genai-prices_data_2026-08-21.json.gz",
+    "litellm": "litellm_releases/2026-11-17T222824_1.108.11.json.gz",
+    "openrouter": "openrouter_models_2026-08-01.json.gz",
+}
+
+
+def payloads(kind: str) -> dict[str, bytes]:
+    """Every registry source's payload, by source id."""
+    found = {p.name.split(".")[0]: p.read_bytes() for p in FIXTURES.iterdir() if p.is_file()}
+    if kind == "samples":
+        for sid, name in SAMPLE_FILES.items():
+            raw = (SAMPLES / name).read_bytes()
+            found[sid] = gzip.decompress(raw) if name.endswith(".gz") else raw
+    return found
+
+
+def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
+    """GET /<source-id> with an ETag; 304 when the client already has it."""
+    tags = {sid: '"' + hashlib.sha256(b).hexdigest()[:16] + '"' for sid, b in bodies.items()}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            sid = self.path.strip("/")
+            if sid not in bodies:
+                self.send_error(404)
+                return
+            if self.headers.get("If-None-Match") == tags[sid]:
+                self.send_response(304)
+                self.send_header("ETag", tags[sid])
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("ETag", tags[sid])
+            self.send_header("Content-Length", str(len(bodies[sid])))
+            self.end_headers()
+            self.wfile.write(bodies[sid])
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run_direct(db: Path) -> dict[str, float]:
+    """The flow's steps without Prefect; seconds per step."""
+    from alerts.theses import load_theses
+    from extractors.registry import SOURCES
+    from flows.daily import fetch_source, load_source, parse_source
+    from flows.steps import alerts_task, infer_task
+    from warehouse import db as wdb
+    from warehouse import ingest, runs, spool
+
+    times: dict[str, float] = {}
+    clock = _Clock(times)
+    theses = load_theses(None)
+    root = spool.spool_dir(db)
+    with clock("fetch"):
+        headers: dict[str, tuple[str | None, str | None]] = {}
+        if db.exists():
+            con = wdb.connect(db, read_only=True)
+            headers = ingest.conditional_headers(con)
+            con.close()
+        with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
+            futures = {
+                sid: pool.submit(fetch_source.fn, sid, root, *headers.get(sid, (None, None)))
+                for sid in SOURCES
+            }
+            fetched = {sid: f.result() for sid, f in futures.items()}
+    with clock("parse"):
+        pending = {sid: spool.pending(root, sid) for sid in SOURCES}
+        errors = {}
+        for sid, items in pending.items():
+            for item in items:
+                err = parse_source.fn(sid, item)
+                if err is not None:
+                    errors[str(item.path)] = err
+    with clock("load"):
+        con = wdb.connect(db)
+        run_id = runs.start_run(con, "daily")
+        con.close()
+        outcomes = []
+        for sid in SOURCES:
+            got = fetched[sid]
+            at = datetime.now(UTC) if got.not_modified else None
+            outcomes.append(load_source.fn(db, run_id, sid, pending[sid], errors, at, got.error))
+    with clock("infer"):
+        infer_task.fn(db, run_id)
+    with clock("alerts"):
+        ok = [o.source for o in outcomes if o.status != "failed"]
+        alerts_task.fn(db, theses, ok, [], datetime.now(UTC).date(), run_id)
+        con = wdb.connect(db)
+        runs.finish_run(con, run_id, "ok", {"benchmark": True})
+        con.close()
+    failed = [o.source for o in outcomes if o.status == "failed"]
+    assert not failed, f"sources failed: {failed}"
+    return times
+
+
+def run_flow(db: Path) -> dict[str, float]:
+    from flows.daily import daily_flow
+
+    t = time.perf_counter()
+    summary = daily_flow(db_path=str(db), fundamentals=False)
+    elapsed = time.perf_counter() - t
+    assert summary["status"] == "ok", summary
+    return {"flow": elapsed}
+
+
+class _Clock:
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    def __call__(self, name: str) -> _Clock:
+        self.name = name
+        return self
+
+    def __enter__(self) -> None:
+        self.t = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.into[self.name] = time.perf_counter() - self.t
+
+
+def child(mode: str, kind: str, repeats: int) -> dict[str, Any]:
+    """One mode in this (fresh) process: a warm-up, then `repeats` cold days and re-runs."""
+    server = serve(payloads(kind))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    from extractors.registry import SOURCES
+
+    for sid in SOURCES:
+        os.environ["THESIS_URL_" + sid.upper().replace("-", "_")] = f"{base}/{sid}"
+    step: Callable[[Path], dict[str, float]] = run_flow if mode == "flow" else run_direct
+    out: dict[str, Any] = {"cold": [], "rerun": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        step(Path(tmp) / "warmup" / "thesis.duckdb")  # imports; Prefect: its server starts
+        out["first_run_s"] = time.perf_counter() - t
+        for i in range(repeats):
+            db = Path(tmp) / f"run{i}" / "thesis.duckdb"
+            out["cold"].append(_total(step(db)))
+            out["rerun"].append(_total(step(db)))
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    server.shutdown()
+    return out
+
+
+def _total(times: dict[str, float]) -> dict[str, float]:
+    return times | {"total": sum(times.values())}
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _spawn(mode: str, kind: str, repeats: int) -> dict[str, Any]:
+    env = dict(os.environ)
+    home = tempfile.mkdtemp(prefix="thesis-bench-prefect-")
+    env |= {
+        "PREFECT_HOME": home,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",  # as `thesis run` without --verbose
+    }
+    env.pop("PREFECT_API_URL", None)
+    for name in list(env):
+        if name.startswith(("THESIS_SLACK", "THESIS_SMTP", "THESIS_APPRISE", "THESIS_URL_")):
+            env.pop(name)
+    cmd = [sys.executable, __file__, "--child", mode, "--payloads", kind]
+    done = subprocess.run(
+        [*cmd, "--repeats", str(repeats)], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} run failed:\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def report(kind: str, repeats: int, direct: dict[str, Any], flow: dict[str, Any]) -> None:
+    sizes = payloads(kind)
+    total_kib = sum(len(b) for b in sizes.values()) / 1024
+    print(f"payloads: {kind}, {len(sizes)} sources, {total_kib:,.0f} KiB in all")
+    print(f"medians of {repeats} runs, each on a new warehouse (seconds)\n")
+    steps = ["fetch", "parse", "load", "infer", "alerts"]
+    print(f"{'':<28}{'cold day':>10}{'re-run (304)':>14}")
+    for name in steps:
+        row = [_median(direct[k], name) for k in ("cold", "rerun")]
+        print(f"  direct: {name:<18}{row[0]:>10.3f}{row[1]:>14.3f}")
+    d = [_median(direct[k], "total") for k in ("cold", "rerun")]
+    f = [_median(flow[k], "total") for k in ("cold", "rerun")]
+    print(f"{'direct (our own work)':<28}{d[0]:>10.3f}{d[1]:>14.3f}")
+    print(f"{'flow (under Prefect)':<28}{f[0]:>10.3f}{f[1]:>14.3f}")
+    print(f"{'Prefect overhead':<28}{f[0] - d[0]:>10.3f}{f[1] - d[1]:>14.3f}")
+    print()
+    print("first run in a new process (imports; for the flow, the temporary Prefect server):")
+    print(f"  direct {direct['first_run_s']:.2f} s, flow {flow['first_run_s']:.2f} s")
+    print(
+        f"peak RSS of the process: direct {direct['peak_rss_mib']:.0f} MiB, "
+        f"flow {flow['peak_rss_mib']:.0f} MiB (the Prefect server is a separate process)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = "samples" if SAMPLES.is_dir() else "fixtures"
+    parser.add_argument("--payloads", choices=["samples", "fixtures"], default=default)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", choices=["direct", "flow"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.payloads, args.repeats)))
+        return
+    if args.payloads == "samples" and not SAMPLES.is_dir():
+        raise SystemExit(f"no samples at {SAMPLES}: use --payloads fixtures")
+    direct = _spawn("direct", args.payloads, args.repeats)
+    flow = _spawn("flow", args.payloads, args.repeats)
+    report(args.payloads, args.repeats, direct, flow)
+
+
+if __name__ == "__main__":
+    main()
