@@ -1,14 +1,15 @@
-"""The daily Prefect flow: fetch every source concurrently, then parse and load each.
+"""The daily Prefect flow: every price source and the fundamentals fetched concurrently,
+then parse and load, the roofline inversion, the checklist's triggers and the alerts.
 
-Flows only compose tasks; the work is in extractors/ and warehouse/. A failing source
-is recorded and the others load. Payloads are spooled to disk before the warehouse is
-opened, so a locked warehouse costs a delay, never data.
+Flows only compose tasks; the work is in extractors/, warehouse/, model/ and alerts/. A
+failing source is recorded and the others load. Payloads are spooled to disk before the
+warehouse is opened, so a locked warehouse costs a delay, never data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
 from alerts.channels import channels_from_env
-from alerts.model import SourceFailure
 from alerts.theses import Theses, load_theses
 from core.errors import ConfigError, SourceError, WarehouseLocked
 from core.settings import Settings, load_settings, source_url
@@ -25,72 +25,8 @@ from extractors.base import Source
 from extractors.fundamentals import DEFAULT_TICKERS
 from extractors.registry import get_source, select
 from flows.steps import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
+from flows.summary import RunSummary, SourceOutcome
 from warehouse import db, ingest, runs, spool
-from warehouse.load import LoadResult
-
-
-@dataclass
-class SourceOutcome:
-    source: str
-    status: str  # loaded | unchanged | not_modified | failed
-    rows_added: int = 0
-    models: int = 0
-    error_kind: str | None = None
-    error: str | None = None
-    snapshot_id: str | None = None
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    db_path: str
-    outcomes: list[SourceOutcome] = field(default_factory=list)
-    fundamentals: dict[str, Any] = field(default_factory=dict)
-    inferences: int = 0
-    alerts: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # config errors, failed steps
-
-    @property
-    def failed(self) -> list[SourceOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def status(self) -> str:
-        if self.outcomes and len(self.failed) == len(self.outcomes):
-            return "failed"
-        deliveries_ok = all(d["ok"] for d in self.alerts.get("deliveries", []))
-        if self.failed or self.problems or self.fundamentals.get("failed") or not deliveries_ok:
-            return "partial"
-        return "ok"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "db": self.db_path,
-            "status": self.status,
-            "rows_added": sum(o.rows_added for o in self.outcomes),
-            "sources": [o.__dict__ for o in self.outcomes],
-            "fundamentals": self.fundamentals,
-            "inferences": self.inferences,
-            "alerts": self.alerts,
-            "problems": self.problems,
-        }
-
-    def failures(self, on: date) -> list[SourceFailure]:
-        """Every failed source and ticker, for the "source broken" alert."""
-        found = [
-            SourceFailure(
-                o.source,
-                o.error_kind or "source",
-                o.error or "",
-                on,
-                get_source(o.source).page_url or get_source(o.source).url,
-            )
-            for o in self.failed
-        ]
-        for ticker, reason in self.fundamentals.get("failed", {}).items():
-            found.append(SourceFailure(f"yfinance:{ticker}", "fetch_failed", reason, on))
-        return found
 
 
 @dataclass(frozen=True)
@@ -179,7 +115,7 @@ def load_source(
             else:
                 result = ingest.load_spooled(con, source, item, run_id)
             item.remove()
-            outcome = _merge(outcome, result)
+            outcome = outcome.merge(result)
         if fetch_error is not None:
             outcome.status, outcome.error_kind = "failed", fetch_error.kind
             outcome.error = fetch_error.reason
@@ -196,18 +132,6 @@ def load_source(
         )
     finally:
         con.close()
-    return outcome
-
-
-def _merge(outcome: SourceOutcome, result: LoadResult) -> SourceOutcome:
-    outcome.snapshot_id = result.snapshot_id
-    outcome.rows_added += result.rows_added
-    if result.status == "failed" and result.error is not None:
-        outcome.status, outcome.error_kind = "failed", result.error.kind
-        outcome.error = result.error.reason
-    elif result.status == "loaded":
-        outcome.status, outcome.models = "loaded", result.models
-        outcome.error_kind = outcome.error = None
     return outcome
 
 

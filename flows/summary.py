@@ -1,0 +1,87 @@
+"""What a daily run reports: each source's outcome and the run's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from alerts.model import SourceFailure
+from extractors.registry import get_source
+from warehouse.load import LoadResult
+
+
+@dataclass
+class SourceOutcome:
+    source: str
+    status: str  # loaded | unchanged | not_modified | failed
+    rows_added: int = 0
+    models: int = 0
+    error_kind: str | None = None
+    error: str | None = None
+    snapshot_id: str | None = None
+
+    def merge(self, result: LoadResult) -> SourceOutcome:
+        """Fold one payload's load result into the source's outcome for the run."""
+        self.snapshot_id = result.snapshot_id
+        self.rows_added += result.rows_added
+        if result.status == "failed" and result.error is not None:
+            self.status, self.error_kind = "failed", result.error.kind
+            self.error = result.error.reason
+        elif result.status == "loaded":
+            self.status, self.models = "loaded", result.models
+            self.error_kind = self.error = None
+        return self
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db_path: str
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    fundamentals: dict[str, Any] = field(default_factory=dict)
+    inferences: int = 0
+    alerts: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # config errors, failed steps
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def status(self) -> str:
+        if self.outcomes and len(self.failed) == len(self.outcomes):
+            return "failed"
+        deliveries_ok = all(d["ok"] for d in self.alerts.get("deliveries", []))
+        if self.failed or self.problems or self.fundamentals.get("failed") or not deliveries_ok:
+            return "partial"
+        return "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "db": self.db_path,
+            "status": self.status,
+            "rows_added": sum(o.rows_added for o in self.outcomes),
+            "sources": [o.__dict__ for o in self.outcomes],
+            "fundamentals": self.fundamentals,
+            "inferences": self.inferences,
+            "alerts": self.alerts,
+            "problems": self.problems,
+        }
+
+    def failures(self, on: date) -> list[SourceFailure]:
+        """Every failed source and ticker, for the "source broken" alert."""
+        found = [
+            SourceFailure(
+                o.source,
+                o.error_kind or "source",
+                o.error or "",
+                on,
+                get_source(o.source).page_url or get_source(o.source).url,
+            )
+            for o in self.failed
+        ]
+        for ticker, reason in self.fundamentals.get("failed", {}).items():
+            found.append(SourceFailure(f"yfinance:{ticker}", "fetch_failed", reason, on))
+        return found
