@@ -1,6 +1,6 @@
 """The whole pipeline with no network: history, backtest, the daily run, an alert, the report.
 
-    uv run python scripts/demo_offline.py [--out demo]
+    uv run python scripts/demo_offline.py [--out DIR]
 
 Everything comes from files the project ships (tests/fixtures, written from real figures)
 and everything listens on 127.0.0.1:
@@ -17,8 +17,9 @@ and everything listens on 127.0.0.1:
    alerted to a local webhook standing in for Slack, which prints what it received.
 4. `thesis report` writes the HTML report with its charts.
 
-The commands are printed as they run; OUT (default ./demo) holds the warehouse, the dated
-history and the report. Run it twice: the second run starts from a new OUT.
+The commands are printed as they run. The output folder (default out/demo, which git
+ignores) holds the warehouse, the dated history and the report; it is emptied first, so
+every run of the demo starts afresh.
 """
 
 from __future__ import annotations
@@ -124,7 +125,9 @@ def print_slack(posts: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--out", type=Path, default=Path("demo"), help="output folder")
+    parser.add_argument(
+        "--out", type=Path, default=Path("out/demo"), help="output folder (default: out/demo)"
+    )
     out: Path = parser.parse_args().out.resolve()
     if out.exists():
         shutil.rmtree(out)
