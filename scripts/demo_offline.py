@@ -129,7 +129,10 @@ def main() -> None:
         "--out", type=Path, default=Path("out/demo"), help="output folder (default: out/demo)"
     )
     out: Path = parser.parse_args().out.resolve()
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        # Only ever empty a folder an earlier demo wrote, never one a user pointed at.
+        if not (out / "thesis.duckdb").exists():
+            raise SystemExit(f"{out} is not empty and not a demo folder: choose another --out")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     db = out / "thesis.duckdb"
