@@ -50,13 +50,15 @@ class SourceServer:
     """Serves each source's current payload at /<source-id>, with ETags (304 when unchanged).
 
     `serve(day)` switches every source to that day's recording; `hold(source_id)` makes
-    that source's requests wait until `release()` (a fetch caught mid-way).
+    that source's requests wait until `release()` (a fetch caught mid-way); a source in
+    `down` answers 503.
     """
 
     server: HTTPServer
     files: dict[str, Path] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     held: set[str] = field(default_factory=set)
+    down: set[str] = field(default_factory=set)
     gate: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -86,6 +88,8 @@ class SourceServer:
             self.requests.append(sid)
             if sid in self.held:
                 self.gate.wait(timeout=60)
+            if sid in self.down:
+                return Response("upstream unavailable", status=503)
             path = self.files[sid]
             body = path.read_bytes()
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'

@@ -5,7 +5,8 @@ HTTP server, Slack by a local webhook receiver, email by a local SMTP relay; fun
 are off (yfinance would go to the network). Five days are run by moving the clock:
 days 1 and 2 set the baseline (a value counts once two snapshots carry it), on day 3
 DeepSeek's page changes, on day 4 it says the same again, which confirms the change, so
-it is alerted on day 4, once; a re-run that day and day 5 add and send nothing.
+it is alerted on day 4, once; a re-run that day adds and sends nothing. On day 5 a
+source is down: that is alerted once too, and the cut is not alerted again.
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 OFFICIAL = ["gemini-docs", "anthropic-docs", "openai-docs", "deepseek-docs"]
 
 
+TODAY_NOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 def _day(n: int) -> datetime:
     """Noon UTC of day n of a five-day sequence ending yesterday (never in the future)."""
-    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
-    return today - timedelta(days=6 - n)
+    return TODAY_NOON - timedelta(days=6 - n)
 
 
 def _run(db: Path, on: datetime | None = None) -> dict[str, Any]:
@@ -170,14 +173,24 @@ def test_a_confirmed_change_is_alerted_once_and_reruns_add_and_send_nothing(
     rerun = _run(db, _day(4) + timedelta(minutes=5))
     assert rerun["rows_added"] == 0 and rerun["alerts"]["alerts_recorded"] == 0
     assert _warehouse_counts(db) == counts
-    world.sources.serve(5)
-    day5 = _run(db, _day(5))
-    assert day5["rows_added"] == 0 and day5["alerts"]["alerts_recorded"] == 0
     assert len(world.slack.posts) == 1 and len(world.mail.messages) == 1
-    # Each day re-observed every unchanged source: a snapshot each, no observation; the
-    # changed page is the one new payload archived.
+
+    # Day 5: OpenRouter is down. The cut is not alerted again; the outage is, once.
+    world.sources.serve(5)
+    world.sources.down.add("openrouter")
+    day5 = _run(db, _day(5))
+    assert day5["status"] == "partial" and _statuses(day5)["openrouter"] == "failed"
+    assert day5["alerts"]["alerts_recorded"] == 0
+    assert day5["alerts"]["source_failures_recorded"] == 2  # one row per channel
+    _run(db, _day(5) + timedelta(minutes=5))
+    assert [p["text"] for p in world.slack.posts[1:]] == ["thesis: source broken: openrouter"]
+    assert [m["Subject"] for m in world.mail.messages[1:]] == ["thesis: source broken: openrouter"]
+    broken = world.slack.posts[1]["blocks"]
+    assert any("HTTP 503" in b.get("text", {}).get("text", "") for b in broken), broken
+    # Days 2 to 5 re-observed every unchanged source that answered (a snapshot each, no
+    # observation); the changed page is the one new payload archived.
     final = _warehouse_counts(db)
-    assert final["snapshots"] == baseline["snapshots"] + 3 * len(SOURCES)
+    assert final["snapshots"] == baseline["snapshots"] + 3 * len(SOURCES) - 1
     assert final["raw_snapshots"] == baseline["raw_snapshots"] + 1
     assert final["price_observations"] == counts["price_observations"]
 
