@@ -207,6 +207,15 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def _spread(mode: dict[str, Any]) -> str:
+    """Min-max of the totals, cold day and re-run: how much the medians can be trusted."""
+    parts = []
+    for k in ("cold", "rerun"):
+        totals = [r["total"] for r in mode[k]]
+        parts.append(f"{min(totals):.2f}-{max(totals):.2f}")
+    return "range " + " / ".join(parts)
+
+
 def _spawn(mode: str, kind: str, repeats: int) -> dict[str, Any]:
     env = dict(os.environ)
     home = tempfile.mkdtemp(prefix="thesis-bench-prefect-")
@@ -241,8 +250,8 @@ def report(kind: str, repeats: int, direct: dict[str, Any], flow: dict[str, Any]
         print(f"  direct: {name:<18}{row[0]:>10.3f}{row[1]:>14.3f}")
     d = [_median(direct[k], "total") for k in ("cold", "rerun")]
     f = [_median(flow[k], "total") for k in ("cold", "rerun")]
-    print(f"{'direct (our own work)':<28}{d[0]:>10.3f}{d[1]:>14.3f}")
-    print(f"{'flow (under Prefect)':<28}{f[0]:>10.3f}{f[1]:>14.3f}")
+    print(f"{'direct (our own work)':<28}{d[0]:>10.3f}{d[1]:>14.3f}   {_spread(direct)}")
+    print(f"{'flow (under Prefect)':<28}{f[0]:>10.3f}{f[1]:>14.3f}   {_spread(flow)}")
     print(f"{'Prefect overhead':<28}{f[0] - d[0]:>10.3f}{f[1] - d[1]:>14.3f}")
     print()
     print("first run in a new process (imports; for the flow, the temporary Prefect server):")

@@ -114,6 +114,15 @@ def test_day_one_loads_every_source_and_official_pages_win(world: World, tmp_pat
     # The labs' own pages win over the feeds that restate them (LiteLLM says 0.28 and
     # OpenRouter 0.2574 for deepseek-chat; DeepSeek's page says 0.14).
     assert _latest(db, "deepseek", "deepseek-chat", "input") == (Decimal("0.14"), "deepseek-docs")
+    restated = _rows(
+        db,
+        "select source, usd_per_mtok from price_history where model = 'deepseek-chat'"
+        " and component = 'input' and service_tier = 'standard' and condition = ''"
+        " and tier_min_prompt_tokens = 0 and source in ('litellm', 'openrouter') order by 1",
+    )
+    assert restated == [("litellm", Decimal("0.28")), ("openrouter", Decimal("0.2574"))]
+    official = _rows(db, "select distinct source from latest_prices where official order by 1")
+    assert [s for (s,) in official] == sorted(OFFICIAL)
     assert _latest(db, "google", "gemini-2.5-pro", "output") == (Decimal("10"), "gemini-docs")
     assert _latest(db, "openai", "gpt-5.4", "input") == (Decimal("2.5"), "openai-docs")
     assert _latest(db, "anthropic", "claude-sonnet-4-5", "output") == (
