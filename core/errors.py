@@ -25,6 +25,11 @@ class SourceError(ThesisError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str]]:
+        # Pickle by the constructor's arguments, so the error survives a process boundary
+        # (a Dask worker, a forked fetch) with its type, source and reason intact.
+        return (type(self), (self.source, self.reason))
+
 
 class FetchFailed(SourceError):
     """The source could not be reached or answered with an error status."""
@@ -83,3 +88,19 @@ class WarehouseMissing(WarehouseError):
 
     kind = "warehouse_missing"
     exit_code = 2
+
+
+def source_error(kind: str, source: str, reason: str) -> SourceError:
+    """The typed error a stored `kind` names (a plain SourceError for an unknown one)."""
+    for cls in (
+        FetchFailed,
+        Blocked,
+        LayoutChanged,
+        BadPayload,
+        InvalidPrice,
+        AmbiguousPrice,
+        TooFewModels,
+    ):
+        if cls.kind == kind:
+            return cls(source, reason)
+    return SourceError(source, reason)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from core.errors import SourceError
+from core.errors import source_error
 from extractors.base import Source
 from warehouse.archive import read_raw, sha256, store_raw
 from warehouse.bulk import (
@@ -148,8 +148,5 @@ def result_of(con: duckdb.DuckDBPyConnection, snap_id: str) -> LoadResult:
     if row is None:
         raise KeyError(f"no snapshot {snap_id}")
     source, status, kind, reason, models, prices, limits = row
-    error = None
-    if status == "failed":
-        error = SourceError(source, reason or "failed")
-        error.kind = kind or "source"
+    error = source_error(kind or "", source, reason or "failed") if status == "failed" else None
     return LoadResult(source, snap_id, status, models or 0, prices or 0, limits or 0, error)
