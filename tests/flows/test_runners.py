@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -75,8 +76,18 @@ def test_dask_runner_connects_to_the_configured_scheduler_or_sizes_a_local_clust
     assert local.address is None and local.cluster_kwargs["n_workers"] == 2
 
 
-def test_ray_runner_takes_the_configured_address() -> None:
-    prefect_ray = pytest.importorskip("prefect_ray", reason="needs `uv sync --extra ray`")
+def _import_prefect_ray(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """prefect_ray, or skip; Ray set up to stay on this machine and in this environment."""
+    # Ray reports usage to its own site unless told not to; tests stay on this machine.
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    # Read when ray is first imported: under `uv run pytest` Ray would otherwise start its
+    # workers with `uv run`, in an environment without the ray extra.
+    monkeypatch.setenv("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    return pytest.importorskip("prefect_ray", reason="needs `uv sync --extra ray`")
+
+
+def test_ray_runner_takes_the_configured_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    prefect_ray = _import_prefect_ray(monkeypatch)
     env = {"THESIS_TASK_RUNNER": "ray", "THESIS_RAY_ADDRESS": "ray://10.0.0.5:10001"}
     runner = build_task_runner(runner_config_from_env(env))
     assert isinstance(runner, prefect_ray.RayTaskRunner)
@@ -87,21 +98,13 @@ def test_ray_runner_takes_the_configured_address() -> None:
     assert local.address is None and local.init_kwargs["num_cpus"] == 2
 
 
-# Worker processes send each task's result back pickled. SourceError(source, reason)
-# cannot be rebuilt from its args until core/errors.py gives it a __reduce__.
-SOURCE_ERROR_UNPICKLABLE = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="core/errors.py: SourceError needs __reduce__ to cross a process boundary",
-)
-
-
 @pytest.mark.usefixtures("prefect_harness")
 @pytest.mark.parametrize(
     "processes",
     [
         pytest.param(False, id="threads"),
-        pytest.param(True, id="worker-process", marks=SOURCE_ERROR_UNPICKLABLE),
+        # Worker processes send each result back pickled, a failed fetch's SourceError too.
+        pytest.param(True, id="worker-process"),
     ],
 )
 def test_the_daily_flow_runs_its_source_tasks_on_a_local_dask_cluster(
@@ -158,3 +161,31 @@ def test_a_runner_whose_extra_is_not_installed_says_how_to_install_it() -> None:
 
     with pytest.raises(ConfigError, match=r"needs prefect-nope: install it with `uv sync --extra"):
         _optional("prefect_nope.task_runners", "NopeTaskRunner", "nope")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_daily_flow_runs_its_source_tasks_on_a_local_ray_instance(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _import_prefect_ray(monkeypatch)
+    from flows.configured import configured_daily_flow
+
+    httpserver.expect_request("/litellm.json").respond_with_data(
+        LITELLM, content_type="application/json"
+    )
+    httpserver.expect_request("/genai.json").respond_with_data("upstream down", status=503)
+    monkeypatch.setenv("THESIS_URL_LITELLM", httpserver.url_for("/litellm.json"))
+    monkeypatch.setenv("THESIS_URL_GENAI_PRICES", httpserver.url_for("/genai.json"))
+    monkeypatch.setenv("THESIS_FETCH_ATTEMPTS", "1")
+    monkeypatch.setenv("THESIS_TASK_RETRIES", "0")
+    monkeypatch.setenv("THESIS_TASK_RUNNER", "ray")
+    monkeypatch.setenv("THESIS_TASK_WORKERS", "2")
+    summary = configured_daily_flow()(
+        db_path=str(tmp_path / "thesis.duckdb"),
+        sources=["litellm", "genai-prices"],
+        fundamentals=False,
+    )
+    by_source = {s["source"]: s for s in summary["sources"]}
+    assert by_source["litellm"]["status"] == "loaded" and summary["rows_added"] > 0
+    assert by_source["genai-prices"]["status"] == "failed"
+    assert "HTTP 503" in by_source["genai-prices"]["error"]
