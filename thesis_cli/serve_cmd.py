@@ -64,10 +64,11 @@ def serve(
 
     schedule = schedule_config(cron, timezone)
     runner = runner_config_from_env()
+    # Absolute paths: each run is a new process, and a worker may start it elsewhere.
     params = flow_parameters(
-        str(db) if db else None,
+        str(db.expanduser().absolute()) if db else None,
         source or None,
-        str(theses) if theses else None,
+        str(theses.expanduser().absolute()) if theses else None,
         not no_fundamentals,
     )
     deployment = build_deployment(schedule, params, configured_daily_flow())

@@ -107,16 +107,17 @@ def _cli() -> typer.Typer:
     return app
 
 
-def test_serve_dry_run_prints_the_deployment_as_json(
+def test_serve_dry_run_prints_the_deployment_with_an_absolute_db_path_as_json(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("THESIS_SCHEDULE_TZ", "Europe/Paris")
     monkeypatch.delenv("THESIS_SCHEDULE_CRON", raising=False)
     monkeypatch.delenv("THESIS_TASK_RUNNER", raising=False)
     monkeypatch.delenv("THESIS_TASK_WORKERS", raising=False)
+    monkeypatch.chdir(tmp_path)
     db = tmp_path / "t.duckdb"
     result = CliRunner().invoke(
-        _cli(), ["--db", str(db), "-s", "litellm", "--no-fundamentals", "--dry-run", "--json"]
+        _cli(), ["--db", "t.duckdb", "-s", "litellm", "--no-fundamentals", "--dry-run", "--json"]
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
