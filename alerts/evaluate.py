@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import duckdb
 
+from alerts.confirm import Corroborated, derived
 from alerts.history import (
     Changes,
     ModelHistory,
@@ -100,19 +101,29 @@ def one_per_event(alerts: list[Alert]) -> list[Alert]:
 class ModelSample:
     """One model's series sampled on the same snapshot dates."""
 
-    def __init__(self, dates: list[date], model: ModelHistory, indices: list[int]) -> None:
-        self.days = [dates[i] for i in indices]
+    def __init__(
+        self, history: SourceHistory, model: ModelHistory, indices: list[int], confirm: int
+    ) -> None:
+        self.days = [history.dates[i] for i in indices]
         self.indices = indices
         self.model = model
+        self.history = history
+        self.confirm = confirm
 
     @classmethod
     def of(cls, history: SourceHistory, model: ModelHistory, confirm: int) -> ModelSample:
         series: list[Changes[object]] = [*model.prices.values(), model.ceiling]  # type: ignore[list-item]
-        return cls(history.dates, model, sample_indices(series, confirm, len(history.dates)))
+        indices = sample_indices(series, confirm, len(history.dates))
+        return cls(history, model, indices, confirm)
 
     def price(self, component: str, tier: str = "standard", threshold: int = 0) -> Points:
-        changes = self.model.prices.get((component, tier, threshold), [])
-        return [(d, value_at(changes, i)) for d, i in zip(self.days, self.indices, strict=True)]
+        """The series, with the days on which another source shows the same value."""
+        key = (component, tier, threshold)
+        changes = self.model.prices.get(key, [])
+        points = [(d, value_at(changes, i)) for d, i in zip(self.days, self.indices, strict=True)]
+        seen = self.history.corroborated
+        days = [d for d, v in points if v is not None and seen(self.model, key, d, v)]
+        return Corroborated(points, days)
 
     def _each(self, fn: Callable[[int], object]) -> list[tuple[date, object]]:
         return [(d, fn(i)) for d, i in zip(self.days, self.indices, strict=True)]
@@ -144,11 +155,15 @@ class ModelSample:
 
     def metric(self, name: str) -> Points | None:
         if name == "priority_standard_ratio":
-            return _ratio(self.price("input", "priority"), self.price("input"))
+            return _ratio(self.price("input", "priority"), self.price("input"), self.confirm)
         if name == "long_context_price_multiplier":
             base = self.price("input")
-            top = self._top_tier_prices()
-            return _ratio(top, base)
+            top = derived(
+                self._top_tier_prices(),
+                [self.price("input", "standard", t) for t in self._thresholds()],
+                self.confirm,
+            )
+            return _ratio(top, base, self.confirm)
         return None
 
     def _top_tier_prices(self) -> Points:
@@ -165,12 +180,12 @@ class ModelSample:
         return self._each(at)  # type: ignore[return-value]
 
 
-def _ratio(top: Points, bottom: Points) -> Points:
+def _ratio(top: Points, bottom: Points, confirm: int) -> Points:
     out: Points = []
     for (day, high), (_, low) in zip(top, bottom, strict=True):
         ok = high is not None and low is not None and low > 0
         out.append((day, (high / low).quantize(RATIO) if ok else None))  # type: ignore[operator]
-    return out
+    return derived(out, [top, bottom], confirm)
 
 
 def _model_alerts(

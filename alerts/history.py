@@ -6,6 +6,9 @@ model_limits). Confirmation needs the value on the snapshots right after each ch
 a model's series are sampled together on every change snapshot plus the `confirm - 1`
 snapshots that follow it: exact for confirmation, and far smaller than one point per
 series per snapshot (hundreds of snapshots of thousands of models stay interactive).
+
+It also holds what the other sources said about the same (provider, model) price series:
+a change one source makes is confirmed at once when another shows the same new value.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -24,6 +27,9 @@ V = TypeVar("V", bound=Hashable)
 Changes = list[tuple[int, V | None]]  # (snapshot index, value; None = removed)
 # (component, service_tier, tier_min_prompt_tokens)
 PriceKey = tuple[str, str, int]
+# A value another source showed over [from, to) (to None = still shows it).
+Stated = tuple[Decimal, date, date | None]
+CORROBORATION_WINDOW = timedelta(days=7)
 
 
 @dataclass
@@ -39,6 +45,20 @@ class SourceHistory:
     source: str
     dates: list[date]
     models: dict[str, ModelHistory]
+    # (provider, model, price key) -> what the other sources stated for it
+    elsewhere: dict[tuple[str, str, PriceKey], list[Stated]] = field(default_factory=dict)
+
+    def corroborated(self, model: ModelHistory, key: PriceKey, day: date, value: Decimal) -> bool:
+        """Another source showed this value for the series within the week up to `day`.
+
+        Only evidence seen by `day` counts (the daily run cannot page in the past), the
+        same equality and independence as the `price_changes` view: equal Decimals,
+        a different source id."""
+        since = day - CORROBORATION_WINDOW
+        return any(
+            usd == value and start <= day and (end is None or end >= since)
+            for usd, start, end in self.elsewhere.get((model.provider, model.model, key), ())
+        )
 
     def first_seen(self, key: str) -> int | None:
         """Snapshot index where the model's base input price first appeared."""
@@ -87,7 +107,28 @@ def load_history(con: duckdb.DuckDBPyConnection, source: str) -> SourceHistory:
     for (key, price_key), changes in grouped.items():
         models[key].prices[price_key] = changes
     _load_ceilings(con, source, index, models)
-    return SourceHistory(source, dates, models)
+    return SourceHistory(source, dates, models, _load_elsewhere(con, source))
+
+
+def _load_elsewhere(
+    con: duckdb.DuckDBPyConnection, source: str
+) -> dict[tuple[str, str, PriceKey], list[Stated]]:
+    """Other sources' values for the provider/model series this source prices."""
+    rows = con.execute(
+        "select h.provider, h.model, h.component, h.service_tier, h.tier_min_prompt_tokens,"
+        " h.usd_per_mtok, h.valid_from, h.valid_to from price_history h"
+        " semi join (select distinct provider, model from price_observations where source = ?)"
+        " mine using (provider, model)"
+        " where h.source <> ? and h.condition = '' and h.effective_from is null"
+        " and h.effective_to is null and h.component in ('input', 'output', 'cache_read')"
+        " and h.service_tier in ('standard', 'priority') and h.usd_per_mtok is not null",
+        [source, source],
+    ).fetchall()
+    out: dict[tuple[str, str, PriceKey], list[Stated]] = defaultdict(list)
+    for provider, model, component, tier, threshold, usd, start, end in rows:
+        stated = (usd, _day(start), None if end is None else _day(end))
+        out[(provider, model, (component, tier, int(threshold)))].append(stated)
+    return dict(out)
 
 
 def _load_ceilings(

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from typing import Any, cast
 
-from alerts.confirm import confirmed_changes, confirmed_timeline
+from alerts.confirm import confirmed_changes, confirmed_timeline, derived
 from alerts.model import Alert, Value, value_text
 from alerts.state import ConditionState, MemoryState
 from alerts.theses import Trigger
@@ -112,15 +112,18 @@ def condition_alerts(
     return alerts
 
 
-def ratio_series(top: Series, bottom: Series) -> list[tuple[date, Decimal | None]]:
-    """top / bottom on the snapshot dates where both are present and bottom > 0."""
+def ratio_series(
+    top: Series, bottom: Series, confirm: int = 2
+) -> list[tuple[date, Decimal | None]]:
+    """top / bottom on the snapshot dates where both are present and bottom > 0
+    (corroborated where a second source confirms the prices it is made of)."""
     lows = dict(bottom)
     out: list[tuple[date, Decimal | None]] = []
     for day, high in top:
         low = lows.get(day)
         ok = high is not None and low is not None and low > 0
         out.append((day, (high / low).quantize(RATIO_STEP) if ok else None))  # type: ignore[operator]
-    return out
+    return derived(out, [top, bottom], confirm)
 
 
 # ------------------------------------------------------------------ price_change
@@ -221,7 +224,7 @@ def spread_change(
     if not applies(trigger, ref):
         return []
     confirm = confirm_of(trigger)
-    ratios = ratio_series(output_prices, input_prices)
+    ratios = ratio_series(output_prices, input_prices, confirm)
     timeline = confirmed_timeline(ratios, confirm)
     low, high = (
         cast(Decimal, param(trigger, "band_low")),
@@ -280,7 +283,7 @@ def cache_pricing(
         cast(Decimal, param(trigger, "band_low")),
         cast(Decimal, param(trigger, "band_high")),
     )
-    discounts = confirmed_timeline(ratio_series(input_prices, cache_read_prices), confirm)
+    discounts = confirmed_timeline(ratio_series(input_prices, cache_read_prices, confirm), confirm)
     band = [(d, v is not None and not low <= v <= high, v) for d, v in discounts]
     subject = f"{ref.name} cache discount outside {value_text(low)}-{value_text(high)}x"
     alerts = condition_alerts(trigger, ref, subject, band, "x", state, first_fires=False)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alerts.confirm import Change, confirmed_changes, confirmed_timeline
+from alerts.confirm import Change, Corroborated, confirmed_changes, confirmed_timeline, derived
 
 D = [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(40)]
 
@@ -67,3 +67,43 @@ def test_every_confirmed_value_was_seen_on_two_consecutive_present_snapshots(
         assert change.old != change.new
         runs = [present[i] for i in range(1, len(present)) if present[i] == present[i - 1]]
         assert change.new in runs
+
+
+def test_a_new_value_a_second_source_shows_is_confirmed_on_its_first_snapshot() -> None:
+    points = Corroborated(series(Decimal(5), Decimal(5), Decimal("2.5"), Decimal("2.5")), [D[2]])
+    assert confirmed_changes(points) == [
+        Change(D[0], D[1], None, Decimal(5)),
+        Change(D[2], D[2], Decimal(5), Decimal("2.5")),
+    ]
+
+
+def test_a_typo_on_a_day_another_source_corroborates_something_else_stays_unconfirmed() -> None:
+    # The corroborated day is the day after: the typo reverted by then.
+    points = Corroborated(series(10, 10, 30, 10, 10), [D[3]])
+    assert [c.new for c in confirmed_changes(points)] == [10]
+
+
+def test_a_ratio_is_corroborated_where_one_part_is_and_the_other_is_confirmed() -> None:
+    inputs = Corroborated(series(Decimal(5), Decimal(5), Decimal("2.5")), [D[2]])
+    outputs = series(Decimal(15), Decimal(15), Decimal(15))
+    ratios = series(Decimal(3), Decimal(3), Decimal(6))
+    assert derived(ratios, [inputs, outputs]).days == {D[2]}
+    # An output that is itself a new, unconfirmed value on that day blocks it.
+    pending = series(Decimal(15), Decimal(15), Decimal(20))
+    assert derived(ratios, [inputs, pending]).days == frozenset()
+    # With no second source anywhere, nothing is corroborated.
+    assert derived(ratios, [series(5, 5, 2), outputs]).days == frozenset()
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 3)), max_size=30), st.sets(st.integers(0, 29)))
+def test_each_change_persisted_or_was_confirmed_on_a_corroborated_day(
+    values: list[int | None], hinted: set[int]
+) -> None:
+    points = series(*values)
+    days = {D[i] for i in hinted}
+    assert confirmed_changes(Corroborated(points)) == confirmed_changes(points)
+    present = [(d, v) for d, v in points if v is not None]
+    persisted = {present[i] for i in range(1, len(present)) if present[i][1] == present[i - 1][1]}
+    for change in confirmed_changes(Corroborated(points, days)):
+        assert change.old != change.new
+        assert change.confirmed_on in days or (change.confirmed_on, change.new) in persisted

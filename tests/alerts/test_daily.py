@@ -69,3 +69,47 @@ def _only(tmp_path: Path, days: list[str]) -> Path:
         if path.name[:10] in days:
             shutil.copy(path, folder / path.name)
     return folder
+
+
+GENAI = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "genai_prices"
+
+
+def test_the_same_cut_from_two_sources_is_one_alert_on_its_first_day(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), _only(tmp_path, ["2024-09-01", "2024-09-02"]))
+    import_snapshots(con, get_source("genai-prices"), _genai(tmp_path, ["2024-10-01"]))
+    theses = load_theses()
+    slack = [SlackWebhook(httpserver.url_for(HOOK))]
+    for day in ("2024-10-02", "2024-10-03"):
+        folder = tmp_path / day
+        folder.mkdir()
+        for path in HISTORY.glob(f"{day}T*"):
+            shutil.copy(path, folder / path.name)
+        import_snapshots(con, get_source("litellm"), folder)
+        import_snapshots(con, get_source("genai-prices"), _genai(tmp_path, [day]))
+        report = evaluate_and_alert(
+            con, theses, slack, succeeded=["litellm", "genai-prices"], failures=[],
+            on=dt.date.fromisoformat(day),
+        )  # fmt: skip
+        assert report.ok
+    # Both sources cut gpt-4o on 2024-10-03 and each confirms the other: one alert each.
+    rows = con.execute(
+        "select subject, count(*) from alerts where model = 'gpt-4o' group by subject"
+        " order by subject"
+    ).fetchall()
+    assert rows == [
+        ("openai gpt-4o input price cut", 1),
+        ("openai gpt-4o output price cut", 1),
+        ("openai gpt-4o output/input spread vs its 90-day baseline", 1),
+    ]
+
+
+def _genai(tmp_path: Path, days: list[str]) -> Path:
+    folder = tmp_path / f"genai-{days[0]}"
+    folder.mkdir()
+    for day in days:
+        shutil.copy(GENAI / f"{day}T180000_genai.json", folder)
+    return folder

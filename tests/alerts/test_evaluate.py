@@ -111,3 +111,106 @@ def test_backtest_over_real_litellm_releases_is_plausible(samples: Path, tmp_pat
     assert ("anthropic claude-2 input price cut", Decimal("11.02"), Decimal("8")) in [
         (a.subject, a.old_value, a.new_value) for a in alerts
     ]
+
+
+# ---------------------------------------------------------------- a second source confirms
+
+LITELLM = Path(__file__).resolve().parents[1] / "fixtures" / "litellm_history"
+GENAI = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "genai_prices"
+
+
+def two_sources(
+    tmp_path: Path, litellm_up_to: str, genai: dict[str, str]
+) -> duckdb.DuckDBPyConnection:
+    """LiteLLM's history up to a day, and genai-prices files {as day: fixture day}."""
+    con = connect(tmp_path / "two.duckdb", wait_s=0)
+    lite = tmp_path / "litellm"
+    lite.mkdir()
+    for path in sorted(LITELLM.glob("2024-*")):
+        if path.name[:10] <= litellm_up_to:
+            shutil.copy(path, lite / path.name)
+    import_snapshots(con, get_source("litellm"), lite)
+    if genai:
+        folder = tmp_path / "genai"
+        folder.mkdir()
+        for day, fixture_day in genai.items():
+            shutil.copy(GENAI / f"{fixture_day}T180000_genai.json", folder / f"{day}T180000.json")
+        import_snapshots(con, get_source("genai-prices"), folder)
+    return con
+
+
+def gpt4o_cuts(alerts: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+    return [
+        (a.date.isoformat(), a.subject, a.old_value, a.new_value)
+        for a in alerts
+        if a.trigger_id == "price-cut-or-rise" and a.model == "gpt-4o"
+    ]
+
+
+def test_a_cut_another_source_shows_the_same_day_alerts_that_day(tmp_path: Path) -> None:
+    con = two_sources(tmp_path, "2024-10-03", {"2024-10-03": "2024-10-03"})
+    alerts = evaluate_source(con, THESES, "litellm")
+    assert gpt4o_cuts(alerts) == [
+        ("2024-10-03", "openai gpt-4o input price cut", Decimal(5), Decimal("2.5")),
+        ("2024-10-03", "openai gpt-4o output price cut", Decimal(15), Decimal(10)),
+    ]
+    # Both prices are confirmed, so the spread they make (3x -> 4x) is too.
+    spreads = [a for a in alerts if a.trigger_id == "frontier-spread-band"]
+    assert [(a.date.isoformat(), a.model, a.new_value) for a in spreads] == [
+        ("2024-10-03", "gpt-4o", Decimal("4.0000"))
+    ]
+    # gemini's cut of the same day has no second source: it waits for the next snapshot.
+    assert not [a for a in alerts if a.model == "gemini-1.5-pro"]
+
+
+def test_without_a_second_source_the_cut_waits_for_the_next_snapshot(tmp_path: Path) -> None:
+    assert (
+        gpt4o_cuts(evaluate_source(two_sources(tmp_path, "2024-10-03", {}), THESES, "litellm"))
+        == []
+    )
+    con = connect(tmp_path / "two.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), _only_day(tmp_path, LITELLM, "2024-10-04"))
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-04", "2024-10-04"
+    ]  # fmt: skip
+
+
+def test_corroborated_cut_fires_once_not_again_when_it_persists(tmp_path: Path) -> None:
+    con = two_sources(tmp_path, "2024-10-05", {"2024-10-03": "2024-10-03"})
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-03", "2024-10-03"
+    ]  # fmt: skip
+
+
+def test_a_typo_the_second_source_does_not_show_stays_quiet(tmp_path: Path) -> None:
+    # LiteLLM says $30 for claude-3-5-sonnet on 2024-10-04; genai-prices says $3 all along.
+    genai = {d: d for d in ("2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04")}
+    con = two_sources(tmp_path, "2024-10-05", genai)
+    for source in ("litellm", "genai-prices"):
+        assert not [a for a in evaluate_source(con, THESES, source) if "claude" in a.subject]
+
+
+def test_a_value_the_other_source_dropped_over_a_week_before_does_not_confirm(
+    tmp_path: Path,
+) -> None:
+    # genai-prices showed $2.50 from 2024-09-20 but went back to $5 on 2024-09-25.
+    genai = {"2024-09-20": "2024-10-03", "2024-09-25": "2024-10-01"}
+    con = two_sources(tmp_path, "2024-10-04", genai)
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-04", "2024-10-04"
+    ]  # fmt: skip
+
+
+def test_a_second_source_that_shows_it_only_later_does_not_date_the_alert_back(
+    tmp_path: Path,
+) -> None:
+    con = two_sources(tmp_path, "2024-10-03", {"2024-10-04": "2024-10-03"})
+    assert gpt4o_cuts(evaluate_source(con, THESES, "litellm")) == []
+
+
+def _only_day(tmp_path: Path, history: Path, day: str) -> Path:
+    folder = tmp_path / f"only-{day}"
+    folder.mkdir()
+    for path in history.glob(f"{day}T*"):
+        shutil.copy(path, folder / path.name)
+    return folder
