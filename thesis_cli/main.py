@@ -50,7 +50,10 @@ def run(
     import os
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    from flows.daily import daily_flow
+    from flows.configured import configured_daily_flow
+
+    # The configured flow: the task runner of THESIS_TASK_RUNNER, and a failure alert.
+    daily_flow = configured_daily_flow()
     from thesis_cli.render import print_run_summary
 
     summary = daily_flow(
@@ -217,7 +220,14 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 def _register_area_commands() -> None:
     """Commands that live beside their area's code; imports there stay light."""
-    from thesis_cli import alerts_cmd, fundamentals_cmd, infer_cmd, report_cmd, roofline_cmd
+    from thesis_cli import (
+        alerts_cmd,
+        fundamentals_cmd,
+        infer_cmd,
+        report_cmd,
+        roofline_cmd,
+        serve_cmd,
+    )
 
     app.add_typer(roofline_cmd.app, name="roofline")
     app.command("infer")(infer_cmd.infer)
@@ -225,6 +235,7 @@ def _register_area_commands() -> None:
     app.command("backtest")(alerts_cmd.backtest)
     app.command("fundamentals")(fundamentals_cmd.fundamentals)
     app.command("report")(report_cmd.report)
+    app.command("serve")(serve_cmd.serve)
 
 
 _register_area_commands()
