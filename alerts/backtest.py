@@ -1,8 +1,11 @@
-"""Replay dated snapshots through import and trigger evaluation in a scratch warehouse.
+"""Replay dated snapshots through import, trigger evaluation and the roofline inversion
+in a scratch warehouse.
 
 Nothing is delivered and the user's warehouse is not touched: the snapshots are loaded
-into a temporary DuckDB file with the same importer `thesis import-snapshots` uses, then
-every trigger of the theses file is evaluated over the whole history.
+into a temporary DuckDB file with the same importer `thesis import-snapshots` uses, every
+trigger of the theses file is evaluated over the whole history, and (unless
+explain=False) each alert gets the roofline explanation of its model's prices as of the
+day it fired (alerts.backtest_explain).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from alerts.backtest_explain import explain_backtest
 from alerts.evaluate import evaluate_source
 from alerts.model import Alert, Value, value_text
 from alerts.state import MemoryState
@@ -29,7 +33,9 @@ class BacktestResult:
     alerts: tuple[Alert, ...]
 
 
-def run_backtest(source_id: str, snapshots: Path, theses: Theses) -> BacktestResult:
+def run_backtest(
+    source_id: str, snapshots: Path, theses: Theses, *, explain: bool = True
+) -> BacktestResult:
     from extractors.registry import get_source
     from warehouse.db import connect
     from warehouse.importer import import_snapshots
@@ -50,6 +56,8 @@ def run_backtest(source_id: str, snapshots: Path, theses: Theses) -> BacktestRes
             alerts = evaluate_source(
                 con, theses, source.id, state=MemoryState(), source_url=source.page_url
             )
+            if explain:
+                alerts = explain_backtest(con, source.id, alerts)
         finally:
             con.close()
     return BacktestResult(
@@ -84,4 +92,5 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "subject": alert.subject,
         "severity": alert.severity,
         "thesis_id": alert.thesis_id,
+        "explanation": alert.explanation,
     }

@@ -163,9 +163,10 @@ def backtest(
     theses: ThesesOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Replay dated snapshots through import and trigger evaluation; print every alert
-    that would have fired. Uses a scratch warehouse and delivers nothing, so thresholds
-    can be tuned on years of history before going live."""
+    """Replay dated snapshots through import, trigger evaluation and the roofline
+    inversion; print every alert that would have fired, with what the inversion of that
+    day's prices says about it. Uses a scratch warehouse and delivers nothing, so
+    thresholds can be tuned on years of history before going live."""
     from alerts.backtest import alert_json, run_backtest
 
     result = run_backtest(source, snapshots, load_theses(theses))
@@ -178,6 +179,8 @@ def backtest(
             f"{a.date.isoformat()}  {a.severity:<8} {a.trigger_id:<30} {a.subject}: "
             f"{value_text(a.old_value)} -> {value_text(a.new_value)}{unit}"
         )
+        if a.explanation:
+            typer.echo(f"            roofline: {a.explanation}")
     typer.echo(
         f"{len(result.alerts)} alerts from {result.snapshots_loaded} snapshots of "
         f"{result.source}"

@@ -43,6 +43,9 @@ def test_backtest_json_lists_what_would_have_fired(cli: typer.Typer) -> None:
     }
     cut = next(i for i in items if i["subject"] == "openai gpt-4o input price cut")
     assert (cut["source_model_key"], cut["old"], cut["new"]) == ("gpt-4o", 5.0, 2.5)
+    # The roofline inversion of that day's prices ($2.50 in, $10 out) explains it.
+    assert "A 4x output/input ratio" in cut["explanation"]
+    assert all(item["explanation"] for item in items)
 
 
 def test_backtest_text_and_a_stricter_theses_file(cli: typer.Typer, tmp_path: Path) -> None:
@@ -59,6 +62,7 @@ def test_backtest_text_and_a_stricter_theses_file(cli: typer.Typer, tmp_path: Pa
     # A 70% threshold drops every price cut (the largest is gemini's -64%).
     assert not [line for line in lines if "price-cut-or-rise" in line]
     assert lines[0].startswith("2024-10-03  warning  frontier-spread-band")
+    assert lines[1].startswith("            roofline: At batch ")
     assert "2 alerts from 6 snapshots of litellm" in result.output
 
 

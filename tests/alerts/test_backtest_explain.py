@@ -1,0 +1,59 @@
+"""The backtest's roofline step explains each alert with the prices of its own day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+
+from alerts.backtest_explain import explain_backtest
+from alerts.evaluate import evaluate_source
+from alerts.explain import with_explanations
+from alerts.theses import load_theses
+from extractors.registry import get_source
+from warehouse.db import connect
+from warehouse.importer import import_snapshots
+from warehouse.inferences import infer_and_store
+
+HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
+
+
+def warehouse(tmp_path: Path, name: str, up_to: str = "9999") -> duckdb.DuckDBPyConnection:
+    folder = tmp_path / f"{name}-snapshots"
+    folder.mkdir()
+    for path in HISTORY.glob("2024-*"):
+        if path.name[:10] <= up_to:
+            shutil.copy(path, folder / path.name)
+    con = connect(tmp_path / f"{name}.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), folder)
+    return con
+
+
+def test_each_alert_is_explained_as_the_daily_run_would_have_that_day(tmp_path: Path) -> None:
+    con = warehouse(tmp_path, "backtest")
+    alerts = evaluate_source(con, load_theses(), "litellm")
+    explained = explain_backtest(con, "litellm", alerts)
+    assert [replace(a, explanation="") for a in explained] == alerts
+    assert all(a.explanation for a in explained)
+    # The daily run on 2024-10-03: the warehouse as it stood, today's inversion of every
+    # model, the explanation from latest_inferences.
+    daily = warehouse(tmp_path, "daily", up_to="2024-10-03")
+    infer_and_store(daily, now=dt.datetime(2024, 10, 3, 12, tzinfo=dt.UTC))
+    assert with_explanations(daily, alerts) == explained
+
+
+def test_an_alert_is_explained_by_its_own_days_prices_not_the_last_snapshots(
+    tmp_path: Path,
+) -> None:
+    con = warehouse(tmp_path, "backtest")
+    cut = next(
+        a for a in evaluate_source(con, load_theses(), "litellm")
+        if a.subject == "openai gpt-4o input price cut"
+    )  # fmt: skip
+    before = replace(cut, date=dt.date(2024, 9, 2))  # gpt-4o was $5/$15 then: 3x
+    explained = explain_backtest(con, "litellm", [before, cut])
+    assert "A 3x output/input ratio" in explained[0].explanation
+    assert "A 4x output/input ratio" in explained[1].explanation  # $2.50/$10 from 2024-10-03
