@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -74,11 +75,16 @@ class SmtpEmail:
             raise DeliveryFailed(f"{self.name}: {len(refused)} recipient(s) refused")
 
     def _connect(self) -> smtplib.SMTP:
+        # Without local_hostname, smtplib reverse-resolves our own name (socket.getfqdn)
+        # on every send: a DNS query for nothing. The plain host name is a fine HELO.
+        helo = socket.gethostname()
         cfg = self.config
         context = ssl.create_default_context(cafile=cfg.ca_file or None)
         if cfg.security == "tls":
-            return smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_s, context=context)
-        smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s)
+            return smtplib.SMTP_SSL(
+                cfg.host, cfg.port, timeout=cfg.timeout_s, context=context, local_hostname=helo
+            )
+        smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s, local_hostname=helo)
         try:
             if cfg.security == "starttls":
                 smtp.starttls(context=context)

@@ -137,7 +137,9 @@ def start_smtp(tls_files: TlsFiles) -> Iterator[StartSmtp]:
             kw |= {"ssl_context": tls_files.server_context(), "auth_require_tls": False}
         if login:
             kw |= {"auth_required": True, "authenticator": login_checker(server.inbox, *login)}
-        controller = Controller(server.inbox, hostname="127.0.0.1", port=server.port, **kw)
+        controller = Controller(
+            server.inbox, hostname="127.0.0.1", port=server.port, server_hostname="localhost", **kw
+        )
         controller.start()
         server.controller = controller
         started.append(server)

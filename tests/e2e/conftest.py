@@ -45,7 +45,7 @@ def source_server() -> Iterator[SourceServer]:
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     mail, port = Mailbox(), free_port()
-    controller = Controller(mail, hostname="127.0.0.1", port=port)
+    controller = Controller(mail, hostname="127.0.0.1", port=port, server_hostname="localhost")
     controller.start()
     yield mail, port
     controller.stop()
