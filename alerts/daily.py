@@ -71,6 +71,7 @@ def _evaluate(
         alerts += evaluate_source(
             con, theses, source, state=state, since=since, source_url=_page_url(source)
         )
+        state.flush()
         mark_evaluated(con, source, on, now)
     since = min(last_evaluated(con, FUNDAMENTALS) or yesterday, yesterday)
     alerts += evaluate_fundamentals(con, theses, since=since)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 import duckdb
+import pandas as pd
 
 from alerts.model import SourceFailure
 
@@ -68,34 +69,71 @@ class MemoryState:
 
 @dataclass
 class WarehouseState:
+    """Trigger state in the warehouse table `trigger_state`.
+
+    The table is read once, on first use, and changed rows are queued; `flush()` writes
+    them in one statement (one query per trigger and subject cost seconds a run). Call
+    `flush()` inside the caller's transaction, before anything else reads the table.
+    """
+
     con: duckdb.DuckDBPyConnection
     now: datetime | None = None
+    _rows: dict[tuple[str, str], StateRow] | None = field(default=None, repr=False)
+    _pending: dict[tuple[str, str], StateRow] = field(default_factory=dict, repr=False)
+
+    def _loaded(self) -> dict[tuple[str, str], StateRow]:
+        if self._rows is None:
+            self._rows = {
+                (t, s): StateRow(bool(a), since, value, on)
+                for t, s, a, since, value, on in self.con.execute(
+                    "select trigger_id, subject, active, since, last_value, evaluated_on"
+                    " from trigger_state"
+                ).fetchall()
+            }
+        return self._rows
 
     def update(
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
-        found = self.con.execute(
-            "select active, since, last_value, evaluated_on from trigger_state"
-            " where trigger_id = ? and subject = ?",
-            [trigger_id, subject],
-        ).fetchone()
-        prior = StateRow(bool(found[0]), found[1], found[2], found[3]) if found else None
-        row, fires = next_row(prior, active, value, on)
+        rows = self._loaded()
+        row, fires = next_row(rows.get((trigger_id, subject)), active, value, on)
         if row is not None:
+            rows[(trigger_id, subject)] = row
+            self._pending[(trigger_id, subject)] = row
+        return fires
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        updated_at = self.now or datetime.now(UTC)
+        frame = pd.DataFrame(
+            [
+                (t, s, r.active, r.since, r.last_value, r.evaluated_on, updated_at)
+                for (t, s), r in self._pending.items()
+            ],
+            columns=[
+                "trigger_id",
+                "subject",
+                "active",
+                "since",
+                "last_value",
+                "evaluated_on",
+                "updated_at",
+            ],
+            dtype=object,
+        )
+        self.con.register("_trigger_state_frame", frame)
+        try:
             self.con.execute(
                 "insert or replace into trigger_state (trigger_id, subject, active, since,"
-                " last_value, evaluated_on, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    trigger_id,
-                    subject,
-                    row.active,
-                    row.since,
-                    row.last_value,
-                    row.evaluated_on,
-                    self.now or datetime.now(UTC),
-                ],
+                " last_value, evaluated_on, updated_at) select trigger_id, subject,"
+                " cast(active as boolean), cast(since as date), cast(last_value as varchar),"
+                " cast(evaluated_on as date), cast(updated_at as timestamptz)"
+                " from _trigger_state_frame"
             )
-        return fires
+        finally:
+            self.con.unregister("_trigger_state_frame")
+        self._pending.clear()
 
 
 def failures_to_alert(
@@ -109,6 +147,8 @@ def failures_to_alert(
     fresh = [f for f in failures if state.update(SOURCE_BROKEN, f.source, True, f.kind, on)]
     for source in succeeded:
         state.update(SOURCE_BROKEN, source, False, None, on)
+    if isinstance(state, WarehouseState):
+        state.flush()
     return fresh
 
 
@@ -124,4 +164,6 @@ def last_evaluated(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
 def mark_evaluated(
     con: duckdb.DuckDBPyConnection, source: str, on: date, now: datetime | None = None
 ) -> None:
-    WarehouseState(con, now).update(EVALUATED, source, False, None, on)
+    state = WarehouseState(con, now)
+    state.update(EVALUATED, source, False, None, on)
+    state.flush()

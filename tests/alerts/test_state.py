@@ -48,6 +48,8 @@ def test_warehouse_state_keeps_since_and_last_value(tmp_path: Path) -> None:
     state = WarehouseState(con)
     state.update("t", "s", True, "5.5", DAYS[0])
     state.update("t", "s", True, "6.5", DAYS[1])
+    assert con.execute("select count(*) from trigger_state").fetchall() == [(0,)]  # queued
+    state.flush()
     assert con.execute("select active, since, last_value from trigger_state").fetchall() == [
         (True, DAYS[0], "6.5")
     ]

@@ -119,8 +119,11 @@ def test_reevaluating_history_with_warehouse_state_does_not_refire(tmp_path: Pat
     inp = weekly("0.15", "0.15", "0.30", "0.30")
     out = weekly("0.60", "0.60", "2.50", "2.50")
     trigger = TRIGGERS["frontier-spread-band"]
-    first = spread_change(trigger, FLASH, inp, out, WarehouseState(con))
-    again = spread_change(trigger, FLASH, inp, out, WarehouseState(con))
+    first_state, again_state = WarehouseState(con), WarehouseState(con)
+    first = spread_change(trigger, FLASH, inp, out, first_state)
+    first_state.flush()
+    again = spread_change(trigger, FLASH, inp, out, again_state)
+    again_state.flush()
     band = [a for a in first if "outside" in a.subject]
     assert len(band) == 1 and not [a for a in again if "outside" in a.subject]
     assert con.execute("select active, last_value from trigger_state").fetchall() == [
