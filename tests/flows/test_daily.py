@@ -117,3 +117,38 @@ def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
     assert caught_up["rows_added"] > 0
     assert spool.pending(spool.spool_dir(db), "litellm") == []
     assert _count(db, "select count(*) from snapshots where source = 'litellm'") == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_bad_theses_file_is_reported_and_prices_still_load(
+    feeds: HTTPServer, tmp_path: Path
+) -> None:
+    from flows.daily import daily_flow
+
+    theses = tmp_path / "theses.toml"
+    theses.write_text('[[thesis]]\nid = "x"\n\n[[trigger]]\nid = "t"\nkind = "teleport"\n')
+    db = tmp_path / "thesis.duckdb"
+    summary = daily_flow(
+        db_path=str(db), sources=["litellm"], theses_path=str(theses), fundamentals=False
+    )
+    assert summary["sources"][0]["status"] == "loaded"
+    assert summary["status"] == "partial"
+    [problem] = summary["problems"]
+    assert problem.startswith("alerts not evaluated: ") and "theses.toml:" in problem
+    assert _count(db, "select count(*) from price_observations") > 0
+    assert _count(db, "select count(*) from runs where status = 'partial'") == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_bad_channel_setting_is_reported_and_prices_still_load(
+    feeds: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.daily import daily_flow
+
+    monkeypatch.setenv("THESIS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("THESIS_SMTP_PORT", "twenty-five")
+    db = tmp_path / "thesis.duckdb"
+    summary = daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
+    assert summary["sources"][0]["status"] == "loaded"
+    [problem] = summary["problems"]
+    assert "THESIS_SMTP_PORT" in problem and "\n" not in problem
