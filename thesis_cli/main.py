@@ -157,12 +157,18 @@ def sql(
         str, typer.Option("--format", "-f", help="Output format: table, csv or json.")
     ] = "table",
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Run a read-only SQL query against the warehouse and print the answer."""
+    """Run a read-only SQL query against the warehouse and print the answer.
+
+    `--json` is `--format json`: {"columns": [...], "rows": [{column: value}, ...]}.
+    """
     import duckdb
 
     from warehouse.query import FORMATS, render, run_query
 
+    if as_json:
+        fmt = "json"
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:

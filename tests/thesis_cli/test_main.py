@@ -62,6 +62,8 @@ def test_sql_answers_in_table_csv_and_json(loaded_db: Path) -> None:
         runner.invoke(app, ["sql", query, "--db", str(loaded_db), "-f", "json"]).stdout
     )
     assert doc["rows"][1] == {"model": "gpt-4o", "component": "output", "usd_per_mtok": 10.0}
+    short = runner.invoke(app, ["sql", query, "--db", str(loaded_db), "--json"]).stdout
+    assert json.loads(short) == doc
 
 
 def test_sql_is_read_only_and_errors_are_one_line(loaded_db: Path) -> None:
