@@ -9,6 +9,12 @@ from datetime import datetime
 import duckdb
 
 GZIP_MAGIC = b"\x1f\x8b"
+ENCODING = "gzip"  # how raw_snapshots.payload is stored
+
+
+def compress(payload: bytes) -> bytes:
+    """The archive's form of a payload (mtime 0: the same bytes give the same blob)."""
+    return gzip.compress(payload, compresslevel=6, mtime=0)
 
 
 def sha256(payload: bytes) -> str:
@@ -39,10 +45,10 @@ def store_raw(
         "select 1 from raw_snapshots where content_sha256 = ?", [digest]
     ).fetchone()
     if exists is None:
-        blob = gz if gz is not None else gzip.compress(payload, compresslevel=6, mtime=0)
+        blob = gz if gz is not None else compress(payload)
         con.execute(
-            "insert into raw_snapshots values (?, ?, ?, ?, 'gzip', ?)",
-            [digest, source, seen_at, len(payload), blob],
+            "insert into raw_snapshots values (?, ?, ?, ?, ?, ?)",
+            [digest, source, seen_at, len(payload), ENCODING, blob],
         )
     return digest
 
@@ -54,6 +60,6 @@ def read_raw(con: duckdb.DuckDBPyConnection, digest: str) -> bytes:
     if row is None:
         raise KeyError(f"no raw snapshot with hash {digest}")
     encoding, blob = row
-    if encoding != "gzip":
+    if encoding != ENCODING:
         raise ValueError(f"raw snapshot {digest} has unknown encoding {encoding!r}")
     return gzip.decompress(bytes(blob))

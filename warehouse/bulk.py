@@ -8,7 +8,6 @@ asked of the database per file: that is what keeps an import near the cost of pa
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,13 +19,12 @@ import pandas as pd
 
 from core.errors import SourceError, TooFewModels
 from extractors.base import Source
-from warehouse.archive import read_raw, sha256
+from warehouse.archive import ENCODING, compress, read_raw, sha256
 from warehouse.diff import Changes, EntryState, diff_snapshot
 
 # A payload with fewer than this fraction of the last good snapshot's models is a broken
 # layout, not a mass withdrawal of models.
 MIN_MODEL_FRACTION = 0.5
-FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 SNAPSHOT_COLUMNS = [
     "snapshot_id",
@@ -180,8 +178,10 @@ class BulkLoader:
         if error is None and (digest, utc_day(item.observed_at)) in self.loaded:
             return LoadResult(self.source.id, snap_id, "unchanged")
         if digest not in self.archived:
-            blob = item.gz if item.gz is not None else gzip.compress(item.payload, mtime=0)
-            self._raw.append((digest, self.source.id, item.observed_at, len(item.payload), blob))
+            blob = item.gz if item.gz is not None else compress(item.payload)
+            self._raw.append(
+                (digest, self.source.id, item.observed_at, len(item.payload), ENCODING, blob)
+            )
             self.archived.add(digest)
         try:
             if error is not None:
@@ -226,8 +226,8 @@ class BulkLoader:
                 self.con,
                 "raw_snapshots",
                 self._raw,
-                ["content_sha256", "source", "first_seen_at", "size_bytes", "payload"],
-                "content_sha256, source, first_seen_at, size_bytes, 'gzip', payload",
+                ["content_sha256", "source", "first_seen_at", "size_bytes", "encoding", "payload"],
+                "content_sha256, source, first_seen_at, size_bytes, encoding, payload",
             )
             ids = [s[0] for s in self._snapshots]
             self.con.execute("delete from snapshots where list_contains(?, snapshot_id)", [ids])
