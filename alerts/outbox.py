@@ -19,17 +19,36 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from alerts.delivery import Channel, DeliveryFailed
 from alerts.model import Alert, Message, SourceFailure, value_text
 from alerts.render import digest, source_broken
+from warehouse.upsert import merge_frame
 
 NO_CHANNEL = "none"
-_COLUMNS = (
-    "alert_key, message_type, trigger_id, kind, thesis_id, severity, provider, model, "
-    "source_model_key, subject, old_value, new_value, unit, explanation, source_url, "
-    "event_date, fired_at, run_id, channel, status"
-)
+_TYPES = {
+    "alert_key": "varchar",
+    "message_type": "varchar",
+    "trigger_id": "varchar",
+    "kind": "varchar",
+    "thesis_id": "varchar",
+    "severity": "varchar",
+    "provider": "varchar",
+    "model": "varchar",
+    "source_model_key": "varchar",
+    "subject": "varchar",
+    "old_value": "varchar",
+    "new_value": "varchar",
+    "unit": "varchar",
+    "explanation": "varchar",
+    "source_url": "varchar",
+    "event_date": "date",
+    "fired_at": "timestamptz",
+    "run_id": "varchar",
+    "channel": "varchar",
+    "status": "varchar",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +77,14 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> int:
     if not rows:
         return 0
     before = _count(con)
-    marks = ", ".join(["?"] * len(rows[0]))
-    con.executemany(
-        f"insert into alerts ({_COLUMNS}) values ({marks}) on conflict do nothing", rows
+    frame = pd.DataFrame(rows, columns=list(_TYPES), dtype=object)
+    # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
+    next_id = (
+        ", (select coalesce(max(alert_id), 0) from alerts)"
+        " + row_number() over (order by _merge_ord) as alert_id"
+    )
+    merge_frame(
+        con, "alerts", frame, ("alert_key", "channel"), casts=_TYPES, replace=False, extra=next_id
     )
     return _count(con) - before
 

@@ -17,6 +17,17 @@ import duckdb
 import pandas as pd
 
 from alerts.model import SourceFailure
+from warehouse.upsert import merge_frame
+
+_STATE_TYPES = {
+    "trigger_id": "varchar",
+    "subject": "varchar",
+    "active": "boolean",
+    "since": "date",
+    "last_value": "varchar",
+    "evaluated_on": "date",
+    "updated_at": "timestamptz",
+}
 
 SOURCE_BROKEN = "source_broken"
 EVALUATED = "_evaluated"  # trigger_state row per source: the last day triggers ran on it
@@ -111,28 +122,17 @@ class WarehouseState:
                 (t, s, r.active, r.since, r.last_value, r.evaluated_on, updated_at)
                 for (t, s), r in self._pending.items()
             ],
-            columns=[
-                "trigger_id",
-                "subject",
-                "active",
-                "since",
-                "last_value",
-                "evaluated_on",
-                "updated_at",
-            ],
+            columns=list(_STATE_TYPES),
             dtype=object,
         )
-        self.con.register("_trigger_state_frame", frame)
-        try:
-            self.con.execute(
-                "insert or replace into trigger_state (trigger_id, subject, active, since,"
-                " last_value, evaluated_on, updated_at) select trigger_id, subject,"
-                " cast(active as boolean), cast(since as date), cast(last_value as varchar),"
-                " cast(evaluated_on as date), cast(updated_at as timestamptz)"
-                " from _trigger_state_frame"
-            )
-        finally:
-            self.con.unregister("_trigger_state_frame")
+        merge_frame(
+            self.con,
+            "trigger_state",
+            frame,
+            ("trigger_id", "subject"),
+            casts=_STATE_TYPES,
+            replace=True,
+        )
         self._pending.clear()
 
 

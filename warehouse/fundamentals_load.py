@@ -9,12 +9,23 @@ day to the next, and a gap is not a restatement.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import duckdb
+import pandas as pd
 
 from extractors.fundamentals_rows import FundamentalRow, QuoteRow
+from warehouse.upsert import merge_frame
 
 _STAGE = "_stage_fundamentals"
+_QUOTE_TYPES = {
+    "ticker": "varchar",
+    "as_of": "date",
+    "price": "decimal(38, 6)",
+    "currency": "varchar",
+    "market_cap": "decimal(38, 6)",
+    "fetched_at": "timestamptz",
+}
 
 
 def insert_quotes(con: duckdb.DuckDBPyConnection, rows: Sequence[QuoteRow]) -> int:
@@ -22,11 +33,17 @@ def insert_quotes(con: duckdb.DuckDBPyConnection, rows: Sequence[QuoteRow]) -> i
     if not rows:
         return 0
     before = _count(con, "quotes")
-    con.executemany(
-        "insert or ignore into quotes"
-        " (ticker, as_of, price, currency, market_cap, fetched_at) values (?, ?, ?, ?, ?, ?)",
-        [[r.ticker, r.as_of, r.price, r.currency, r.market_cap, r.fetched_at] for r in rows],
+    # Decimals travel as text: a frame column of Decimals is typed by sampling, not exactly.
+    frame = pd.DataFrame(
+        [
+            [r.ticker, r.as_of, _text(r.price), r.currency, _text(r.market_cap), r.fetched_at]
+            for r in rows
+        ],
+        columns=list(_QUOTE_TYPES),
+        dtype=object,
     )
+    # The first fetch of a trading day stands: an existing (ticker, as_of) is kept.
+    merge_frame(con, "quotes", frame, ("ticker", "as_of"), casts=_QUOTE_TYPES, replace=False)
     return _count(con, "quotes") - before
 
 
@@ -63,6 +80,10 @@ def insert_fundamentals(con: duckdb.DuckDBPyConnection, rows: Sequence[Fundament
         return _count(con, "fundamentals") - before
     finally:
         con.execute(f"drop table if exists {_STAGE}")
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -12,7 +12,24 @@ import pandas as pd
 
 from model.infer import infer_all
 from model.inference import Inference
+from warehouse.upsert import merge_frame
 
+_INFERENCE_TYPES = {
+    "day": "date",
+    "computed_at": "timestamptz",
+    "run_id": "varchar",
+    "provider": "varchar",
+    "model": "varchar",
+    "name": "varchar",
+    "value": "double",
+    "unit": "varchar",
+    "label": "varchar",
+    "explanation": "varchar",
+    "reference_model": "varchar",
+    "reference_hardware": "varchar",
+    "assumptions": "json",
+}
+_INFERENCE_KEY = ("day", "provider", "model", "name", "reference_model", "reference_hardware")
 PRICE_COLUMNS = (
     "provider, model, component, service_tier, tier_min_prompt_tokens, condition, "
     "usd_per_mtok, effective_from, effective_to"
@@ -64,32 +81,15 @@ def store_inferences(
         for i in inferences
     ]
     if rows:
-        # One insert from a frame: executemany costs ~4 ms a row, minutes for a full day.
-        columns = [
-            "day",
-            "computed_at",
-            "run_id",
-            "provider",
-            "model",
-            "name",
-            "value",
-            "unit",
-            "label",
-            "explanation",
-            "reference_model",
-            "reference_hardware",
-            "assumptions",
-        ]
-        con.register("_inference_frame", pd.DataFrame(rows, columns=columns, dtype=object))
-        try:
-            con.execute(
-                "insert or replace into inferences select cast(day as date), "
-                "cast(computed_at as timestamptz), run_id, provider, model, name, "
-                "cast(value as double), unit, label, explanation, reference_model, "
-                "reference_hardware, cast(assumptions as json) from _inference_frame"
-            )
-        finally:
-            con.unregister("_inference_frame")
+        # One statement from a frame: executemany costs ~4 ms a row, minutes for a day.
+        merge_frame(
+            con,
+            "inferences",
+            pd.DataFrame(rows, columns=list(_INFERENCE_TYPES), dtype=object),
+            _INFERENCE_KEY,
+            casts=_INFERENCE_TYPES,
+            replace=True,
+        )
     return len(rows)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.upsert import merge_select
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -35,9 +37,24 @@ def record_source(
     snapshot_id: str | None = None,
     rows_added: int = 0,
 ) -> None:
-    con.execute(
-        "insert or replace into source_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    columns = [
+        "run_id",
+        "source",
+        "status",
+        "error_kind",
+        "error",
+        "snapshot_id",
+        "rows_added",
+        "started_at",
+        "finished_at",
+    ]
+    merge_select(
+        con,
+        "source_runs",
+        "select " + ", ".join(f"? as {c}" for c in columns),
+        ["run_id", "source"],
         [run_id, source, status, error_kind, error, snapshot_id, rows_added, started_at, now()],
+        replace=True,
     )
 
 
