@@ -90,6 +90,12 @@ class WarehouseMissing(WarehouseError):
     exit_code = 2
 
 
+class WarehouseUnavailable(WarehouseError):
+    """The warehouse could not be opened: a bad file, a missing extension, no network."""
+
+    kind = "warehouse_unavailable"
+
+
 def source_error(kind: str, source: str, reason: str) -> SourceError:
     """The typed error a stored `kind` names (a plain SourceError for an unknown one)."""
     for cls in (

@@ -19,7 +19,7 @@ from prefect.futures import PrefectFuture
 
 from alerts.channels import channels_from_env
 from alerts.theses import Theses, load_theses
-from core.errors import ConfigError, SourceError, WarehouseLocked
+from core.errors import ConfigError, SourceError, WarehouseError
 from core.settings import Settings, load_settings, source_url
 from extractors.base import Source
 from extractors.fundamentals import DEFAULT_TICKERS
@@ -27,6 +27,7 @@ from extractors.registry import get_source, select
 from flows.steps import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from flows.summary import RunSummary, SourceOutcome
 from warehouse import db, ingest, runs, spool
+from warehouse.target import Target, parse_target
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def parse_source(source_id: str, item: spool.Spooled) -> SourceError | None:
 
 @task(task_run_name="load-{source_id}")
 def load_source(
-    db_path: Path,
+    db_path: str,
     run_id: str,
     source_id: str,
     items: list[spool.Spooled],
@@ -144,18 +145,19 @@ def daily_flow(
 ) -> dict[str, Any]:
     """The daily run: prices from every source and fundamentals (fetched concurrently),
     then load, the roofline inversion, the checklist's triggers and the alerts."""
-    path = Path(db_path).expanduser() if db_path else db.default_db_path()
+    target = parse_target(db_path)
+    path = target.location
     cfg = load_settings()
     chosen = select(sources)
     problems: list[str] = []
     theses = _theses(theses_path, problems)
     tickers = list(theses.ticker_symbols()) if theses else list(DEFAULT_TICKERS)
-    fetched, fundamentals_future = _fetch_all(path, chosen, cfg, fundamentals, tickers)
-    pending, parse_errors = _parse_all(path, chosen)
+    fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
+    pending, parse_errors = _parse_all(target.spool_dir(), chosen)
     con = db.connect(path)
     run_id = runs.start_run(con, "daily")
     con.close()
-    summary = RunSummary(run_id, str(path), problems=problems)
+    summary = RunSummary(run_id, str(target), problems=problems)
     for s in chosen:
         summary.outcomes.append(
             load_source(path, run_id, s.id, pending[s.id], parse_errors, *fetched[s.id])
@@ -190,11 +192,11 @@ def _theses(theses_path: str | None, problems: list[str]) -> Theses | None:
 
 
 def _fetch_all(
-    path: Path, chosen: list[Source], cfg: Settings, fundamentals: bool, tickers: list[str]
+    target: Target, chosen: list[Source], cfg: Settings, fundamentals: bool, tickers: list[str]
 ) -> tuple[dict[str, tuple[datetime | None, SourceError | None]], PrefectFuture[Any] | None]:
     """Every price source and the fundamentals, concurrently; payloads go to the spool."""
-    root = spool.spool_dir(path)
-    headers = _conditional_headers(path)
+    root = target.spool_dir()
+    headers = _conditional_headers(target)
     fetch = fetch_source.with_options(
         retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
     )
@@ -210,10 +212,9 @@ def _fetch_all(
 
 
 def _parse_all(
-    path: Path, chosen: list[Source]
+    root: Path, chosen: list[Source]
 ) -> tuple[dict[str, list[spool.Spooled]], dict[str, SourceError]]:
     """Parse every spooled payload (today's, and any an earlier run could not load)."""
-    root = spool.spool_dir(path)
     pending = {s.id: spool.pending(root, s.id) for s in chosen}
     errors: dict[str, SourceError] = {}
     for s in chosen:
@@ -224,13 +225,14 @@ def _parse_all(
     return pending, errors
 
 
-def _conditional_headers(path: Path) -> dict[str, tuple[str | None, str | None]]:
-    """ETags of the last fetches; a locked or new warehouse just means unconditional GETs."""
-    if not path.exists():
+def _conditional_headers(target: Target) -> dict[str, tuple[str | None, str | None]]:
+    """ETags of the last fetches; a locked, unreachable or new warehouse just means
+    unconditional GETs (the load step reports a warehouse it cannot open)."""
+    if target.exists() is False:
         return {}
     try:
-        con = db.connect(path, read_only=True, wait_s=0)
-    except WarehouseLocked:
+        con = db.connect(target.location, read_only=True, wait_s=0)
+    except WarehouseError:
         return {}
     try:
         return ingest.conditional_headers(con)

@@ -7,7 +7,6 @@ the run record. The work is in extractors/, warehouse/, model/ and alerts/.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -33,7 +32,7 @@ def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerF
 
 @task(task_run_name="load-fundamentals")
 def store_fundamentals_task(
-    db_path: Path, fetched: list[TickerFetch], run_id: str
+    db_path: str, fetched: list[TickerFetch], run_id: str
 ) -> dict[str, Any]:
     con = db.connect(db_path)
     try:
@@ -44,7 +43,7 @@ def store_fundamentals_task(
 
 
 @task(task_run_name="infer")
-def infer_task(db_path: Path, run_id: str) -> int:
+def infer_task(db_path: str, run_id: str) -> int:
     """Invert today's prices through the roofline model and store the inferences."""
     con = db.connect(db_path)
     try:
@@ -55,7 +54,7 @@ def infer_task(db_path: Path, run_id: str) -> int:
 
 @task(task_run_name="alerts")
 def alerts_task(
-    db_path: Path,
+    db_path: str,
     theses: Theses,
     succeeded: list[str],
     failures: list[SourceFailure],

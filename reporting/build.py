@@ -14,7 +14,8 @@ from alerts.theses import DEFAULT_THESES_PATH
 from reporting import page
 from reporting.charts import ceilings, memory, prices, roofline, spreads, tiers
 from reporting.section import Section
-from warehouse.db import connect, default_db_path
+from warehouse.db import connect
+from warehouse.target import parse_target
 
 Chart = Callable[[duckdb.DuckDBPyConnection, Path], Section]
 INDEX = "index.html"
@@ -23,7 +24,7 @@ INDEX = "index.html"
 @dataclass(frozen=True)
 class Report:
     index: Path
-    db: Path
+    db: str  # the warehouse, as shown to the user
     sections: tuple[Section, ...]
 
     def images(self) -> list[Path]:
@@ -43,16 +44,16 @@ def charts(theses_path: Path = DEFAULT_THESES_PATH) -> list[Chart]:
 
 
 def build_report(
-    db: Path | None,
+    db: Path | str | None,
     out_dir: Path,
     *,
     theses_path: Path = DEFAULT_THESES_PATH,
     now: datetime | None = None,
 ) -> Report:
     """Write out_dir/index.html and one PNG per chart that has data; return what was made."""
-    db_path = Path(db).expanduser() if db is not None else default_db_path()
+    target = parse_target(db)
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(db_path, read_only=True)
+    con = connect(target.location, read_only=True)
     try:
         sections = tuple(chart(con, out_dir) for chart in charts(theses_path))
     finally:
@@ -62,5 +63,5 @@ def build_report(
             (out_dir / f"{section.id}.png").unlink(missing_ok=True)
     generated = now or datetime.now(UTC)
     index = out_dir / INDEX
-    index.write_text(page.render(sections, str(db_path), generated), encoding="utf-8")
-    return Report(index, db_path, sections)
+    index.write_text(page.render(sections, str(target), generated), encoding="utf-8")
+    return Report(index, str(target), sections)

@@ -27,3 +27,19 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+ENGINES = ["file", "ducklake"]
+
+
+def warehouse_location(folder: Path, name: str, engine: str) -> str:
+    """A new warehouse named `name` in `folder`: a DuckDB file, or a DuckLake with a DuckDB
+    catalog file and its Parquet data beside it."""
+    path = folder / f"{name}.duckdb"
+    return str(path) if engine == "file" else f"ducklake:{path}.ducklake"
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine the warehouse runs on; a test taking this runs once per engine."""
+    return str(request.param)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,12 +16,11 @@ from core.errors import ThesisError
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="DuckDB warehouse file (default: $THESIS_DB, else thesis.duckdb in the "
-        "user data directory).",
-        dir_okay=False,
+        help="Warehouse: a DuckDB file, ducklake:CATALOG or md:DATABASE (default: "
+        "$THESIS_DB, else thesis.duckdb in the user data directory).",
         show_default=False,
     ),
 ]

@@ -7,7 +7,6 @@ Register in thesis_cli/main.py with:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -72,7 +71,7 @@ def fundamentals(
 
 
 def _load(
-    tickers: list[str] | None, db: Path | None, session: object | None, policy: FetchPolicy
+    tickers: list[str] | None, db: str | None, session: object | None, policy: FetchPolicy
 ) -> FundamentalsResult:
     wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
     started_at = runs.now()

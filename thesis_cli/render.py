@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -125,7 +124,7 @@ def print_parsed(source_id: str, parsed: Parsed) -> None:
         typer.echo(f"not mapped (ignored): {', '.join(doc['unmapped_fields'])}")
 
 
-def sources_doc(sources: list[Source], db: Path | None) -> list[dict[str, Any]]:
+def sources_doc(sources: list[Source], db: str | None) -> list[dict[str, Any]]:
     """The registry, with each source's latest recorded outcome when a warehouse exists."""
     from warehouse.db import connect
 

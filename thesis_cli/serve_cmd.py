@@ -9,6 +9,7 @@ import typer
 
 from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json
+from warehouse.target import parse_target
 
 NO_SERVER = (
     "no Prefect server configured: start one with `prefect server start`, then "
@@ -66,7 +67,7 @@ def serve(
     runner = runner_config_from_env()
     # Absolute paths: each run is a new process, and a worker may start it elsewhere.
     params = flow_parameters(
-        str(db.expanduser().absolute()) if db else None,
+        parse_target(db).absolute() if db else None,
         source or None,
         str(theses.expanduser().absolute()) if theses else None,
         not no_fundamentals,

@@ -5,28 +5,29 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 
 import duckdb
-from platformdirs import user_data_dir
 
-from core.errors import WarehouseLocked, WarehouseMissing
+from core.errors import WarehouseLocked, WarehouseMissing, WarehouseUnavailable
 from core.settings import load_settings
+from warehouse.dialect import Dialect, for_dialect
+from warehouse.target import ENV_DATA_PATH, Target, default_location, parse_target, redact
 
-ENV_DB = "THESIS_DB"
 # Files stay readable by the duckdb CLI of `pip install duckdb-cli` (1.5.x).
 STORAGE_COMPATIBILITY = "v1.5.0"
+LAKE_ALIAS = "thesis_lake"
+ENV_EXTENSION_REPOSITORY = "THESIS_DUCKDB_EXTENSION_REPOSITORY"
+ENV_EXTENSION_DIR = "THESIS_DUCKDB_EXTENSION_DIR"
+DuckConfigValue = str | bool | int | float | list[str]
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def default_db_path() -> Path:
-    """$THESIS_DB, else thesis.duckdb under the user's data directory."""
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    return Path(user_data_dir("thesis", appauthor=False)) / "thesis.duckdb"
+    """The default warehouse file (THESIS_DB when it names a file)."""
+    return Path(default_location())
 
 
 def connect(
@@ -37,42 +38,122 @@ def connect(
     poll_s: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> duckdb.DuckDBPyConnection:
-    """Connect, waiting up to `wait_s` for another process's lock to go away.
+    """Connect to the warehouse `path` names (a file, `ducklake:...` or `md:...`), waiting
+    up to `wait_s` for another process's lock to go away.
 
-    A writable connection creates the file and applies pending migrations. A read-only
-    connection to a file that does not exist yet is an error, not an empty warehouse.
+    A writable connection creates the warehouse and applies pending migrations. A
+    read-only connection to a local warehouse that does not exist yet is an error, not an
+    empty warehouse.
     """
-    db = Path(path).expanduser() if path is not None else default_db_path()
+    target = parse_target(path)
     if wait_s is None:
         wait_s = load_settings().lock_wait_s
-    if read_only and not db.exists():
-        raise WarehouseMissing(f"no warehouse at {db}: run `thesis run` or pass --db PATH")
-    if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and target.exists() is False:
+        raise WarehouseMissing(f"no warehouse at {target}: run `thesis run` or pass --db PATH")
+    if not read_only and target.local is not None:
+        target.local.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            con = duckdb.connect(
-                str(db),
-                read_only=read_only,
-                config={"storage_compatibility_version": STORAGE_COMPATIBILITY},
-            )
+            con = _open(target, read_only)
             break
         except duckdb.IOException as exc:
             holder = lock_holder(str(exc))
             if holder is None:
-                raise
+                raise _unavailable(target, exc) from exc
             if time.monotonic() >= deadline:
                 raise WarehouseLocked(
-                    f"warehouse {db} is locked by {holder}; waited {wait_s:g}s. Close that "
+                    f"warehouse {target} is locked by {holder}; waited {wait_s:g}s. Close that "
                     "session (or use `thesis sql`, which holds no lock between queries) "
                     "and run again: the next run catches up."
                 ) from exc
             sleep(poll_s)
+        except duckdb.Error as exc:
+            raise _unavailable(target, exc) from exc
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
-        migrate(con)
+        migrate(con, dialect=dialect_of(target))
     return con
+
+
+def dialect_of(target: Target) -> Dialect:
+    return "ducklake" if target.kind == "ducklake" else "duckdb"
+
+
+def _config(env: Mapping[str, str] | None = None) -> dict[str, DuckConfigValue]:
+    """DuckDB settings from the environment: an extension mirror and folder, for machines
+    that cannot reach extensions.duckdb.org (MotherDuck and DuckLake are extensions)."""
+    env = os.environ if env is None else env
+    config: dict[str, DuckConfigValue] = {}
+    repository = env.get(ENV_EXTENSION_REPOSITORY, "").strip()
+    if repository:
+        config["custom_extension_repository"] = repository
+    folder = env.get(ENV_EXTENSION_DIR, "").strip()
+    if folder:
+        config["extension_directory"] = str(Path(folder).expanduser())
+    return config
+
+
+def _open(target: Target, read_only: bool) -> duckdb.DuckDBPyConnection:
+    config = _config()
+    if target.kind == "file":
+        config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
+        return duckdb.connect(target.location, read_only=read_only, config=config)
+    if target.kind == "motherduck":
+        return duckdb.connect(target.location, read_only=read_only, config=config)
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        load_ducklake(con)
+        con.execute(
+            f"attach '{_quoted(target.location)}' as {LAKE_ALIAS} {_lake_options(read_only)}"
+        )
+        con.execute(f"use {LAKE_ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def load_ducklake(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckLake from the duckdb-extension-ducklake wheel if installed (no network),
+    else let DuckDB install it from its extension repository."""
+    try:
+        import duckdb_extension_ducklake as packaged  # type: ignore[import-untyped]
+    except ImportError:
+        con.execute("install ducklake")
+        con.execute("load ducklake")
+        return
+    found = sorted(Path(packaged.__file__).parent.rglob("ducklake.duckdb_extension"))
+    if not found:
+        raise WarehouseUnavailable(
+            "the duckdb-extension-ducklake package holds no extension file; reinstall it"
+        )
+    con.execute(f"load '{_quoted(str(found[-1]))}'")
+
+
+def _lake_options(read_only: bool) -> str:
+    options = []
+    data_path = os.environ.get(ENV_DATA_PATH, "").strip()
+    if data_path:
+        options.append(f"data_path '{_quoted(data_path)}'")
+    if read_only:
+        options.append("read_only")
+    return f"({', '.join(options)})" if options else ""
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _unavailable(target: Target, exc: duckdb.Error) -> WarehouseUnavailable:
+    """One line naming the warehouse and what DuckDB said, with any secret redacted."""
+    first = redact(str(exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    hint = {
+        "motherduck": "MotherDuck needs network, its extension and motherduck_token set",
+        "ducklake": "DuckLake needs its extension: `uv sync --extra ducklake` offline",
+        "file": "check the path and its permissions",
+    }[target.kind]
+    return WarehouseUnavailable(f"cannot open warehouse {target}: {first} ({hint})")
 
 
 def lock_holder(message: str) -> str | None:
@@ -98,12 +179,15 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list[str]:
     """Apply pending migrations, each in its own transaction; return the names applied."""
     con.execute(
-        "create table if not exists schema_migrations ("
-        " version integer primary key, name varchar not null,"
-        " applied_at timestamptz not null default current_timestamp)"
+        for_dialect(
+            "create table if not exists schema_migrations ("
+            " version integer primary key, name varchar not null,"
+            " applied_at timestamptz not null default current_timestamp)",
+            dialect,
+        )
     )
     done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
     applied = []
@@ -112,7 +196,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         con.execute("begin transaction")
         try:
-            con.execute(sql)
+            con.execute(for_dialect(sql, dialect))
             con.execute(
                 "insert into schema_migrations (version, name) values (?, ?)", [version, name]
             )

@@ -22,7 +22,7 @@ class Answer:
     rows: list[tuple[Any, ...]]
 
 
-def run_query(path: Path | None, sql: str, *, wait_s: float = 10.0) -> Answer:
+def run_query(path: Path | str | None, sql: str, *, wait_s: float = 10.0) -> Answer:
     """Run `sql` on a read-only connection that is closed straight after."""
     con = connect(path, read_only=True, wait_s=wait_s)
     try:

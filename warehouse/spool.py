@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse.archive import sha256
+from warehouse.target import parse_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,9 @@ class Spooled:
         self.path.with_suffix(".json").unlink(missing_ok=True)
 
 
-def spool_dir(db_path: Path) -> Path:
-    return db_path.parent / "spool"
+def spool_dir(db: Path | str | None) -> Path:
+    """The spool of the warehouse `db` names (see warehouse.target.Target.spool_dir)."""
+    return parse_target(db).spool_dir()
 
 
 def put(

@@ -14,6 +14,7 @@ from alerts.email_smtp import SmtpConfig, SmtpEmail
 from alerts.model import Alert, SourceFailure
 from alerts.outbox import deliver_pending, recent, record_alerts, record_source_failures
 from alerts.slack import SlackWebhook
+from tests.conftest import warehouse_location
 from warehouse.db import connect
 
 HOOK = "/services/T1/B2/secret"
@@ -21,8 +22,8 @@ NOW = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(tmp_path / "w.duckdb", wait_s=0)
+def con(engine: str, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_location(tmp_path, "w", engine), wait_s=0)
 
 
 def rows(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:

@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 import time_machine
 
@@ -30,6 +29,7 @@ from tests.e2e.conftest import ANALYST, SENDER, World
 from tests.e2e.servers import SourceServer, recorded_payloads
 from tests.paths import ROOT
 from warehouse import spool
+from warehouse.db import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -44,7 +44,7 @@ def _day(n: int) -> datetime:
     return TODAY_NOON - timedelta(days=6 - n)
 
 
-def _run(db: Path, on: datetime | None = None) -> dict[str, Any]:
+def _run(db: Path | str, on: datetime | None = None) -> dict[str, Any]:
     from flows.daily import daily_flow
 
     if on is None:
@@ -53,8 +53,8 @@ def _run(db: Path, on: datetime | None = None) -> dict[str, Any]:
         return dict(daily_flow(db_path=str(db), fundamentals=False))
 
 
-def _rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
+def _rows(db: Path | str, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    con = connect(str(db), read_only=True, wait_s=0)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -65,7 +65,7 @@ def _statuses(summary: dict[str, Any]) -> dict[str, str]:
     return {s["source"]: s["status"] for s in summary["sources"]}
 
 
-def _latest(db: Path, provider: str, model: str, component: str) -> tuple[Decimal, str]:
+def _latest(db: Path | str, provider: str, model: str, component: str) -> tuple[Decimal, str]:
     rows = _rows(
         db,
         "select usd_per_mtok, source from latest_prices where provider = ? and model = ?"
@@ -96,7 +96,7 @@ def _expected_series(source_id: str, day: int) -> int:
     )
 
 
-def _warehouse_counts(db: Path) -> dict[str, int]:
+def _warehouse_counts(db: Path | str) -> dict[str, int]:
     tables = ("snapshots", "price_observations", "model_limits", "alerts", "raw_snapshots")
     return {t: int(_rows(db, f"select count(*) from {t}")[0][0]) for t in tables}
 
@@ -284,7 +284,7 @@ def _kill_mid_fetch(db: Path, sources: SourceServer, tmp_path: Path) -> int:
     return len(_spooled(db))
 
 
-def _content(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def _content(db: Path | str) -> dict[str, list[tuple[Any, ...]]]:
     """What the warehouse holds, less the ids and times that differ between runs."""
     return {
         "snapshots": _rows(
@@ -333,3 +333,28 @@ def test_a_run_killed_mid_fetch_loses_nothing(world: World, tmp_path: Path) -> N
     assert _content(db) == _content(clean)
     per_source = dict(_rows(db, "select source, count(*) from snapshots group by source"))
     assert per_source == dict.fromkeys(SOURCES, 1)
+
+
+def test_a_ducklake_warehouse_holds_what_a_file_holds_and_alerts_the_same(
+    world: World, tmp_path: Path
+) -> None:
+    file = tmp_path / "thesis.duckdb"
+    lake = f"ducklake:{tmp_path / 'lake' / 'thesis.ducklake'}"
+    assert _run(file, _day(1))["status"] == "ok"
+    first = _run(lake, _day(1))
+    assert first["status"] == "ok" and first["db"] == lake
+    assert _content(lake) == _content(file)
+    assert (tmp_path / "lake" / "spool").is_dir() and _spooled(lake) == []
+
+    _run(lake, _day(2))
+    world.sources.serve(3)
+    _run(lake, _day(3))
+    world.sources.serve(4)
+    day4 = _run(lake, _day(4))
+    assert day4["alerts"]["alerts_recorded"] == 4
+    _assert_one_digest_each(world, _day(4).date())
+    counts = _warehouse_counts(lake)
+    rerun = _run(lake, _day(4) + timedelta(minutes=5))
+    assert rerun["rows_added"] == 0 and rerun["alerts"]["alerts_recorded"] == 0
+    assert _warehouse_counts(lake) == counts
+    assert len(world.slack.posts) == 1 and len(world.mail.messages) == 1

@@ -1,4 +1,4 @@
-"""Warehouse fixtures: a fresh DuckDB file per test and the dated LiteLLM history."""
+"""Warehouse fixtures: a fresh warehouse per test (file and DuckLake) and the dated history."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import warehouse_location
 from tests.paths import FIXTURES
 from warehouse.db import connect
 
@@ -20,8 +21,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(db_path)
+def con(engine: str, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh warehouse in each engine (a DuckLake has no keys), so each test checks both."""
+    connection = connect(warehouse_location(tmp_path / "wh", "thesis", engine))
     yield connection
     connection.close()
 

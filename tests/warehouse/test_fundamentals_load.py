@@ -19,6 +19,7 @@ from extractors.fundamentals_rows import (
     QuoteRow,
     gross_margin_rows,
 )
+from tests.conftest import warehouse_location
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals, insert_quotes
 
@@ -50,8 +51,8 @@ def rows_of(ticker: str, fetched_at: datetime = DAY1) -> list[FundamentalRow]:
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(tmp_path / "w.duckdb")
+def con(engine: str, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_location(tmp_path, "w", engine))
 
 
 def latest(con: duckdb.DuckDBPyConnection, ticker: str, period: str, item: str) -> Any:
