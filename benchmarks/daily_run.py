@@ -14,6 +14,10 @@ source answers 304 Not Modified), `--repeats` times on fresh warehouses; the med
 printed with each step's time and the process's peak RSS.
 
     uv run python benchmarks/daily_run.py [--payloads samples|fixtures] [--repeats 3]
+                                          [--engine file|ducklake]
+
+`--engine ducklake` puts each warehouse in a DuckLake (a DuckDB catalog file, Parquet
+data) instead of a DuckDB file.
 
 `samples` (the default when ../shared/samples exists) serves full-size real payloads:
 the latest LiteLLM release file (3 MB), the whole OpenRouter models response, genai-prices
@@ -96,7 +100,7 @@ def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
     return server
 
 
-def run_direct(db: Path) -> dict[str, float]:
+def run_direct(db: str) -> dict[str, float]:
     """The flow's steps without Prefect; seconds per step."""
     from alerts.theses import load_theses
     from extractors.registry import SOURCES
@@ -104,6 +108,7 @@ def run_direct(db: Path) -> dict[str, float]:
     from flows.steps import alerts_task, infer_task
     from warehouse import db as wdb
     from warehouse import ingest, runs, spool
+    from warehouse.target import parse_target
 
     times: dict[str, float] = {}
     clock = _Clock(times)
@@ -111,7 +116,7 @@ def run_direct(db: Path) -> dict[str, float]:
     root = spool.spool_dir(db)
     with clock("fetch"):
         headers: dict[str, tuple[str | None, str | None]] = {}
-        if db.exists():
+        if parse_target(db).exists():
             con = wdb.connect(db, read_only=True)
             headers = ingest.conditional_headers(con)
             con.close()
@@ -151,11 +156,11 @@ def run_direct(db: Path) -> dict[str, float]:
     return times
 
 
-def run_flow(db: Path) -> dict[str, float]:
+def run_flow(db: str) -> dict[str, float]:
     from flows.daily import daily_flow
 
     t = time.perf_counter()
-    summary = daily_flow(db_path=str(db), fundamentals=False)
+    summary = daily_flow(db_path=db, fundamentals=False)
     elapsed = time.perf_counter() - t
     assert summary["status"] == "ok", summary
     return {"flow": elapsed}
@@ -176,7 +181,12 @@ class _Clock:
         self.into[self.name] = time.perf_counter() - self.t
 
 
-def child(mode: str, kind: str, repeats: int) -> dict[str, Any]:
+def location(folder: Path, engine: str) -> str:
+    path = folder / "thesis.duckdb"
+    return str(path) if engine == "file" else f"ducklake:{path}.ducklake"
+
+
+def child(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
     """One mode in this (fresh) process: a warm-up, then `repeats` cold days and re-runs."""
     server = serve(payloads(kind))
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -184,14 +194,14 @@ def child(mode: str, kind: str, repeats: int) -> dict[str, Any]:
 
     for sid in SOURCES:
         os.environ["THESIS_URL_" + sid.upper().replace("-", "_")] = f"{base}/{sid}"
-    step: Callable[[Path], dict[str, float]] = run_flow if mode == "flow" else run_direct
+    step: Callable[[str], dict[str, float]] = run_flow if mode == "flow" else run_direct
     out: dict[str, Any] = {"cold": [], "rerun": []}
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        step(Path(tmp) / "warmup" / "thesis.duckdb")  # imports; Prefect: its server starts
+        step(location(Path(tmp) / "warmup", engine))  # imports; Prefect: its server starts
         out["first_run_s"] = time.perf_counter() - t
         for i in range(repeats):
-            db = Path(tmp) / f"run{i}" / "thesis.duckdb"
+            db = location(Path(tmp) / f"run{i}", engine)
             out["cold"].append(_total(step(db)))
             out["rerun"].append(_total(step(db)))
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -216,7 +226,7 @@ def _spread(mode: dict[str, Any]) -> str:
     return "range " + " / ".join(parts)
 
 
-def _spawn(mode: str, kind: str, repeats: int) -> dict[str, Any]:
+def _spawn(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
     env = dict(os.environ)
     home = tempfile.mkdtemp(prefix="thesis-bench-prefect-")
     env |= {
@@ -228,7 +238,7 @@ def _spawn(mode: str, kind: str, repeats: int) -> dict[str, Any]:
     for name in list(env):
         if name.startswith(("THESIS_SLACK", "THESIS_SMTP", "THESIS_APPRISE", "THESIS_URL_")):
             env.pop(name)
-    cmd = [sys.executable, __file__, "--child", mode, "--payloads", kind]
+    cmd = [sys.executable, __file__, "--child", mode, "--payloads", kind, "--engine", engine]
     done = subprocess.run(
         [*cmd, "--repeats", str(repeats)], env=env, capture_output=True, text=True, check=False
     )
@@ -238,10 +248,13 @@ def _spawn(mode: str, kind: str, repeats: int) -> dict[str, Any]:
     return result
 
 
-def report(kind: str, repeats: int, direct: dict[str, Any], flow: dict[str, Any]) -> None:
+def report(
+    kind: str, repeats: int, engine: str, direct: dict[str, Any], flow: dict[str, Any]
+) -> None:
     sizes = payloads(kind)
     total_kib = sum(len(b) for b in sizes.values()) / 1024
     print(f"payloads: {kind}, {len(sizes)} sources, {total_kib:,.0f} KiB in all")
+    print(f"warehouse: {'a DuckDB file' if engine == 'file' else 'a DuckLake'}")
     print(f"medians of {repeats} runs, each on a new warehouse (seconds)\n")
     steps = ["fetch", "parse", "load", "infer", "alerts"]
     print(f"{'':<28}{'cold day':>10}{'re-run (304)':>14}")
@@ -267,16 +280,17 @@ def main() -> None:
     default = "samples" if SAMPLES.is_dir() else "fixtures"
     parser.add_argument("--payloads", choices=["samples", "fixtures"], default=default)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--engine", choices=["file", "ducklake"], default="file")
     parser.add_argument("--child", choices=["direct", "flow"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.payloads, args.repeats)))
+        print(json.dumps(child(args.child, args.payloads, args.repeats, args.engine)))
         return
     if args.payloads == "samples" and not SAMPLES.is_dir():
         raise SystemExit(f"no samples at {SAMPLES}: use --payloads fixtures")
-    direct = _spawn("direct", args.payloads, args.repeats)
-    flow = _spawn("flow", args.payloads, args.repeats)
-    report(args.payloads, args.repeats, direct, flow)
+    direct = _spawn("direct", args.payloads, args.repeats, args.engine)
+    flow = _spawn("flow", args.payloads, args.repeats, args.engine)
+    report(args.payloads, args.repeats, args.engine, direct, flow)
 
 
 if __name__ == "__main__":

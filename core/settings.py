@@ -2,10 +2,10 @@
 
 | variable | meaning | default |
 |---|---|---|
-| THESIS_DB | warehouse: a DuckDB file, ducklake:CATALOG or md:DB (warehouse/target.py) | thesis.duckdb in the user data directory |
+| THESIS_DB | a DuckDB file, ducklake:CATALOG or md:DB (warehouse/target.py) | user data dir |
 | THESIS_SPOOL_DIR | where fetched payloads wait for the load | spool/ beside the warehouse |
 | THESIS_DUCKLAKE_DATA_PATH | a new DuckLake's Parquet folder | <catalog>.files/ |
-| THESIS_DUCKDB_EXTENSION_REPOSITORY / _DIR | extension mirror and folder for DuckDB | DuckDB's own |
+| THESIS_DUCKDB_EXTENSION_REPOSITORY / _DIR | extension mirror and folder | DuckDB's |
 | THESIS_LOCK_WAIT_S | how long a run waits for another process's lock on the warehouse | 60 |
 | THESIS_FETCH_ATTEMPTS | HTTP attempts per source (429/5xx/connection errors are retried) | 4 |
 | THESIS_FETCH_BACKOFF_S | first retry delay, doubled each attempt (Retry-After overrides) | 1 |

@@ -14,7 +14,7 @@ import duckdb
 from core.errors import WarehouseLocked, WarehouseMissing, WarehouseUnavailable
 from core.settings import load_settings
 from warehouse.dialect import Dialect, for_dialect
-from warehouse.target import ENV_DATA_PATH, Target, default_location, parse_target, redact
+from warehouse.target import ENV_DATA_PATH, Target, parse_target, redact
 
 # Files stay readable by the duckdb CLI of `pip install duckdb-cli` (1.5.x).
 STORAGE_COMPATIBILITY = "v1.5.0"
@@ -23,11 +23,6 @@ ENV_EXTENSION_REPOSITORY = "THESIS_DUCKDB_EXTENSION_REPOSITORY"
 ENV_EXTENSION_DIR = "THESIS_DUCKDB_EXTENSION_DIR"
 DuckConfigValue = str | bool | int | float | list[str]
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-
-
-def default_db_path() -> Path:
-    """The default warehouse file (THESIS_DB when it names a file)."""
-    return Path(default_location())
 
 
 def connect(
@@ -100,7 +95,9 @@ def _open(target: Target, read_only: bool) -> duckdb.DuckDBPyConnection:
         config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
         return duckdb.connect(target.location, read_only=read_only, config=config)
     if target.kind == "motherduck":
-        return duckdb.connect(target.location, read_only=read_only, config=config)
+        # Not read_only: that is DuckDB's local access mode; on MotherDuck the token's
+        # rights decide (a read-scaling token is read-only).
+        return duckdb.connect(target.location, config=config)
     con = duckdb.connect(":memory:", config=config)
     try:
         load_ducklake(con)
