@@ -19,12 +19,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from alerts.delivery import Channel, DeliveryFailed
 from alerts.model import Alert, Message, SourceFailure, value_text
 from alerts.render import digest, source_broken
-from warehouse.upsert import merge_frame
+from warehouse.upsert import merge_rows
 
 NO_CHANNEL = "none"
 _TYPES = {
@@ -77,14 +76,13 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> int:
     if not rows:
         return 0
     before = _count(con)
-    frame = pd.DataFrame(rows, columns=list(_TYPES), dtype=object)
     # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
     next_id = (
         ", (select coalesce(max(alert_id), 0) from alerts)"
         " + row_number() over (order by _merge_ord) as alert_id"
     )
-    merge_frame(
-        con, "alerts", frame, ("alert_key", "channel"), casts=_TYPES, replace=False, extra=next_id
+    merge_rows(
+        con, "alerts", rows, ("alert_key", "channel"), casts=_TYPES, replace=False, extra=next_id
     )
     return _count(con) - before
 

@@ -14,10 +14,9 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 import duckdb
-import pandas as pd
 
 from alerts.model import SourceFailure
-from warehouse.upsert import merge_frame
+from warehouse.upsert import merge_rows
 
 _STATE_TYPES = {
     "trigger_id": "varchar",
@@ -117,18 +116,13 @@ class WarehouseState:
         if not self._pending:
             return
         updated_at = self.now or datetime.now(UTC)
-        frame = pd.DataFrame(
+        merge_rows(
+            self.con,
+            "trigger_state",
             [
                 (t, s, r.active, r.since, r.last_value, r.evaluated_on, updated_at)
                 for (t, s), r in self._pending.items()
             ],
-            columns=list(_STATE_TYPES),
-            dtype=object,
-        )
-        merge_frame(
-            self.con,
-            "trigger_state",
-            frame,
             ("trigger_id", "subject"),
             casts=_STATE_TYPES,
             replace=True,

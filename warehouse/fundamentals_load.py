@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import duckdb
-import pandas as pd
 
 from extractors.fundamentals_rows import FundamentalRow, QuoteRow
-from warehouse.upsert import merge_frame
+from warehouse.upsert import merge_rows
 
 _STAGE = "_stage_fundamentals"
 _QUOTE_TYPES = {
@@ -34,16 +33,18 @@ def insert_quotes(con: duckdb.DuckDBPyConnection, rows: Sequence[QuoteRow]) -> i
         return 0
     before = _count(con, "quotes")
     # Decimals travel as text: a frame column of Decimals is typed by sampling, not exactly.
-    frame = pd.DataFrame(
+    # The first fetch of a trading day stands: an existing (ticker, as_of) is kept.
+    merge_rows(
+        con,
+        "quotes",
         [
             [r.ticker, r.as_of, _text(r.price), r.currency, _text(r.market_cap), r.fetched_at]
             for r in rows
         ],
-        columns=list(_QUOTE_TYPES),
-        dtype=object,
+        ("ticker", "as_of"),
+        casts=_QUOTE_TYPES,
+        replace=False,
     )
-    # The first fetch of a trading day stands: an existing (ticker, as_of) is kept.
-    merge_frame(con, "quotes", frame, ("ticker", "as_of"), casts=_QUOTE_TYPES, replace=False)
     return _count(con, "quotes") - before
 
 

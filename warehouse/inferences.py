@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from model.infer import infer_all
 from model.inference import Inference
-from warehouse.upsert import merge_frame
+from warehouse.upsert import merge_rows
 
 _INFERENCE_TYPES = {
     "day": "date",
@@ -82,10 +81,10 @@ def store_inferences(
     ]
     if rows:
         # One statement from a frame: executemany costs ~4 ms a row, minutes for a day.
-        merge_frame(
+        merge_rows(
             con,
             "inferences",
-            pd.DataFrame(rows, columns=list(_INFERENCE_TYPES), dtype=object),
+            rows,
             _INFERENCE_KEY,
             casts=_INFERENCE_TYPES,
             replace=True,

@@ -7,7 +7,7 @@ and DuckLake alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
@@ -42,20 +42,21 @@ def merge_select(
     con.execute(sql, params)
 
 
-def merge_frame(
+def merge_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    frame: pd.DataFrame,
+    rows: Iterable[Sequence[Any]],
     keys: Sequence[str],
     *,
     casts: dict[str, str],
     replace: bool,
     extra: str = "",
 ) -> None:
-    """merge_select over a DataFrame, earlier rows first; `casts` gives each column's SQL
-    type (object columns arrive untyped), `extra` adds computed columns to the select."""
+    """merge_select over `rows` in one statement, earlier rows first. `casts` names each
+    row's columns, in order, with its SQL type; `extra` adds computed columns."""
     name = f"_merge_{table}"
     columns = ", ".join(f"cast({c} as {t}) as {c}" for c, t in casts.items())
+    frame = pd.DataFrame(list(rows), columns=list(casts), dtype=object)
     con.register(name, frame.assign(_merge_ord=range(len(frame))))
     try:
         merge_select(
