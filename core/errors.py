@@ -96,6 +96,12 @@ class WarehouseUnavailable(WarehouseError):
     kind = "warehouse_unavailable"
 
 
+class OrchestratorUnavailable(ThesisError):
+    """No Prefect API to run the flow on: the temporary server did not start in time."""
+
+    kind = "orchestrator_unavailable"
+
+
 def source_error(kind: str, source: str, reason: str) -> SourceError:
     """The typed error a stored `kind` names (a plain SourceError for an unknown one)."""
     for cls in (

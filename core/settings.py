@@ -15,6 +15,7 @@
 | THESIS_FUNDAMENTALS_BUDGET_S | budget of the run's yfinance fetches (tickers left: skipped) | 90 |
 | THESIS_TASK_RETRIES | Prefect retries of a task that crashed (not of a source failure) | 1 |
 | THESIS_TASK_RETRY_DELAY_S | delay before such a retry | 30 |
+| THESIS_PREFECT_STARTUP_TIMEOUT_S | wait for the run's temporary Prefect server | 300 |
 | THESIS_URL_<SOURCE> | fetch a source from a mirror, e.g. THESIS_URL_LITELLM | its own URL |
 """
 
@@ -41,6 +42,7 @@ class Settings:
     fundamentals_budget_s: float = 90.0
     task_retries: int = 1
     task_retry_delay_s: float = 30.0
+    prefect_startup_timeout_s: float = 300.0
 
 
 def _number(env: Mapping[str, str], name: str, cast: Callable[[str], T], default: T) -> T:
@@ -78,6 +80,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         task_retries=_number(env, "THESIS_TASK_RETRIES", int, d.task_retries),
         task_retry_delay_s=_number(env, "THESIS_TASK_RETRY_DELAY_S", float, d.task_retry_delay_s),
+        prefect_startup_timeout_s=_number(
+            env, "THESIS_PREFECT_STARTUP_TIMEOUT_S", float, d.prefect_startup_timeout_s
+        ),
     )
     if settings.fetch_attempts < 1:
         raise ConfigError("THESIS_FETCH_ATTEMPTS must be at least 1")

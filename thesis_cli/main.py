@@ -49,11 +49,16 @@ def run(
     """
     import os
 
+    from core.settings import load_settings
+
+    cfg = load_settings()  # a bad setting is one line now, before Prefect starts
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from flows.configured import configured_daily_flow
+    from flows.prefect_api import ensure_api
 
     # The configured flow: the task runner of THESIS_TASK_RUNNER, and a failure alert.
     daily_flow = configured_daily_flow()
+    ensure_api(cfg.prefect_startup_timeout_s)
     from thesis_cli.render import print_run_summary
 
     summary = daily_flow(
