@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from alerts.backtest_explain import explain_backtest
-from alerts.evaluate import evaluate_source
-from alerts.model import Alert, Value, value_text
-from alerts.state import MemoryState
-from alerts.theses import Theses
+from alerts.records import Alert, Value, value_text
+from alerts.theses.load import Theses
+from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.state import MemoryState
 from core.errors import ConfigError
 
 

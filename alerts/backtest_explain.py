@@ -3,7 +3,7 @@
 The daily run inverts today's `latest_prices` for every model (warehouse.inferences.
 infer_and_store) and attaches the result to its alerts (alerts.explain). A backtest has
 the whole history loaded at once, so `latest_prices` would be the last snapshot's: here
-the same inversion (model.infer.infer_all) runs on the prices as of each day that has
+the same inversion (model.inversion.infer.infer_all) runs on the prices as of each day that has
 alerts, once per day and only for the models alerted that day, and is stored with
 warehouse.inferences.store_inferences. Hundreds of snapshots stay interactive because
 only alert days cost anything, and each costs a few models.
@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from alerts.explain import with_explanations
-from alerts.model import Alert
+from alerts.records import Alert
 
 SEP = "\x1f"  # joins provider and model into one key for the SQL filter
 
@@ -48,8 +48,8 @@ def explain_backtest(
 ) -> list[Alert]:
     """The alerts, in the same order, each with its model's roofline explanation as of
     the snapshot day it fired on (empty where the inversion has nothing to say)."""
-    from model.catalog import load_catalog
-    from model.infer import infer_all
+    from model.catalog.load import load_catalog
+    from model.inversion.infer import infer_all
     from warehouse.inferences import store_inferences
 
     catalog = load_catalog()

@@ -11,15 +11,15 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from alerts.delivery import Channel
-from alerts.evaluate import evaluate_source, one_per_event
-from alerts.evaluate_fundamentals import evaluate_fundamentals
+from alerts.delivery.base import Channel
+from alerts.delivery.outbox import deliver_pending
 from alerts.explain import with_explanations
-from alerts.model import Alert, SourceFailure
-from alerts.outbox import deliver_pending
+from alerts.records import Alert, SourceFailure
 from alerts.run import AlertRunReport, record_run
-from alerts.state import WarehouseState, last_evaluated, mark_evaluated
-from alerts.theses import Theses
+from alerts.theses.load import Theses
+from alerts.triggers.evaluate import evaluate_source, one_per_event
+from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
+from alerts.triggers.state import WarehouseState, last_evaluated, mark_evaluated
 
 FUNDAMENTALS = "fundamentals"  # evaluation bookkeeping key beside the price sources
 

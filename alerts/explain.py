@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import duckdb
 
-from alerts.model import Alert
+from alerts.records import Alert
 
 # Inference names, most relevant first, by trigger kind. A trailing "*" matches a prefix
 # (the long-context ones carry the tier threshold in their name).

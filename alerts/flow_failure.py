@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from alerts.channels import channels_from_env
-from alerts.delivery import Channel, DeliveryFailed
-from alerts.model import Message
+from alerts.delivery.base import Channel, DeliveryFailed
+from alerts.delivery.channels import channels_from_env
+from alerts.records import Message
 from core.errors import ConfigError
 
 # Prefect's state messages can carry a whole traceback line; an alert needs the gist.

@@ -12,10 +12,15 @@ from datetime import date, datetime
 
 import duckdb
 
-from alerts.delivery import Channel
-from alerts.model import Alert, SourceFailure
-from alerts.outbox import DeliveryResult, deliver_pending, record_alerts, record_source_failures
-from alerts.state import WarehouseState, failures_to_alert
+from alerts.delivery.base import Channel
+from alerts.delivery.outbox import (
+    DeliveryResult,
+    deliver_pending,
+    record_alerts,
+    record_source_failures,
+)
+from alerts.records import Alert, SourceFailure
+from alerts.triggers.state import WarehouseState, failures_to_alert
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,10 +102,10 @@ def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
 
 def run_direct(db: str) -> dict[str, float]:
     """The flow's steps without Prefect; seconds per step."""
-    from alerts.theses import load_theses
+    from alerts.theses.load import load_theses
     from extractors.registry import SOURCES
     from flows.daily import fetch_source, load_source, parse_source
-    from flows.steps import alerts_task, infer_task
+    from flows.tasks import alerts_task, infer_task
     from warehouse import db as wdb
     from warehouse import ingest, runs, spool
     from warehouse.target import parse_target

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from core.errors import ConfigError
-from extractors import (
-    anthropic_docs,
-    deepseek_docs,
-    gemini_docs,
-    genai_prices,
-    litellm,
-    openai_docs,
-    openrouter,
-)
 from extractors.base import Source
+from extractors.feeds import genai_prices, litellm, openrouter
+from extractors.pages import anthropic, deepseek, gemini, openai
 
 SOURCES: dict[str, Source] = {
     s.id: s
     for s in (
         # The labs' own pages: official, they win when fresh.
-        gemini_docs.SOURCE,
-        anthropic_docs.SOURCE,
-        openai_docs.SOURCE,
-        deepseek_docs.SOURCE,
+        gemini.SOURCE,
+        anthropic.SOURCE,
+        openai.SOURCE,
+        deepseek.SOURCE,
         # Aggregated feeds: broad, but they lag and carry typos.
         genai_prices.SOURCE,
         litellm.SOURCE,

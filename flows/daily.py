@@ -17,15 +17,15 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
-from alerts.channels import channels_from_env
-from alerts.theses import Theses, load_theses
+from alerts.delivery.channels import channels_from_env
+from alerts.theses.load import Theses, load_theses
 from core.errors import ConfigError, SourceError, WarehouseError
 from core.settings import Settings, load_settings, source_url
 from extractors.base import Source
-from extractors.fundamentals import DEFAULT_TICKERS
+from extractors.fundamentals.fetch import DEFAULT_TICKERS
 from extractors.registry import get_source, select
-from flows.steps import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from flows.summary import RunSummary, SourceOutcome
+from flows.tasks import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from warehouse import db, ingest, runs, spool
 from warehouse.target import Target, parse_target
 

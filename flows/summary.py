@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from alerts.model import SourceFailure
+from alerts.records import SourceFailure
 from extractors.registry import get_source
 from warehouse.load import LoadResult
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
-from alerts.theses import DEFAULT_THESES_PATH
+from alerts.theses.load import DEFAULT_THESES_PATH
 
 # The thesis text: output costs "~5x" input. 3x..8x is the band the shipped theses use.
 DEFAULT_LOW, DEFAULT_HIGH = 3.0, 8.0

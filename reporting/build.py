@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from alerts.theses import DEFAULT_THESES_PATH
+from alerts.theses.load import DEFAULT_THESES_PATH
 from reporting import page
 from reporting.charts import ceilings, memory, prices, roofline, spreads, tiers
 from reporting.section import Section

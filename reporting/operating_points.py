@@ -1,10 +1,10 @@
 """Where each provider's prices put its decode on the roofline (from the `inferences` table).
 
 The roofline of a chip: attainable FLOP/s = min(peak FLOP/s, intensity x HBM bandwidth),
-intensity being FLOPs per byte moved from HBM. The inversion (issue 4, model/inversion.py)
+intensity being FLOPs per byte moved from HBM. The inversion (issue 4, model/inversion/solve.py)
 stores per model an `effective_decode_batch`: the batch at which decode on its assumed
 deployment costs what the output/input price ratio says. One decode step at that batch
-(model/decode.py) does `flops` of work while reading `weight_bytes + kv_bytes`, so its
+(model/roofline/decode.py) does `flops` of work while reading `weight_bytes + kv_bytes`, so its
 intensity is their quotient, and the roofline gives what the chip can attain there.
 
 The inferences table is read defensively (its columns are another module's contract):
@@ -20,12 +20,12 @@ from typing import Any
 
 import duckdb
 
-from model.catalog import Catalog
-from model.decode import decode_step
-from model.deployment import Deployment
-from model.references import Reference, deployment_for, reference_for
-from model.specs import Hardware
-from reporting.query import columns, rows
+from model.catalog.load import Catalog
+from model.catalog.specs import Hardware
+from model.inversion.references import Reference, deployment_for, reference_for
+from model.roofline.decode import decode_step
+from model.roofline.deployment import Deployment
+from reporting.relations import columns, rows
 
 BATCH_INFERENCE = "effective_decode_batch"
 REQUIRED = ("provider", "model", "name", "value")

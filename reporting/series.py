@@ -8,8 +8,8 @@ from datetime import datetime
 import duckdb
 
 from reporting.frontier import Key, frontier_models
-from reporting.query import rows
-from reporting.steps import Interval
+from reporting.relations import rows
+from reporting.step_lines import Interval
 
 BASE_FILTER = """
     component in ('input', 'output') and service_tier = 'standard'

@@ -15,11 +15,11 @@ from typing import Annotated, Any
 
 import typer
 
-from alerts.channels import NO_CHANNELS, channels_from_env
-from alerts.delivery import DeliveryFailed
-from alerts.model import value_text
-from alerts.render import probe_message
-from alerts.theses import DEFAULT_THESES_PATH, load_theses
+from alerts.delivery.base import DeliveryFailed
+from alerts.delivery.channels import NO_CHANNELS, channels_from_env
+from alerts.delivery.render import probe_message
+from alerts.records import value_text
+from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
 from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
 
@@ -74,7 +74,7 @@ def test_channels(as_json: JsonOption = False) -> None:
 @app.command("list")
 def list_alerts(limit: LimitOption = 20, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the most recent alerts, one row per alert and channel, with delivery status."""
-    from alerts.outbox import recent
+    from alerts.delivery.outbox import recent
     from warehouse.db import connect
 
     con = connect(db, read_only=True)

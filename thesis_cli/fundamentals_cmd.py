@@ -12,14 +12,14 @@ from typing import Annotated
 import typer
 
 from core.errors import ThesisError
-from extractors.fundamentals import (
+from extractors.fundamentals.fetch import (
     DEFAULT_TICKERS,
     FundamentalsResult,
     fetch_fundamentals,
     normalize_tickers,
     store_fundamentals,
 )
-from extractors.yfinance_fetch import FetchPolicy
+from extractors.fundamentals.yahoo import FetchPolicy
 from thesis_cli.common import DbOption, JsonOption, emit_json
 from warehouse import runs
 from warehouse.db import connect

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import ConfigError
-from model.inference import Inference
+from model.inversion.inference import Inference
 from thesis_cli.common import DbOption, JsonOption, emit_json
 
 DISCLAIMER = (
@@ -71,7 +71,7 @@ def infer(
         typer.Option(
             "--assume-model",
             help="Catalog architecture to read prices against "
-            "(default: per provider, see model/references.py).",
+            "(default: per provider, see model/inversion/references.py).",
         ),
     ] = None,
     assume_hardware: Annotated[

@@ -59,7 +59,7 @@ def run(
     # The configured flow: the task runner of THESIS_TASK_RUNNER, and a failure alert.
     daily_flow = configured_daily_flow()
     ensure_api(cfg.prefect_startup_timeout_s)
-    from thesis_cli.render import print_run_summary
+    from thesis_cli.output import print_run_summary
 
     summary = daily_flow(
         db_path=str(db) if db else None,
@@ -89,7 +89,7 @@ def import_snapshots(
     Files already loaded add nothing, so the command can be re-run safely.
     """
     from extractors.registry import get_source
-    from thesis_cli.render import print_import
+    from thesis_cli.output import print_import
     from warehouse import db as wdb
     from warehouse import runs
     from warehouse.importer import import_snapshots as do_import
@@ -196,7 +196,7 @@ def extract(
     Touches no warehouse: use it to check a parser against a page saved from a browser.
     """
     from extractors.registry import get_source
-    from thesis_cli.render import parsed_doc, print_parsed
+    from thesis_cli.output import parsed_doc, print_parsed
     from warehouse.archive import gunzip_if_needed
 
     src = get_source(source)
@@ -213,7 +213,7 @@ def extract(
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the price sources and, when a warehouse exists, each one's last outcome."""
     from extractors.registry import SOURCES
-    from thesis_cli.render import sources_doc
+    from thesis_cli.output import sources_doc
 
     doc = sources_doc(list(SOURCES.values()), db)
     if as_json:

@@ -44,7 +44,7 @@ def report(
     why. Open OUT/index.html in a browser; the folder can be copied anywhere.
     """
     # Imported here so that `thesis --help` does not pay for matplotlib.
-    from alerts.theses import DEFAULT_THESES_PATH
+    from alerts.theses.load import DEFAULT_THESES_PATH
     from reporting.build import build_report
 
     result = build_report(db, out, theses_path=theses or DEFAULT_THESES_PATH)

@@ -14,17 +14,17 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import ConfigError
-from model.capacity import max_batch, never_compute_bound_context, train_interval
-from model.catalog import Catalog, load_catalog
-from model.critical_batch import critical_batch
-from model.decode import decode_step
-from model.deployment import Deployment, default_chips
-from model.efficiency import Efficiency, mfu
-from model.kv import kv_bytes_per_token_per_layer, kv_footprint
-from model.moe import experts_touched, params_touched
-from model.precision import bytes_per_element
-from model.prefill import attention_matmul_crossover_tokens, prefill
-from model.specs import Hardware, ModelSpec
+from model.catalog.load import Catalog, load_catalog
+from model.catalog.specs import Hardware, ModelSpec
+from model.roofline.capacity import max_batch, never_compute_bound_context, train_interval
+from model.roofline.critical_batch import critical_batch
+from model.roofline.decode import decode_step
+from model.roofline.deployment import Deployment, default_chips
+from model.roofline.efficiency import Efficiency, mfu
+from model.roofline.kv import kv_bytes_per_token_per_layer, kv_footprint
+from model.roofline.moe import experts_touched, params_touched
+from model.roofline.precision import bytes_per_element
+from model.roofline.prefill import attention_matmul_crossover_tokens, prefill
 from thesis_cli.common import JsonOption, emit_json, new_app
 
 app = new_app("The roofline model of LLM inference: KV, balance points, decode and prefill.")

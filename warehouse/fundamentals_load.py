@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import duckdb
 
-from extractors.fundamentals_rows import FundamentalRow, QuoteRow
+from extractors.fundamentals.rows import FundamentalRow, QuoteRow
 from warehouse.upsert import merge_rows
 
 _STAGE = "_stage_fundamentals"

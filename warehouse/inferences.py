@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
-from model.infer import infer_all
-from model.inference import Inference
+from model.inversion.infer import infer_all
+from model.inversion.inference import Inference
 from warehouse.upsert import merge_rows
 
 _INFERENCE_TYPES = {
@@ -42,7 +42,7 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
 
 
 def read_price_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every current price (view `latest_prices`), as mappings for `model.infer.infer_all`."""
+    """Every current price (view `latest_prices`), for `model.inversion.infer.infer_all`."""
     return _dicts(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
 
 

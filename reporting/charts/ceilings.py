@@ -18,9 +18,9 @@ from reporting.figures import (
 )
 from reporting.fmt import TOKENS
 from reporting.frontier import FRONTIER_PROVIDERS
-from reporting.query import Row, missing, rows
+from reporting.relations import Row, missing, rows
 from reporting.section import Cell, Section, skipped, table
-from reporting.steps import Interval, running_max, step_line
+from reporting.step_lines import Interval, running_max, step_line
 
 ID = "context-ceilings"
 TITLE = "Context ceilings over time"

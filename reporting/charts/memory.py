@@ -9,7 +9,7 @@ import duckdb
 from matplotlib.ticker import PercentFormatter
 
 from reporting.figures import date_axis, new_figure, save, style
-from reporting.query import Row, missing, rows
+from reporting.relations import Row, missing, rows
 from reporting.section import Cell, Section, skipped, table
 
 ID = "memory-vs-capex"

@@ -12,10 +12,10 @@ from matplotlib.lines import Line2D
 from reporting.figures import as_dates, date_axis, log_axis, new_figure, save, style
 from reporting.fmt import USD
 from reporting.frontier import FRONTIER_PROVIDERS
-from reporting.query import missing
+from reporting.relations import missing
 from reporting.section import Cell, Section, skipped, table
 from reporting.series import Series, frontier_series
-from reporting.steps import Interval, step_line
+from reporting.step_lines import Interval, step_line
 
 ID = "price-history"
 TITLE = "Price history of frontier models"

@@ -10,9 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from core.errors import ConfigError
-from model.catalog import Catalog, load_catalog
-from model.references import deployment_for, reference_for
-from model.specs import Hardware
+from model.catalog.load import Catalog, load_catalog
+from model.catalog.specs import Hardware
+from model.inversion.references import deployment_for, reference_for
 from reporting.figures import log_axis, new_figure, provider_colour, save, style
 from reporting.frontier import FRONTIER_PROVIDERS, frontier_models
 from reporting.operating_points import (
@@ -35,7 +35,7 @@ LEDE = (
     "deployment; left of the knee the prices say decode is memory-bound. Estimates under "
     "stated assumptions, not measurements."
 )
-# What the inversion's labels mean when it found no batch (model/inversion.py).
+# What the inversion's labels mean when it found no batch (model/inversion/solve.py).
 UNPLACED = {
     "below-range": "even with HBM full of sequences decode costs more, relative to prefill, "
     "than the price ratio says",
@@ -149,7 +149,7 @@ def _chips(points: list[OperatingPoint]) -> list[tuple[Hardware, str]]:
 
 
 def _reference_chips(catalog: Catalog) -> list[tuple[Hardware, str]]:
-    """The documented default deployment of each frontier lab (model/references.py)."""
+    """The documented default deployment of each frontier lab (model/inversion/references.py)."""
     seen: dict[tuple[str, str], tuple[Hardware, str]] = {}
     for provider in FRONTIER_PROVIDERS:
         dep = deployment_for(reference_for(provider, "", catalog), catalog)

@@ -7,11 +7,11 @@ from pathlib import Path
 import duckdb
 from matplotlib.lines import Line2D
 
-from alerts.theses import DEFAULT_THESES_PATH
+from alerts.theses.load import DEFAULT_THESES_PATH
 from reporting.band import Band, spread_band
 from reporting.figures import date_axis, new_figure, provider_colour, save, style
 from reporting.frontier import by_provider, frontier_models
-from reporting.query import Row, missing, rows
+from reporting.relations import Row, missing, rows
 from reporting.section import Cell, Section, skipped, table
 from reporting.series import first_seen, preferred_keys
 

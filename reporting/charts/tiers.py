@@ -10,7 +10,7 @@ import duckdb
 from reporting.figures import log_axis, new_figure, save, style
 from reporting.fmt import TOKENS
 from reporting.frontier import FRONTIER_PROVIDERS
-from reporting.query import Row, missing, rows
+from reporting.relations import Row, missing, rows
 from reporting.section import Section, skipped, table
 
 ID = "context-tiers"

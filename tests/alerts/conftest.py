@@ -19,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from alerts.model import Alert
+from alerts.records import Alert
 
 # Real figures: Gemini 2.5 Pro's input price is $1.25/Mtok up to 200k prompt tokens and
 # $2.50 above (ai.google.dev/pricing); GPT-4o's input went $5 -> $2.50 with gpt-4o-2024-08-06;

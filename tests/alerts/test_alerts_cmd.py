@@ -9,8 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from alerts.model import Alert
-from alerts.outbox import record_alerts
+from alerts.delivery.outbox import record_alerts
+from alerts.records import Alert
 from thesis_cli.alerts_cmd import app
 from warehouse.db import connect
 

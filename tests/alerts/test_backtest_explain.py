@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 
 from alerts.backtest_explain import explain_backtest
-from alerts.evaluate import evaluate_source
 from alerts.explain import with_explanations
-from alerts.theses import load_theses
+from alerts.theses.load import load_theses
+from alerts.triggers.evaluate import evaluate_source
 from extractors.registry import get_source
 from warehouse.db import connect
 from warehouse.importer import import_snapshots

@@ -10,9 +10,9 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from alerts.daily import evaluate_and_alert
-from alerts.model import SourceFailure
-from alerts.slack import SlackWebhook
-from alerts.theses import load_theses
+from alerts.delivery.slack import SlackWebhook
+from alerts.records import SourceFailure
+from alerts.theses.load import load_theses
 from extractors.registry import get_source
 from warehouse.db import connect
 from warehouse.importer import import_snapshots

@@ -5,7 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from alerts.explain import with_explanations
-from alerts.model import Alert
+from alerts.records import Alert
 from warehouse.db import connect
 
 NOW = dt.datetime(2026, 11, 24, 6, tzinfo=dt.UTC)

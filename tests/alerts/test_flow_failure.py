@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from alerts.delivery.render import plain_text, slack_payload
+from alerts.delivery.slack import SlackWebhook
 from alerts.flow_failure import FlowFailure, flow_failure_message, send_flow_failure
-from alerts.render import plain_text, slack_payload
-from alerts.slack import SlackWebhook
 from core.errors import ConfigError
 
 FAILURE = FlowFailure(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from alerts.model import Alert, SourceFailure
+from alerts.delivery.slack import SlackWebhook
+from alerts.records import Alert, SourceFailure
 from alerts.run import alert_and_deliver
-from alerts.slack import SlackWebhook
 from warehouse.db import connect
 
 HOOK = "/services/T1/B2/secret"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.capacity import max_batch, never_compute_bound_context, train_interval
-from model.catalog import Catalog
-from model.deployment import Deployment
+from model.catalog.load import Catalog
+from model.roofline.capacity import max_batch, never_compute_bound_context, train_interval
+from model.roofline.deployment import Deployment
 
 
 def test_h100_train_interval_is_about_24_ms(catalog: Catalog) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
-from model.catalog import Catalog, load_catalog
-from model.specs import Hardware, MemoryTier, ModelSpec
+from model.catalog.load import Catalog, load_catalog
+from model.catalog.specs import Hardware, MemoryTier, ModelSpec
 
 REQUIRED_HARDWARE = {
     "h100-sxm",

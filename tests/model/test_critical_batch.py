@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.catalog import Catalog
-from model.critical_batch import critical_batch, critical_batch_tokens
-from model.specs import Hardware
+from model.catalog.load import Catalog
+from model.catalog.specs import Hardware
+from model.roofline.critical_batch import critical_batch, critical_batch_tokens
 
 
 def test_h100_bf16_critical_batch_is_about_295(catalog: Catalog) -> None:

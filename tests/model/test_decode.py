@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.catalog import Catalog, load_catalog
-from model.decode import decode_step
-from model.deployment import Deployment, default_chips
-from model.efficiency import Efficiency
+from model.catalog.load import Catalog, load_catalog
+from model.roofline.decode import decode_step
+from model.roofline.deployment import Deployment, default_chips
+from model.roofline.efficiency import Efficiency
 
 CATALOG = load_catalog()
 

@@ -6,21 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.catalog import Catalog, load_catalog
-from model.cost_ratio import (
+from model.catalog.load import Catalog, load_catalog
+from model.inversion.cost_ratio import (
     batch_for_ratio,
     context_for_ratio,
     decode_prefill_ratio,
     hbm_full_batch,
 )
-from model.decode import decode_step
-from model.deployment import Deployment
-from model.infer import infer_all
-from model.inference import Inference
-from model.inversion import invert
-from model.overtraining import overtraining
-from model.prices import LongContextTier, ModelPrices
-from model.references import reference_for
+from model.inversion.infer import infer_all
+from model.inversion.inference import Inference
+from model.inversion.prices import LongContextTier, ModelPrices
+from model.inversion.references import reference_for
+from model.inversion.solve import invert
+from model.roofline.decode import decode_step
+from model.roofline.deployment import Deployment
+from model.roofline.overtraining import overtraining
 
 CATALOG = load_catalog()
 GEMINI = ModelPrices(

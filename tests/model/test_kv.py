@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.catalog import Catalog, load_catalog
-from model.kv import kv_footprint
+from model.catalog.load import Catalog, load_catalog
+from model.roofline.kv import kv_footprint
 
 CATALOG = load_catalog()
 

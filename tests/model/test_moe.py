@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.catalog import Catalog
-from model.moe import experts_touched, params_touched
+from model.catalog.load import Catalog
+from model.roofline.moe import experts_touched, params_touched
 
 
 def test_one_token_touches_exactly_k_experts() -> None:

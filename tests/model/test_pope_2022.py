@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from model.catalog import Catalog
-from model.decode import decode_step
-from model.deployment import Deployment
-from model.efficiency import mfu
-from model.prefill import prefill
+from model.catalog.load import Catalog
+from model.roofline.decode import decode_step
+from model.roofline.deployment import Deployment
+from model.roofline.efficiency import mfu
+from model.roofline.prefill import prefill
 
 CASES = [
     # (phase, batch, tokens per sequence, latency_s, published MFU)

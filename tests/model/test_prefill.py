@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from model.catalog import Catalog
-from model.deployment import Deployment
-from model.prefill import attention_matmul_crossover_tokens, prefill
+from model.catalog.load import Catalog
+from model.roofline.deployment import Deployment
+from model.roofline.prefill import attention_matmul_crossover_tokens, prefill
 
 
 def test_long_prompt_prefill_is_compute_bound_and_one_token_is_memory_bound(

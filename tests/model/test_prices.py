@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from model.prices import LongContextTier, model_prices
+from model.inversion.prices import LongContextTier, model_prices
 
 
 def _row(model: str, component: str, price: str, **kw: object) -> dict[str, object]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ConfigError
-from model.catalog import Catalog
-from model.references import deployment_for, match_model, reference_for
+from model.catalog.load import Catalog
+from model.inversion.references import deployment_for, match_model, reference_for
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.fundamentals_rows import (
+from extractors.fundamentals.rows import (
     CASH_FLOW_ITEMS,
     INCOME_ITEMS,
     FundamentalRow,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporting.steps import Interval, running_max, step_line
+from reporting.step_lines import Interval, running_max, step_line
 
 T0 = datetime(2024, 9, 1, 12, tzinfo=UTC)
 

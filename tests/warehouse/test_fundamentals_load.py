@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from extractors.fundamentals_rows import (
+from extractors.fundamentals.rows import (
     CASH_FLOW_ITEMS,
     INCOME_ITEMS,
     FundamentalRow,

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import duckdb
 
-from extractors import anthropic_docs, deepseek_docs, gemini_docs, openai_docs
 from extractors.base import Source
+from extractors.pages import anthropic, deepseek, gemini, openai
 from extractors.registry import get_source
 from tests.paths import FIXTURES
 from warehouse.load import Payload, load_payload
@@ -79,7 +79,7 @@ def _discrepancies(con: duckdb.DuckDBPyConnection) -> set[tuple]:
 def test_price_sources_lines_up_every_source_with_its_date(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _load(con, deepseek_docs.SOURCE, _deepseek_page(), DAY1)
+    _load(con, deepseek.SOURCE, _deepseek_page(), DAY1)
     _load(con, LITELLM, _litellm(2.7e-07), DAY1)
     chat = _sources(con, "deepseek-chat", "input")
     assert chat["deepseek-docs"][:3] == (Decimal("0.14"), True, DAY1.date())
@@ -89,21 +89,21 @@ def test_price_sources_lines_up_every_source_with_its_date(
 def test_the_discount_in_effect_is_the_official_value_today(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _load(con, deepseek_docs.SOURCE, _deepseek_page(), DAY1)
+    _load(con, deepseek.SOURCE, _deepseek_page(), DAY1)
     pro = _sources(con, "deepseek-v4-pro", "input")
     assert pro["deepseek-docs"][0] == Decimal("0.435")  # until 2099, not the $1.74 list price
 
 
 def test_an_expired_discount_leaves_the_list_price(con: duckdb.DuckDBPyConnection) -> None:
     page = _deepseek_page().replace(b"until 2099/12/31", b"until 2000/01/31")
-    _load(con, deepseek_docs.SOURCE, page, DAY1)
+    _load(con, deepseek.SOURCE, page, DAY1)
     assert _sources(con, "deepseek-v4-pro", "input")["deepseek-docs"][0] == Decimal("1.74")
 
 
 def test_discrepancies_beyond_one_percent_name_the_official_source(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _load(con, deepseek_docs.SOURCE, _deepseek_page(), DAY1)
+    _load(con, deepseek.SOURCE, _deepseek_page(), DAY1)
     _load(con, LITELLM, _litellm(2.7e-07), DAY1)
     assert _discrepancies(con) == {
         ("deepseek-chat", "input", "deepseek-docs", Decimal("0.14"), "litellm",
@@ -124,7 +124,7 @@ def test_discrepancies_beyond_one_percent_name_the_official_source(
 
 
 def test_the_tolerance_is_a_setting(con: duckdb.DuckDBPyConnection) -> None:
-    _load(con, deepseek_docs.SOURCE, _deepseek_page(), DAY1)
+    _load(con, deepseek.SOURCE, _deepseek_page(), DAY1)
     _load(con, LITELLM, _litellm(2.7e-07), DAY1)
     con.execute(
         "update reconciliation_settings set value = 0.001 where name = 'relative_tolerance'"
@@ -145,7 +145,7 @@ def test_the_tolerance_is_a_setting(con: duckdb.DuckDBPyConnection) -> None:
 def test_a_later_snapshot_updates_the_feed_value_and_clears_the_discrepancy(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _load(con, deepseek_docs.SOURCE, _deepseek_page(), DAY1)
+    _load(con, deepseek.SOURCE, _deepseek_page(), DAY1)
     _load(con, LITELLM, _litellm(2.7e-07), DAY1)
     _load(con, LITELLM, _litellm(1.4e-07), DAY2)
     chat = _sources(con, "deepseek-chat", "input")
@@ -158,10 +158,10 @@ def test_every_official_page_loads_and_is_listed_as_official(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     pages = {
-        gemini_docs.SOURCE: "gemini_pricing.md",
-        anthropic_docs.SOURCE: "anthropic_pricing.md",
-        openai_docs.SOURCE: "openai_pricing.md",
-        deepseek_docs.SOURCE: "deepseek_pricing.html",
+        gemini.SOURCE: "gemini_pricing.md",
+        anthropic.SOURCE: "anthropic_pricing.md",
+        openai.SOURCE: "openai_pricing.md",
+        deepseek.SOURCE: "deepseek_pricing.html",
     }
     for source, name in pages.items():
         _load(con, source, (FIXTURES / "pages" / name).read_bytes(), DAY1)

@@ -1,0 +1,275 @@
+"""Delivery bookkeeping in the `alerts` table (warehouse/migrations/004_alerts.sql).
+
+record_alerts / record_source_failures write one row per alert per configured channel
+(once: the event's key makes a re-run of the same day a no-op). deliver_pending then
+sends each channel one digest of everything not yet delivered to it (new alerts and
+earlier failures alike) plus one "source broken" message, and marks rows delivered only
+after the channel accepted the message. A failure is recorded (attempts, last_error) and
+retried on the next run; delivered rows are never sent again.
+
+The one gap no outbox can close: if the process dies after the channel accepted a message
+but before its rows are marked, the next run sends it again (at-least-once in a crash).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+
+from alerts.delivery.base import Channel, DeliveryFailed
+from alerts.delivery.render import digest, source_broken
+from alerts.records import Alert, Message, SourceFailure, value_text
+from warehouse.upsert import merge_rows
+
+NO_CHANNEL = "none"
+_TYPES = {
+    "alert_key": "varchar",
+    "message_type": "varchar",
+    "trigger_id": "varchar",
+    "kind": "varchar",
+    "thesis_id": "varchar",
+    "severity": "varchar",
+    "provider": "varchar",
+    "model": "varchar",
+    "source_model_key": "varchar",
+    "subject": "varchar",
+    "old_value": "varchar",
+    "new_value": "varchar",
+    "unit": "varchar",
+    "explanation": "varchar",
+    "source_url": "varchar",
+    "event_date": "date",
+    "fired_at": "timestamptz",
+    "run_id": "varchar",
+    "channel": "varchar",
+    "status": "varchar",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """The outcome of one message to one channel."""
+
+    channel: str
+    message_type: str  # alert | source_broken
+    items: int
+    ok: bool
+    error: str = ""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _targets(channel_names: Sequence[str]) -> list[tuple[str, str]]:
+    if not channel_names:
+        return [(NO_CHANNEL, "no_channel")]
+    return [(name, "pending") for name in channel_names]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> int:
+    """Insert rows whose (alert_key, channel) is new; return how many were added."""
+    if not rows:
+        return 0
+    before = _count(con)
+    # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
+    next_id = (
+        ", (select coalesce(max(alert_id), 0) from alerts)"
+        " + row_number() over (order by _merge_ord) as alert_id"
+    )
+    merge_rows(
+        con, "alerts", rows, ("alert_key", "channel"), casts=_TYPES, replace=False, extra=next_id
+    )
+    return _count(con) - before
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select count(*) from alerts").fetchone()
+    return int(row[0]) if row else 0
+
+
+def record_alerts(
+    con: duckdb.DuckDBPyConnection,
+    alerts: Iterable[Alert],
+    channel_names: Sequence[str],
+    *,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Record fired alerts for each channel; an alert already recorded is skipped."""
+    fired_at = _now(now)
+    rows = [
+        (
+            a.key,
+            "alert",
+            a.trigger_id,
+            a.kind,
+            a.thesis_id,
+            a.severity,
+            a.provider,
+            a.model,
+            a.source_model_key,
+            a.subject,
+            None if a.old_value is None else value_text(a.old_value),
+            None if a.new_value is None else value_text(a.new_value),
+            a.unit,
+            a.explanation,
+            a.source_url,
+            a.date,
+            fired_at,
+            run_id,
+            channel,
+            status,
+        )
+        for a in alerts
+        for channel, status in _targets(channel_names)
+    ]
+    return _insert(con, rows)
+
+
+def record_source_failures(
+    con: duckdb.DuckDBPyConnection,
+    failures: Iterable[SourceFailure],
+    channel_names: Sequence[str],
+    *,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    fired_at = _now(now)
+    rows = [
+        (
+            f.key,
+            "source_broken",
+            None,
+            f.kind,
+            None,
+            "warning",
+            None,
+            None,
+            None,
+            f.source,
+            None,
+            None,
+            None,
+            f.reason,
+            f.source_url,
+            f.date,
+            fired_at,
+            run_id,
+            channel,
+            status,
+        )
+        for f in failures
+        for channel, status in _targets(channel_names)
+    ]
+    return _insert(con, rows)
+
+
+def deliver_pending(
+    con: duckdb.DuckDBPyConnection,
+    channels: Sequence[Channel],
+    thesis_titles: Iterable[tuple[str, str]] = (),
+    *,
+    now: datetime | None = None,
+) -> list[DeliveryResult]:
+    """Send every undelivered row to its channel: one digest + one source-broken message."""
+    titles = tuple(thesis_titles)
+    results = []
+    for channel in channels:
+        for message_type in ("alert", "source_broken"):
+            ids, msg = _pending_message(con, channel.name, message_type, titles)
+            if ids:
+                results.append(_send(con, channel, message_type, ids, msg, _now(now)))
+    return results
+
+
+def _pending_message(
+    con: duckdb.DuckDBPyConnection,
+    channel: str,
+    message_type: str,
+    titles: tuple[tuple[str, str], ...],
+) -> tuple[list[int], Message]:
+    cursor = con.execute(
+        "select * from alerts where channel = ? and message_type = ?"
+        " and status in ('pending', 'failed') order by alert_id",
+        [channel, message_type],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    ids = [int(r["alert_id"]) for r in rows]
+    if message_type == "alert":
+        return ids, digest([alert_from_row(r) for r in rows], titles)
+    return ids, source_broken([failure_from_row(r) for r in rows])
+
+
+def _send(
+    con: duckdb.DuckDBPyConnection,
+    channel: Channel,
+    message_type: str,
+    ids: list[int],
+    msg: Message,
+    now: datetime,
+) -> DeliveryResult:
+    marks = ", ".join(["?"] * len(ids))
+    try:
+        channel.send(msg)
+    except DeliveryFailed as exc:
+        con.execute(
+            "update alerts set status = 'failed', attempts = attempts + 1, last_error = ?,"
+            f" last_attempt_at = ? where alert_id in ({marks})",
+            [str(exc), now, *ids],
+        )
+        return DeliveryResult(channel.name, message_type, len(ids), False, str(exc))
+    con.execute(
+        "update alerts set status = 'delivered', attempts = attempts + 1, last_error = null,"
+        f" last_attempt_at = ?, delivered_at = ? where alert_id in ({marks})",
+        [now, now, *ids],
+    )
+    return DeliveryResult(channel.name, message_type, len(ids), True)
+
+
+def alert_from_row(row: dict[str, Any]) -> Alert:
+    return Alert(
+        trigger_id=row["trigger_id"] or "",
+        kind=row["kind"],
+        thesis_id=row["thesis_id"] or "",
+        severity=row["severity"],
+        provider=row["provider"] or "",
+        model=row["model"] or "",
+        source_model_key=row["source_model_key"] or "",
+        subject=row["subject"],
+        old_value=row["old_value"],
+        new_value=row["new_value"],
+        unit=row["unit"] or "",
+        explanation=row["explanation"] or "",
+        source_url=row["source_url"] or "",
+        date=_as_date(row["event_date"]),
+    )
+
+
+def failure_from_row(row: dict[str, Any]) -> SourceFailure:
+    return SourceFailure(
+        source=row["subject"],
+        kind=row["kind"],
+        reason=row["explanation"] or "",
+        date=_as_date(row["event_date"]),
+        source_url=row["source_url"] or "",
+    )
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    assert isinstance(value, date)
+    return value
+
+
+def recent(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent rows of the alerts table (one per alert and channel), newest first."""
+    cursor = con.execute("select * from recent_alerts limit ?", [limit])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,1 @@
+"""extractors.feeds package."""

@@ -1,0 +1,1 @@
+"""extractors.pages package."""

@@ -1,0 +1,297 @@
+"""DeepSeek's "Models & Pricing" page (`deepseek-docs`), HTML.
+
+Layout relied on (each a named anchor when missing): one transposed table, attributes as
+rows and models as columns, found by its "MODEL" row. Rows used:
+- "1M INPUT TOKENS (CACHE HIT)" -> cache_read, "(CACHE MISS)" -> input,
+  "1M OUTPUT TOKENS" -> output (older pages write "1M TOKENS INPUT (CACHE HIT)");
+- "CONTEXT LENGTH" and "MAX OUTPUT" ("MAXIMUM: 384K") -> a LimitRow (K and M decimal).
+
+A discounted cell `$0.435 (75% off(3)) <del>$1.74</del>` gives two rows: the list price
+$1.74 and the discounted $0.435 dated by its footnote ("extended until 2026/05/31" ->
+effective_to). A footnote on a row label ("takes effect from 2026/4/26") dates every
+price of that row. Older pages split prices by time of day under a group label such as
+"DISCOUNT PRICE (UTC 16:30-00:30)": those rows get condition "off-peak UTC 16:30-00:30"
+(the standard window's prices stay unconditioned). A footnote saying that other model
+names "correspond" to a column's model (deepseek-chat, deepseek-reasoner ->
+deepseek-v4-flash) gives those names the same rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from bs4 import BeautifulSoup, Tag
+
+from core.errors import AmbiguousPrice, BadPayload, LayoutChanged
+from core.rows import Component, LimitRow, Parsed, PriceRow
+from extractors.base import Source
+from extractors.pages.common import RowContext
+from extractors.pages.doc import html_grid, inline_text
+from extractors.pages.text import (
+    decode_page,
+    ensure_not_challenge,
+    find_dates,
+    normalize_space,
+    parse_token_count,
+    usd_amounts,
+)
+
+SOURCE_ID = "deepseek-docs"
+PROVIDER = "deepseek"
+URL = "https://api-docs.deepseek.com/quick_start/pricing"
+MODEL_ANCHOR = "MODEL"
+
+_WINDOW_RE = re.compile(r"UTC\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})")
+_FOOTNOTE_RE = re.compile(r"\((\d{1,2})\)\s")
+_TO_WORDS = ("until", "through", "till", "ends", "expires", "before")
+_FROM_WORDS = ("from", "starting", "effective", "since", "begins", "as of")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A price cell: the price shown, a struck-through list price, footnote numbers."""
+
+    shown: str
+    struck: str = ""
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    component: Component
+    condition: str
+    cell: Cell
+    label_notes: tuple[str, ...]  # footnotes on the row label
+    cell_notes: tuple[str, ...]  # footnotes on the price itself
+
+
+@dataclass(slots=True)
+class ModelColumn:
+    model: str
+    stated: list[Stated] = field(default_factory=list)
+    context_window_tokens: int | None = None
+    max_output_tokens: int | None = None
+
+
+def split(payload: bytes) -> Mapping[str, object]:
+    """Model columns by model id. Raises BadPayload, Blocked or LayoutChanged."""
+    text = decode_page(SOURCE_ID, payload)
+    ensure_not_challenge(SOURCE_ID, text)
+    soup = BeautifulSoup(text, "html.parser")
+    table, grid, at = _model_table(soup)
+    n_labels = _label_width(grid[at])
+    notes = _footnotes(table)
+    columns = [ModelColumn(_cell(tag).shown) for tag in grid[at][n_labels:]]
+    if not columns or not all(c.model for c in columns):
+        raise LayoutChanged(SOURCE_ID, "missing anchor: a model name in every 'MODEL' column")
+    for row in grid[at + 1 :]:
+        _read_row(row, n_labels, columns, notes)
+    if not any(c.stated for c in columns):
+        raise LayoutChanged(SOURCE_ID, "missing anchor: '1M INPUT TOKENS (CACHE MISS)' row")
+    out: dict[str, object] = {}
+    for tag, column in zip(grid[at][n_labels:], columns, strict=True):
+        out[column.model] = column
+        for alias in _aliases(column.model, _cell(tag).refs, notes):
+            out.setdefault(alias, _renamed(column, alias))
+    return out
+
+
+def _model_table(soup: BeautifulSoup) -> tuple[Tag, list[list[Tag]], int]:
+    for table in soup.find_all("table"):
+        grid = html_grid(table)
+        for i, row in enumerate(grid):
+            if row and _label(row[0]) == MODEL_ANCHOR:
+                return table, grid, i
+    raise LayoutChanged(SOURCE_ID, f"missing anchor: table with a {MODEL_ANCHOR!r} row")
+
+
+def _label_width(model_row: list[Tag]) -> int:
+    """How many leading columns are labels: the MODEL cell spans them."""
+    return sum(1 for tag in model_row if tag is model_row[0])
+
+
+def _label(tag: Tag) -> str:
+    return normalize_space(re.sub(r"\(\d+\)", " ", tag.get_text(" "))).upper()
+
+
+def _cell(tag: Tag) -> Cell:
+    struck = " ".join(d.get_text(" ") for d in tag.find_all(["del", "s", "strike"]))
+    refs = tuple(int(r) for s in tag.find_all("sup") for r in re.findall(r"\d+", s.get_text()))
+    shown_parts = [
+        str(node)
+        for node in tag.find_all(string=True)
+        if not any(p.name in ("del", "s", "strike", "sup") for p in node.parents if p is not tag)
+    ]
+    return Cell(normalize_space("".join(shown_parts)), normalize_space(struck), refs)
+
+
+def _footnotes(table: Tag) -> dict[int, str]:
+    """Numbered notes in the paragraphs after the table, up to the next heading."""
+    texts: list[str] = []
+    for el in table.find_all_next(["p", "li", "h2", "h3"]):
+        if not isinstance(el, Tag):
+            continue
+        if el.name in ("h2", "h3"):
+            break
+        texts.append(inline_text(el))
+    parts = _FOOTNOTE_RE.split(" " + " ".join(texts))
+    return {int(parts[i]): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _read_row(
+    row: list[Tag], n_labels: int, columns: list[ModelColumn], notes: dict[int, str]
+) -> None:
+    labels = list(dict.fromkeys(row[:n_labels]))  # a spanning label cell counts once
+    label = " ".join(_label(t) for t in labels)
+    values = row[n_labels:]
+    if len(values) != len(columns):
+        return  # a row that does not reach the model columns (a separator)
+    if "CONTEXT LENGTH" in label or "MAX OUTPUT" in label:
+        for column, tag in zip(columns, values, strict=True):
+            _read_limit(column, label, _cell(tag).shown)
+        return
+    component = _component(label)
+    if component is None:
+        return
+    condition = _condition(_label(labels[0])) if len(labels) > 1 else ""
+    label_notes = tuple(notes.get(r, "") for t in labels for r in _cell(t).refs)
+    for column, tag in zip(columns, values, strict=True):
+        cell = _cell(tag)
+        cell_notes = tuple(notes.get(r, "") for r in cell.refs)
+        column.stated.append(Stated(component, condition, cell, label_notes, cell_notes))
+
+
+def _component(label: str) -> Component | None:
+    if "TOKENS" not in label:
+        return None
+    if "CACHE HIT" in label:
+        return "cache_read"
+    if "CACHE MISS" in label:
+        return "input"
+    if "OUTPUT" in label:
+        return "output"
+    return None
+
+
+def _condition(group: str) -> str:
+    window = _WINDOW_RE.search(group)
+    if window is None or group.startswith("STANDARD"):
+        return ""
+    return f"off-peak UTC {window[1]}-{window[2]}"
+
+
+def _read_limit(column: ModelColumn, label: str, text: str) -> None:
+    maximum = re.search(r"MAXIMUM\s*:?\s*(\d+(?:\.\d+)?\s*[KkMm]?)", text, re.IGNORECASE)
+    raw = maximum[1] if maximum else text
+    try:
+        tokens = parse_token_count(raw)
+    except ValueError as exc:
+        raise LayoutChanged(SOURCE_ID, f"{label}: not a token count: {text!r}") from exc
+    if "CONTEXT LENGTH" in label:
+        column.context_window_tokens = tokens
+    else:
+        column.max_output_tokens = tokens
+
+
+def _aliases(model: str, refs: tuple[int, ...], notes: dict[int, str]) -> list[str]:
+    out: list[str] = []
+    for r in refs:
+        note = notes.get(r, "")
+        codes = re.findall(r"`([^`]+)`", note)
+        if "correspond" in note and model in codes:
+            out += [c for c in codes if c != model]
+    return out
+
+
+def _renamed(column: ModelColumn, alias: str) -> ModelColumn:
+    return ModelColumn(
+        alias, list(column.stated), column.context_window_tokens, column.max_output_tokens
+    )
+
+
+def note_dates(source_key: str, notes: tuple[str, ...]) -> tuple[date | None, date | None]:
+    """(effective_from, effective_to) stated by footnotes; AmbiguousPrice if unreadable."""
+    start: date | None = None
+    end: date | None = None
+    for note in notes:
+        for at, when in find_dates(note):
+            before = note[max(0, at - 40) : at].lower()
+            if any(w in before for w in _TO_WORDS):
+                end = when
+            elif any(w in before for w in _FROM_WORDS):
+                start = when
+            else:
+                raise AmbiguousPrice(SOURCE_ID, f"{source_key}: what does {when} mean in {note!r}")
+    return start, end
+
+
+def parse_entry(key: str, entry: object) -> Parsed:
+    if not isinstance(entry, ModelColumn):
+        raise BadPayload(SOURCE_ID, f"{key}: entry is {type(entry).__name__}, not a column")
+    out = Parsed()
+    ctx = RowContext(SOURCE_ID, key, PROVIDER, entry.model)
+    for s in entry.stated:
+        _add_prices(out, ctx, s)
+    if entry.context_window_tokens or entry.max_output_tokens:
+        out.limits.append(
+            LimitRow(
+                SOURCE_ID,
+                key,
+                PROVIDER,
+                entry.model,
+                context_window_tokens=entry.context_window_tokens,
+                max_output_tokens=entry.max_output_tokens,
+            )
+        )
+    return out
+
+
+def _add_prices(out: Parsed, ctx: RowContext, s: Stated) -> None:
+    where = f"{ctx.model} {s.component}"
+    shown = _one_amount(where, s.cell.shown)
+    if shown is None:
+        return
+    label_from, label_to = note_dates(where, s.label_notes)
+    if not s.cell.struck:
+        start, end = note_dates(where, (*s.label_notes, *s.cell_notes))
+        out.prices.append(_row(ctx, s, shown, start, end, s.condition))
+        return
+    listed = _one_amount(where, s.cell.struck)
+    if listed is not None:
+        out.prices.append(_row(ctx, s, listed, label_from, label_to, s.condition))
+    start, end = note_dates(where, (*s.label_notes, *s.cell_notes))
+    # An undated discount still differs from the list price: say so in the condition.
+    dated = (start, end) != (label_from, label_to)
+    condition = s.condition if dated else " ".join(filter(None, [s.condition, "discount"]))
+    out.prices.append(_row(ctx, s, shown, start, end, condition))
+
+
+def _row(
+    ctx: RowContext, s: Stated, usd: Decimal, start: date | None, end: date | None, cond: str
+) -> PriceRow:
+    return ctx.price(s.component, usd, condition=cond, effective_from=start, effective_to=end)
+
+
+def _one_amount(where: str, text: str) -> Decimal | None:
+    amounts = usd_amounts(SOURCE_ID, text)
+    if len(amounts) > 1:
+        raise AmbiguousPrice(SOURCE_ID, f"{where}: {len(amounts)} prices in {text!r}")
+    return amounts[0] if amounts else None
+
+
+SOURCE = Source(
+    id=SOURCE_ID,
+    url=URL,
+    official=True,
+    description="DeepSeek API docs 'Models & Pricing' page (HTML, transposed table)",
+    split=split,
+    parse_entry=parse_entry,
+    accept="text/html, application/xhtml+xml;q=0.9",
+    page_url=URL,
+)
+parse = SOURCE.parse
+fetch = SOURCE.fetch

@@ -1,0 +1,298 @@
+"""Load and validate the TOML catalogs (hardware, models, memory tiers).
+
+The only I/O in `model/`: reading the repo's own data files and any user files passed
+with --hardware-file / --model-file. Every problem raises ConfigError naming the file,
+the entry and the field, and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TypeVar
+
+from core.errors import ConfigError
+from model.catalog.entry import Entry
+from model.catalog.specs import ATTENTION_KINDS, Hardware, MemoryTier, ModelSpec
+from model.roofline.precision import COMPUTE_PRECISIONS
+
+DATA_DIR = Path(__file__).resolve().parent
+HARDWARE_FILE = DATA_DIR / "hardware.toml"
+MODELS_FILE = DATA_DIR / "models.toml"
+MEMORY_TIERS_FILE = DATA_DIR / "memory_tiers.toml"
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+T = TypeVar("T")
+
+HARDWARE_FIELDS = (
+    "name",
+    *(f"{p}_dense_flops_per_s" for p in COMPUTE_PRECISIONS),
+    "hbm_capacity_bytes",
+    "hbm_bandwidth_bytes_per_s",
+    "scale_up_domain_chips",
+    "scale_up_bandwidth_bytes_per_s_per_chip",
+    "scale_out_bandwidth_bytes_per_s_per_chip",
+    "rental_usd_per_chip_hour",
+    "rental_price_date",
+    "source_url",
+    "confidence",
+    "preliminary",
+)
+MODEL_FIELDS = (
+    "name",
+    "layers",
+    "d_model",
+    "heads",
+    "kv_heads",
+    "head_dim",
+    "attention",
+    "mla_latent_dim",
+    "mla_rope_dim",
+    "sliding_window_layers",
+    "sliding_window_tokens",
+    "experts_routed",
+    "experts_active",
+    "experts_shared",
+    "total_params",
+    "active_params",
+    "context_tokens",
+    "aliases",
+    "source_url",
+    "confidence",
+)
+TIER_FIELDS = ("name", "rank", "usd_per_gb_hour", "derivation", "source_url", "confidence")
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    """Parse one catalog file; a missing or malformed file is a ConfigError."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: catalog file not found; check the path") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}); fix the syntax") from None
+
+
+def _entries(path: Path, known: tuple[str, ...]) -> Iterable[Entry]:
+    for item_id, table in read_toml(path).items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(
+                f"{path}: entry '{item_id}' is not a table; write it as [{item_id}] "
+                "followed by its fields"
+            )
+        if not ID_PATTERN.match(item_id):
+            raise ConfigError(
+                f"{path}: entry '{item_id}': id must be lower-kebab-case "
+                "(letters, digits, '-' and '.'), e.g. 'h100-sxm' or 'llama-3.1-70b'"
+            )
+        entry = Entry(path, item_id, dict(table))
+        entry.reject_unknown(known)
+        yield entry
+
+
+def parse_hardware(entry: Entry) -> Hardware:
+    flops = {
+        p: entry.number(f"{p}_dense_flops_per_s", required=False)
+        for p in COMPUTE_PRECISIONS
+        if f"{p}_dense_flops_per_s" in entry.table
+    }
+    if not flops:
+        entry.fail(
+            "bf16_dense_flops_per_s",
+            "no dense FLOP/s figure at any precision",
+            "give at least one of "
+            + ", ".join(f"{p}_dense_flops_per_s" for p in COMPUTE_PRECISIONS),
+        )
+    price = entry.table.get("rental_usd_per_chip_hour")
+    return Hardware(
+        id=entry.id,
+        name=entry.text("name"),
+        dense_flops_per_s=flops,
+        hbm_capacity_bytes=entry.number("hbm_capacity_bytes"),
+        hbm_bandwidth_bytes_per_s=entry.number("hbm_bandwidth_bytes_per_s"),
+        scale_up_domain_chips=entry.integer("scale_up_domain_chips"),
+        scale_up_bandwidth_bytes_per_s_per_chip=entry.number(
+            "scale_up_bandwidth_bytes_per_s_per_chip"
+        ),
+        scale_out_bandwidth_bytes_per_s_per_chip=entry.number(
+            "scale_out_bandwidth_bytes_per_s_per_chip"
+        ),
+        rental_usd_per_chip_hour=None if price is None else _money(entry, price),
+        rental_price_date=_date(entry) if price is not None else None,
+        source_url=entry.text("source_url"),
+        confidence=entry.text("confidence"),
+        preliminary=entry.flag("preliminary"),
+    )
+
+
+def _money(entry: Entry, value: object) -> Decimal:
+    field = "rental_usd_per_chip_hour"
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        entry.fail(field, f"{value!r} is not a price", 'write it as a quoted decimal, e.g. "2.50"')
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        entry.fail(field, f"{value!r} is not a number", 'write it as a quoted decimal, e.g. "2.50"')
+    if not amount.is_finite() or amount <= 0:
+        entry.fail(field, f"{value!r} must be a positive amount", 'e.g. "2.50"')
+    return amount
+
+
+def _date(entry: Entry) -> date:
+    value = entry.table.get("rental_price_date")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return entry.fail(
+        "rental_price_date",
+        "missing or not a date" if value is None else f"{value!r} is not a date",
+        "a rental price needs the date it was seen, e.g. rental_price_date = 2025-10-01",
+    )
+
+
+def parse_model(entry: Entry) -> ModelSpec:
+    attention = entry.text("attention")
+    if attention not in ATTENTION_KINDS:
+        entry.fail(
+            "attention",
+            f"'{attention}' is not an attention kind",
+            "use one of: " + ", ".join(ATTENTION_KINDS),
+        )
+    spec = ModelSpec(
+        id=entry.id,
+        name=entry.text("name"),
+        layers=entry.integer("layers"),
+        d_model=entry.integer("d_model"),
+        heads=entry.integer("heads"),
+        kv_heads=entry.integer("kv_heads"),
+        head_dim=entry.integer("head_dim"),
+        attention=attention,
+        mla_latent_dim=entry.integer("mla_latent_dim", required=attention == "mla"),
+        mla_rope_dim=entry.integer("mla_rope_dim", required=False, minimum=0),
+        sliding_window_layers=entry.integer("sliding_window_layers", required=False, minimum=0),
+        sliding_window_tokens=entry.integer("sliding_window_tokens", required=False, minimum=0),
+        experts_routed=entry.integer("experts_routed", required=False, minimum=0),
+        experts_active=entry.integer("experts_active", required=False, minimum=0),
+        experts_shared=entry.integer("experts_shared", required=False, minimum=0),
+        total_params=entry.number("total_params"),
+        active_params=entry.number("active_params"),
+        context_tokens=entry.integer("context_tokens"),
+        aliases=entry.strings("aliases"),
+        source_url=entry.text("source_url"),
+        confidence=entry.text("confidence"),
+    )
+    _check_model(entry, spec)
+    return spec
+
+
+def _check_model(entry: Entry, m: ModelSpec) -> None:
+    """Cross-field rules a single field's type check cannot see."""
+    if m.kv_heads > m.heads:
+        entry.fail("kv_heads", f"{m.kv_heads} exceeds heads ({m.heads})", "kv_heads <= heads")
+    if m.attention == "mqa" and m.kv_heads != 1:
+        entry.fail("kv_heads", "multi-query attention has exactly one KV head", "set kv_heads = 1")
+    if m.sliding_window_layers > m.layers:
+        entry.fail(
+            "sliding_window_layers",
+            f"{m.sliding_window_layers} exceeds layers",
+            f"at most {m.layers}",
+        )
+    if m.sliding_window_layers and not m.sliding_window_tokens:
+        entry.fail(
+            "sliding_window_tokens",
+            "sliding-window layers need a window length",
+            "set sliding_window_tokens, e.g. 1024",
+        )
+    if m.active_params > m.total_params:
+        entry.fail("active_params", "exceeds total_params", "active_params <= total_params")
+    if m.is_moe and not 0 < m.experts_active < m.experts_routed:
+        entry.fail(
+            "experts_active",
+            f"{m.experts_active} with {m.experts_routed} routed experts",
+            "0 < experts_active < experts_routed",
+        )
+    if m.is_moe and m.active_params >= m.total_params:
+        entry.fail(
+            "active_params",
+            "a mixture of experts must read fewer parameters than it has",
+            "active_params < total_params",
+        )
+    if not m.is_moe and m.experts_active:
+        entry.fail("experts_active", "set without experts_routed", "give experts_routed too")
+
+
+def parse_tier(entry: Entry) -> MemoryTier:
+    raw = entry.table.get("usd_per_gb_hour")
+    try:
+        price = Decimal(str(raw))
+    except InvalidOperation:
+        price = Decimal("NaN")
+    if raw is None or isinstance(raw, bool) or not price.is_finite() or price <= 0:
+        entry.fail(
+            "usd_per_gb_hour",
+            f"{raw!r} is not a positive amount",
+            'write a quoted decimal, e.g. "0.0042"',
+        )
+    return MemoryTier(
+        id=entry.id,
+        name=entry.text("name"),
+        rank=entry.integer("rank"),
+        usd_per_gb_hour=price,
+        derivation=entry.text("derivation"),
+        source_url=entry.text("source_url"),
+        confidence=entry.text("confidence"),
+    )
+
+
+def _load(
+    paths: Iterable[Path], known: tuple[str, ...], parse: Callable[[Entry], T]
+) -> dict[str, T]:
+    """Later files replace earlier entries with the same id (user files override)."""
+    items: dict[str, T] = {}
+    for path in paths:
+        for entry in _entries(path, known):
+            items[entry.id] = parse(entry)
+    return items
+
+
+@dataclass(frozen=True)
+class Catalog:
+    hardware: dict[str, Hardware]
+    models: dict[str, ModelSpec]
+    memory_tiers: dict[str, MemoryTier]
+
+    def get_hardware(self, item_id: str) -> Hardware:
+        return _get(self.hardware, item_id, "hardware", "--hardware-file")
+
+    def get_model(self, item_id: str) -> ModelSpec:
+        return _get(self.models, item_id, "model", "--model-file")
+
+
+def _get(items: Mapping[str, T], item_id: str, kind: str, option: str) -> T:
+    try:
+        return items[item_id]
+    except KeyError:
+        known = ", ".join(sorted(items))
+        raise ConfigError(
+            f"unknown {kind} '{item_id}'; known: {known} (add your own with {option})"
+        ) from None
+
+
+def load_catalog(hardware_files: Iterable[Path] = (), model_files: Iterable[Path] = ()) -> Catalog:
+    """The shipped catalogs, extended (and overridden by id) by the user's files."""
+    return Catalog(
+        hardware=_load([HARDWARE_FILE, *hardware_files], HARDWARE_FIELDS, parse_hardware),
+        models=_load([MODELS_FILE, *model_files], MODEL_FIELDS, parse_model),
+        memory_tiers=_load([MEMORY_TIERS_FILE], TIER_FIELDS, parse_tier),
+    )

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from alerts.delivery.base import DeliveryFailed
+from alerts.delivery.email import SmtpConfig, SmtpEmail
+from alerts.delivery.render import digest, probe_message
+from alerts.records import Alert
+
+TITLES = [("memory-bound-decode", "#3 Decode is memory-bandwidth-starved")]
+
+
+def parts(mail: EmailMessage) -> tuple[str, str]:
+    text = mail.get_body(("plain",))
+    html = mail.get_body(("html",))
+    assert text is not None and html is not None
+    unix = (str(p.get_content()).replace("\r\n", "\n") for p in (text, html))
+    return next(unix), next(unix)
+
+
+def plain_config(port: int) -> SmtpConfig:
+    return SmtpConfig(
+        "127.0.0.1", port, "thesis@example.com", ("analyst@example.com",), security="none"
+    )
+
+
+def test_digest_arrives_with_text_and_html_parts(
+    start_smtp: Any, gemini_tier: Alert, gpt4o_cut: Alert
+) -> None:
+    server = start_smtp()
+    SmtpEmail(plain_config(server.port)).send(digest([gpt4o_cut, gemini_tier], TITLES))
+
+    (mail,) = server.inbox.messages
+    assert server.inbox.envelopes == [("thesis@example.com", ["analyst@example.com"])]
+    assert mail["Subject"] == "thesis: 2 alerts (1 warning, 1 info)"
+    assert mail.get_content_type() == "multipart/alternative"
+    text, html = parts(mail)
+    assert text.splitlines()[:7] == [
+        "thesis: 2 alerts (1 warning, 1 info)",
+        "",
+        "== #3 Decode is memory-bandwidth-starved ==",
+        "[WARNING] google gemini-2.5-pro input above 200k tokens",
+        "  long-context tier: 1.25 -> 2.5 USD/Mtok  (long-context-tier, 2025-06-17)",
+        "  Roofline: 2x above 200k: KV-cache reads dominate decode beyond the crossover",
+        "  Source: https://ai.google.dev/gemini-api/docs/pricing",
+    ]
+    assert "== batching-economics ==\n[INFO] openai gpt-4o input" in text
+    assert "<h3>#3 Decode is memory-bandwidth-starved</h3>" in html
+    assert "1.25 -&gt; 2.5 USD/Mtok" in html
+    assert '<a href="https://openai.com/api/pricing/">source page</a>' in html
+
+
+def test_untrusted_text_is_escaped_in_html_literal_in_text_and_cannot_inject_headers(
+    start_smtp: Any, hostile_alert: Alert
+) -> None:
+    server = start_smtp()
+    SmtpEmail(plain_config(server.port)).send(digest([hostile_alert]))
+
+    (mail,) = server.inbox.messages
+    text, html = parts(mail)
+    assert "[CRITICAL] google <!channel> *bold* <http://x|y>\nBcc: victim@example.com" in text
+    assert "google &lt;!channel&gt; *bold* &lt;http://x|y&gt;" in html
+    assert "&lt;b&gt;html&lt;/b&gt;" in html and "<b>html</b>" not in html
+    # The subject stays one header line; no Bcc header was injected.
+    assert mail["Bcc"] is None
+    assert server.inbox.envelopes[0][1] == ["analyst@example.com"]
+
+
+def test_subject_with_newlines_is_flattened(start_smtp: Any, hostile_alert: Alert) -> None:
+    from dataclasses import replace
+
+    server = start_smtp()
+    msg = replace(digest([hostile_alert]), title="thesis: x\r\nBcc: victim@example.com")
+    SmtpEmail(plain_config(server.port)).send(msg)
+    (mail,) = server.inbox.messages
+    assert mail["Subject"] == "thesis: x Bcc: victim@example.com"
+    assert mail["Bcc"] is None
+
+
+def test_starttls_with_login(start_smtp: Any, tls_files: Any) -> None:
+    server = start_smtp(tls="starttls", login=("alice", "s3cret-pw"))
+    inbox = server.inbox
+    config = SmtpConfig(
+        "127.0.0.1", server.port, "thesis@example.com", ("analyst@example.com",),
+        security="starttls", user="alice", password="s3cret-pw", ca_file=str(tls_files.cert),
+    )  # fmt: skip
+    SmtpEmail(config).send(probe_message())
+    assert inbox.logins == ["alice"]
+    assert inbox.messages[0]["Subject"] == "thesis: test message"
+
+
+# aiosmtpd warns that AUTH without STARTTLS is unsafe; here the socket itself is TLS.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_with_login(start_smtp: Any, tls_files: Any) -> None:
+    server = start_smtp(tls="tls", login=("alice", "s3cret-pw"))
+    inbox = server.inbox
+    config = SmtpConfig(
+        "127.0.0.1", server.port, "thesis@example.com", ("analyst@example.com",),
+        security="tls", user="alice", password="s3cret-pw", ca_file=str(tls_files.cert),
+    )  # fmt: skip
+    SmtpEmail(config).send(probe_message())
+    assert inbox.logins == ["alice"] and len(inbox.messages) == 1
+
+
+def test_wrong_password_fails_without_echoing_it(start_smtp: Any, tls_files: Any) -> None:
+    server = start_smtp(tls="starttls", login=("alice", "s3cret-pw"))
+    inbox = server.inbox
+    config = SmtpConfig(
+        "127.0.0.1", server.port, "thesis@example.com", ("analyst@example.com",),
+        security="starttls", user="alice", password="wrong-pw", ca_file=str(tls_files.cert),
+    )  # fmt: skip
+    with pytest.raises(DeliveryFailed) as info:
+        SmtpEmail(config).send(probe_message())
+    assert str(info.value) == "email: login refused (SMTP 535)"
+    assert "wrong-pw" not in repr(config) and inbox.messages == []
+
+
+def test_untrusted_certificate_is_refused(start_smtp: Any, tls_files: Any) -> None:
+    server = start_smtp(tls="starttls")
+    config = SmtpConfig(
+        "127.0.0.1", server.port, "thesis@example.com", ("analyst@example.com",),
+        security="starttls",
+    )  # fmt: skip
+    with pytest.raises(DeliveryFailed) as info:
+        SmtpEmail(config).send(probe_message())
+    assert str(info.value) == (
+        f"email: cannot deliver via 127.0.0.1:{server.port} (SSLCertVerificationError)"
+    )
+
+
+def test_server_down_is_a_delivery_failure(unused_port: int) -> None:
+    with pytest.raises(DeliveryFailed) as info:
+        SmtpEmail(plain_config(unused_port)).send(probe_message())
+    assert str(info.value) == (
+        f"email: cannot deliver via 127.0.0.1:{unused_port} (ConnectionRefusedError)"
+    )

@@ -1,0 +1,217 @@
+"""Trigger evaluation over a real warehouse loaded by the project's importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from alerts.theses.load import load_theses
+from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.state import WarehouseState
+from extractors.registry import get_source
+from tests.paths import FIXTURES as FIXTURES_ROOT
+from warehouse.db import connect
+from warehouse.importer import import_snapshots
+
+HISTORY = FIXTURES_ROOT / "alerts" / "litellm_history"
+THESES = load_theses()
+
+
+def load(tmp_path: Path, files: list[str] | None = None) -> duckdb.DuckDBPyConnection:
+    folder = tmp_path / "snapshots"
+    folder.mkdir(exist_ok=True)
+    for path in sorted(HISTORY.glob("2024-*")):
+        if files is None or path.name[:10] in files:
+            shutil.copy(path, folder / path.name)
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), folder)
+    return con
+
+
+def summary(alerts: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+    return [
+        (a.date.isoformat(), a.trigger_id, a.subject, str(a.old_value), str(a.new_value))
+        for a in alerts
+    ]
+
+
+def test_history_yields_the_confirmed_cuts_and_nothing_for_typo_or_vanished_key(
+    tmp_path: Path,
+) -> None:
+    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    cuts = [a for a in alerts if a.trigger_id == "price-cut-or-rise"]
+    assert {a.date for a in cuts} == {dt.date(2024, 10, 3)}
+    assert [(a.subject, a.old_value, a.new_value) for a in cuts] == [
+        ("google gemini-1.5-pro input price cut", Decimal("3.5"), Decimal("1.25")),
+        ("google gemini-1.5-pro output price cut", Decimal("10.5"), Decimal("5")),
+        ("openai gpt-4o input price cut", Decimal("5"), Decimal("2.5")),
+        ("openai gpt-4o output price cut", Decimal("15"), Decimal("10")),
+    ]
+    assert {(a.provider, a.source_model_key) for a in cuts} == {
+        ("google", "gemini/gemini-1.5-pro"), ("openai", "gpt-4o")
+    }  # fmt: skip
+    # The $30 typo reverted, and claude-3-opus vanished: neither pages anyone.
+    assert not [a for a in alerts if "claude" in a.subject]
+
+
+def test_spread_moves_against_baseline_fire_for_both_cut_models(tmp_path: Path) -> None:
+    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    spreads = [a for a in alerts if a.trigger_id == "frontier-spread-band"]
+    # gemini 10.5/3.5 = 3x -> 5/1.25 = 4x; gpt-4o 15/5 = 3x -> 10/2.5 = 4x: +33%, in band.
+    assert summary(spreads) == [
+        ("2024-10-03", "frontier-spread-band",
+         "google gemini-1.5-pro output/input spread vs its 90-day baseline", "3.0000", "4.0000"),
+        ("2024-10-03", "frontier-spread-band",
+         "openai gpt-4o output/input spread vs its 90-day baseline", "3.0000", "4.0000"),
+    ]  # fmt: skip
+
+
+def test_the_whole_fixture_fires_only_these_alerts(tmp_path: Path) -> None:
+    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    assert {a.trigger_id for a in alerts} == {"price-cut-or-rise", "frontier-spread-band"}
+    assert len(alerts) == 6
+
+
+def test_daily_mode_reports_only_what_is_new(tmp_path: Path) -> None:
+    con = load(tmp_path, ["2024-09-01", "2024-09-02", "2024-10-02"])
+    state = WarehouseState(con)
+    first = evaluate_source(con, THESES, "litellm", state=state)
+    assert first == []  # the cuts are seen once, not yet confirmed
+    import_snapshots(con, get_source("litellm"), _folder_with(tmp_path, ["2024-10-03"]))
+    second = evaluate_source(con, THESES, "litellm", state=state, since=dt.date(2024, 10, 2))
+    assert len(second) == 6
+    import_snapshots(con, get_source("litellm"), _folder_with(tmp_path, ["2024-10-04"]))
+    third = evaluate_source(con, THESES, "litellm", state=state, since=dt.date(2024, 10, 3))
+    assert third == []
+
+
+def _folder_with(tmp_path: Path, days: list[str]) -> Path:
+    folder = tmp_path / f"more-{days[0]}"
+    folder.mkdir()
+    for path in HISTORY.glob("2024-*"):
+        if path.name[:10] in days:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.samples
+def test_backtest_over_real_litellm_releases_is_plausible(samples: Path, tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), samples / "litellm_releases")
+    alerts = evaluate_source(con, THESES, "litellm")
+    by_trigger = {a.trigger_id for a in alerts}
+    assert {"price-cut-or-rise", "context-ceiling-step-up", "frontier-spread-band"} <= by_trigger
+    # Far fewer alerts than models: confirmation, scopes and fire-once keep it quiet.
+    assert 10 < len(alerts) < 200
+    # The claude-2 cut of 2024 (LiteLLM: $11.02/$32.68 -> $8/$24) is among them.
+    assert ("anthropic claude-2 input price cut", Decimal("11.02"), Decimal("8")) in [
+        (a.subject, a.old_value, a.new_value) for a in alerts
+    ]
+
+
+# ---------------------------------------------------------------- a second source confirms
+
+LITELLM = FIXTURES_ROOT / "litellm_history"
+GENAI = FIXTURES_ROOT / "alerts" / "genai_prices"
+
+
+def two_sources(
+    tmp_path: Path, litellm_up_to: str, genai: dict[str, str]
+) -> duckdb.DuckDBPyConnection:
+    """LiteLLM's history up to a day, and genai-prices files {as day: fixture day}."""
+    con = connect(tmp_path / "two.duckdb", wait_s=0)
+    lite = tmp_path / "litellm"
+    lite.mkdir()
+    for path in sorted(LITELLM.glob("2024-*")):
+        if path.name[:10] <= litellm_up_to:
+            shutil.copy(path, lite / path.name)
+    import_snapshots(con, get_source("litellm"), lite)
+    if genai:
+        folder = tmp_path / "genai"
+        folder.mkdir()
+        for day, fixture_day in genai.items():
+            shutil.copy(GENAI / f"{fixture_day}T180000_genai.json", folder / f"{day}T180000.json")
+        import_snapshots(con, get_source("genai-prices"), folder)
+    return con
+
+
+def gpt4o_cuts(alerts: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+    return [
+        (a.date.isoformat(), a.subject, a.old_value, a.new_value)
+        for a in alerts
+        if a.trigger_id == "price-cut-or-rise" and a.model == "gpt-4o"
+    ]
+
+
+def test_a_cut_another_source_shows_the_same_day_alerts_that_day(tmp_path: Path) -> None:
+    con = two_sources(tmp_path, "2024-10-03", {"2024-10-03": "2024-10-03"})
+    alerts = evaluate_source(con, THESES, "litellm")
+    assert gpt4o_cuts(alerts) == [
+        ("2024-10-03", "openai gpt-4o input price cut", Decimal(5), Decimal("2.5")),
+        ("2024-10-03", "openai gpt-4o output price cut", Decimal(15), Decimal(10)),
+    ]
+    # Both prices are confirmed, so the spread they make (3x -> 4x) is too.
+    spreads = [a for a in alerts if a.trigger_id == "frontier-spread-band"]
+    assert [(a.date.isoformat(), a.model, a.new_value) for a in spreads] == [
+        ("2024-10-03", "gpt-4o", Decimal("4.0000"))
+    ]
+    # gemini's cut of the same day has no second source: it waits for the next snapshot.
+    assert not [a for a in alerts if a.model == "gemini-1.5-pro"]
+
+
+def test_without_a_second_source_the_cut_waits_for_the_next_snapshot(tmp_path: Path) -> None:
+    assert (
+        gpt4o_cuts(evaluate_source(two_sources(tmp_path, "2024-10-03", {}), THESES, "litellm"))
+        == []
+    )
+    con = connect(tmp_path / "two.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), _only_day(tmp_path, LITELLM, "2024-10-04"))
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-04", "2024-10-04"
+    ]  # fmt: skip
+
+
+def test_corroborated_cut_fires_once_not_again_when_it_persists(tmp_path: Path) -> None:
+    con = two_sources(tmp_path, "2024-10-05", {"2024-10-03": "2024-10-03"})
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-03", "2024-10-03"
+    ]  # fmt: skip
+
+
+def test_a_typo_the_second_source_does_not_show_stays_quiet(tmp_path: Path) -> None:
+    # LiteLLM says $30 for claude-3-5-sonnet on 2024-10-04; genai-prices says $3 all along.
+    genai = {d: d for d in ("2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04")}
+    con = two_sources(tmp_path, "2024-10-05", genai)
+    for source in ("litellm", "genai-prices"):
+        assert not [a for a in evaluate_source(con, THESES, source) if "claude" in a.subject]
+
+
+def test_a_value_the_other_source_dropped_over_a_week_before_does_not_confirm(
+    tmp_path: Path,
+) -> None:
+    # genai-prices showed $2.50 from 2024-09-20 but went back to $5 on 2024-09-25.
+    genai = {"2024-09-20": "2024-10-03", "2024-09-25": "2024-10-01"}
+    con = two_sources(tmp_path, "2024-10-04", genai)
+    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+        "2024-10-04", "2024-10-04"
+    ]  # fmt: skip
+
+
+def test_a_second_source_that_shows_it_only_later_does_not_date_the_alert_back(
+    tmp_path: Path,
+) -> None:
+    con = two_sources(tmp_path, "2024-10-03", {"2024-10-04": "2024-10-03"})
+    assert gpt4o_cuts(evaluate_source(con, THESES, "litellm")) == []
+
+
+def _only_day(tmp_path: Path, history: Path, day: str) -> Path:
+    folder = tmp_path / f"only-{day}"
+    folder.mkdir()
+    for path in history.glob(f"{day}T*"):
+        shutil.copy(path, folder / path.name)
+    return folder
