@@ -67,7 +67,9 @@ _TIER_RE = re.compile(_AMOUNT + r"\s*,?\s*prompts\s*(<=|≤|>)\s*(\d+(?:\.\d+)?\
 _MODALITY_RE = re.compile(_AMOUNT + r"\s*\(([^)]*)\)")
 _PER_UNIT_RE = re.compile(r"\$\s*[\d.,]+\s*(?:per\s+[^$]*|/\s*min\b)", re.IGNORECASE)
 _ALTERNATIVE_RE = re.compile(r"\bor\s+\$\s*[\d.,]+\s*/\s*min\b", re.IGNORECASE)
-_PER_OTHER_UNIT_RE = re.compile(r"\bper\s+(?:image|second|request|minute|hour|character|video)", re.I)
+_PER_OTHER_UNIT_RE = re.compile(
+    r"\bper\s+(?:image|second|request|minute|hour|character|video)", re.I
+)
 _EMOJI_RE = re.compile(r"[^\w\s.\-()/]")
 _KIND_COMPONENT: dict[str, Component] = {
     "input": "input",

@@ -140,7 +140,5 @@ def section_entry(source: str) -> Callable[[str, object], Parsed]:
 def count_models(entries: Mapping[str, object]) -> int:
     """Distinct models of the sections that parsed (the broken-page check compares it
     with the last good capture's)."""
-    models = {
-        m for e in entries.values() if isinstance(e, PageSection) and e.ok for m in e.models
-    }
+    models = {m for e in entries.values() if isinstance(e, PageSection) and e.ok for m in e.models}
     return len(models)
