@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from decimal import Decimal
+from functools import partial
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, Parsed, ServiceTier
@@ -117,9 +117,7 @@ def _model_sections(blocks: list[Block]) -> list[tuple[Heading, list[Block]]]:
     a model section moved a level up or down is still its own section."""
     out: list[tuple[Heading, list[Block]]] = []
     for block in blocks:
-        if isinstance(block, Heading) and 2 <= block.level <= 4 and not tab_label(block.text):
-            out.append((block, []))
-        elif isinstance(block, Heading) and block.level < 2:
+        if isinstance(block, Heading) and block.level <= 4 and not tab_label(block.text):
             out.append((block, []))
         elif out:
             out[-1][1].append(block)

@@ -30,8 +30,8 @@ _FOREIGN_RE = re.compile(
 )
 _FREE_RE = re.compile(r"^\s*free(?:\s+of\s+charge)?\s*[*†‡]*\s*$", re.IGNORECASE)
 _PER_1M_RE = re.compile(
-    r"(?:per|/)\s*(?:1\s*m|1,000,000|one million|million|1\s*million)\s*(?:input\s+|output\s+)?tokens"
-    r"|\bmtok\b|\b1m\s+(?:input\s+|output\s+)?tokens",
+    r"(?:per|/)\s*(?:1\s*m|1,000,000|one million|million|1\s*million)\s*"
+    r"(?:input\s+|output\s+)?tokens|\bmtok\b|\b1m\s+(?:input\s+|output\s+)?tokens",
     re.IGNORECASE,
 )
 _PER_1K_RE = re.compile(
