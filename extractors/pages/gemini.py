@@ -130,7 +130,8 @@ def _block_text(block: Block) -> str:
 
 def _read(name: str, ids: tuple[str, ...], body: list[Block]) -> Parsed:
     labelled = _label_tables(name, body)
-    kept, notes = [], set()
+    kept: list[TierTable] = []
+    notes: set[str] = set()
     for tier, table in labelled:
         header = table.header[-1] if table.header else ()
         paid = next((i for i, h in enumerate(header) if PAID_ANCHOR in h.lower()), None)
@@ -156,9 +157,9 @@ def _read(name: str, ids: tuple[str, ...], body: list[Block]) -> Parsed:
     out.unmapped_fields |= {f"{SOURCE_ID}: {note}" for note in notes}
     for model_id in ids:
         ctx = RowContext(SOURCE_ID, model_id, PROVIDER, model_id)
-        for table in kept:
-            for label, cell in table.body:
-                _add_row(out, ctx, table, label, cell)
+        for tier_table in kept:
+            for label, cell in tier_table.body:
+                _add_row(out, ctx, tier_table, label, cell)
     return out
 
 

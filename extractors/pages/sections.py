@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from core.errors import AmbiguousPrice, BadPayload, InvalidPrice, LayoutChanged, SourceError
-from core.rows import Parsed, PriceRow, SectionFailure
+from core.rows import LimitRow, Parsed, PriceRow, SectionFailure
 
 # The errors that skip one section; anything else (Blocked, BadPayload) is about the page.
 SECTION_ERRORS = (LayoutChanged, AmbiguousPrice, InvalidPrice)
@@ -56,7 +55,8 @@ def read_section(
         parsed = read()
     except SECTION_ERRORS as err:
         return failed_section(source, key, heading, models, err)
-    named = tuple(dict.fromkeys(r.source_model_key for r in [*parsed.prices, *parsed.limits]))
+    keys = [r.source_model_key for r in parsed.prices] + [r.source_model_key for r in parsed.limits]
+    named = tuple(dict.fromkeys(keys))
     return PageSection(key, heading, named or models, parsed)
 
 
@@ -71,7 +71,7 @@ def assemble(source: str, sections: list[PageSection]) -> dict[str, PageSection]
     """The page's sections by unique key, checked as a whole. Raises LayoutChanged when
     the page has no section or more sections fail than parse."""
     out: dict[str, PageSection] = {}
-    stated: dict[tuple[object, ...], Decimal] = {}
+    stated: dict[tuple[object, ...], object] = {}
     for section in sections:
         key = _unique(section.key, out)
         out[key] = _dedupe(source, key, section, stated)
@@ -99,26 +99,29 @@ def _unique(key: str, taken: Mapping[str, object]) -> str:
 
 
 def _dedupe(
-    source: str, key: str, section: PageSection, stated: dict[tuple[object, ...], Decimal]
+    source: str, key: str, section: PageSection, stated: dict[tuple[object, ...], object]
 ) -> PageSection:
-    """Drop series an earlier section already stated alike; fail on a disagreement."""
+    """Drop series (and limits) an earlier section already stated alike; a section that
+    states one differently fails."""
     if not section.ok:
         return PageSection(key, section.heading, section.models, Parsed(), section.failure)
-    kept: list[PriceRow] = []
-    mine: dict[tuple[object, ...], Decimal] = {}
-    for row in section.parsed.prices:
-        series = row.series_key()
-        earlier = stated.get(series)
-        if earlier is not None and earlier != row.usd_per_mtok:
-            err = AmbiguousPrice(
-                source, f"{series[:3]} stated as {earlier} elsewhere and {row.usd_per_mtok} here"
-            )
+    mine: dict[tuple[object, ...], object] = {}
+    stated_rows: list[tuple[tuple[object, ...], object, PriceRow | LimitRow]] = [
+        (("price", *r.series_key()), r.usd_per_mtok, r) for r in section.parsed.prices
+    ] + [(("limit", r.source_model_key), r, r) for r in section.parsed.limits]
+    kept: list[PriceRow | LimitRow] = []
+    for series, value, row in stated_rows:
+        earlier = stated.get(series, mine.get(series))
+        if earlier is not None and earlier != value:
+            err = AmbiguousPrice(source, f"{series[1:4]} stated as {earlier} and as {value}")
             return failed_section(source, key, section.heading, section.models, err)
         if earlier is None:
             kept.append(row)
-            mine[series] = row.usd_per_mtok
+            mine[series] = value
     stated.update(mine)
-    parsed = Parsed(kept, list(section.parsed.limits), set(section.parsed.unmapped_fields))
+    prices = [r for r in kept if isinstance(r, PriceRow)]
+    limits = [r for r in kept if isinstance(r, LimitRow)]
+    parsed = Parsed(prices, limits, set(section.parsed.unmapped_fields))
     return PageSection(key, section.heading, section.models, parsed)
 
 
