@@ -30,6 +30,7 @@ from core.rows import Component, LimitRow, Parsed, ServiceTier
 from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import Heading, Table, Text, find_column, page_blocks
+from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
@@ -359,6 +360,7 @@ SOURCE = Source(
     accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
     page_url=PAGE_URL,
     count_models=count_models,
+    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

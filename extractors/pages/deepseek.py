@@ -32,6 +32,7 @@ from core.rows import Component, LimitRow, Parsed, PriceRow
 from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import html_grid, inline_text
+from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
@@ -319,6 +320,7 @@ SOURCE = Source(
     accept="text/html, application/xhtml+xml;q=0.9",
     page_url=URL,
     count_models=count_models,
+    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

@@ -35,6 +35,7 @@ from core.rows import Component, Parsed, ServiceTier
 from extractors.base import Source
 from extractors.pages.common import RowContext, tab_label, tab_strip
 from extractors.pages.doc import Block, Heading, Table, Text, page_blocks
+from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
@@ -344,6 +345,7 @@ SOURCE = Source(
     accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
     page_url=PAGE_URL,
     count_models=count_models,
+    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

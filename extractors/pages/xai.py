@@ -29,6 +29,7 @@ from core.rows import Component, LimitRow, Parsed
 from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import Block, Heading, Table, Text, find_column, page_blocks
+from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
@@ -278,6 +279,7 @@ SOURCE = Source(
     accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
     page_url=PAGE_URL,
     count_models=count_models,
+    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch
