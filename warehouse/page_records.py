@@ -186,3 +186,33 @@ class PageRecorder:
                 ],
             )
         self.failures, self.diffs = [], []
+
+
+def stored_diffs(
+    con: duckdb.DuckDBPyConnection, source: str, since: date | None = None
+) -> list[PageDiff]:
+    """The page diffs of `source` observed on or after `since`, oldest first; without
+    `since`, the newest one only."""
+    sql = (
+        "select snapshot_id, source, observed_at, content_sha256, previous_sha256,"
+        " previous_observed_at, lines_added, lines_removed, diff from page_diffs where source = ?"
+    )
+    if since is None:
+        rows = con.execute(sql + " order by observed_at desc limit 1", [source]).fetchall()
+    else:
+        rows = con.execute(
+            sql + " and cast(observed_at as date) >= ? order by observed_at", [source, since]
+        ).fetchall()
+    return [PageDiff(*row) for row in rows]
+
+
+def latest_skipped(con: duckdb.DuckDBPyConnection, source: str) -> list[SectionFailure]:
+    """The sections the newest loaded snapshot of `source` skipped."""
+    rows = con.execute(
+        "select f.source, f.section, f.heading, f.error_kind, f.error, f.models"
+        " from page_section_failures f where f.snapshot_id = (select snapshot_id from snapshots"
+        " where source = ? and status = 'loaded' order by observed_at desc limit 1)"
+        " order by f.section",
+        [source],
+    ).fetchall()
+    return [SectionFailure(s, sec, h, k, r, tuple(m)) for s, sec, h, k, r, m in rows]
