@@ -67,7 +67,12 @@ def diff_snapshot(
         out.unmapped_fields |= new.unmapped_fields
         old = prev.rows_of(source, key) if key in prev.entries else Parsed()
         _diff_rows(old, new, out)
+    skipped = {m for f in out.section_failures for m in f.models}
     for key in prev.entries.keys() - entries.keys():
+        gone = prev.entries[key]
+        if isinstance(gone, PageSection) and skipped.intersection(gone.models):
+            _carry(prev, nxt, key)  # its models are in a skipped section: not removed
+            continue
         _diff_rows(prev.rows_of(source, key), Parsed(), out)
     _moved_is_not_removed(out)
     return out, nxt

@@ -171,6 +171,8 @@ def _read_row(
         return
     component = _component(label)
     if component is None:
+        if any("$" in _cell(tag).shown + _cell(tag).struck for tag in values):
+            raise LayoutChanged(SOURCE_ID, f"price row {label!r} not understood")
         return
     condition = _condition(_label(labels[0])) if len(labels) > 1 else ""
     label_notes = tuple(notes.get(r, "") for t in labels for r in _cell(t).refs)

@@ -66,6 +66,7 @@ _THRESHOLD_RE = re.compile(
     r"(\d+(?:\.\d+)?\s*[KkMm])\s*(?:input\s+)?tokens",
 )
 _PER_UNIT_RE = re.compile(r"/\s*(?:minute|min|second|sec|hour|image|call|1k)\b|\bper\b", re.I)
+_MODALITIES = frozenset({"text", "audio", "image", "video"})
 _MODEL_ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-:_]*$")
 
 
@@ -143,13 +144,14 @@ def _table_sections(where: _Table, table: Table, found: list[PageSection], notes
         notes.add(f"table {' | '.join(header)!r} in {section!r} (no per-token columns)")
         return 0
     key = f"{section} / {where.tier}"
-    groups = _model_rows(header, rows[at + 1 :], section, notes)
     known = {find_column(header, "model"), find_column(header, "modality"), *columns}
     try:
+        groups = _model_rows(header, rows[at + 1 :], section, notes)
         col_groups = _column_groups(section, rows[at - 1] if at > 0 else (), header, columns)
         _no_unknown_price_column(header, rows[at + 1 :], known)
     except LayoutChanged as err:
-        found.append(failed_section(SOURCE_ID, key, section, tuple(groups), err))
+        named = _models_named(header, rows[at + 1 :])
+        found.append(failed_section(SOURCE_ID, key, section, named, err))
         return 1
     notes |= {f"column {h!r} in {section!r}" for i, h in enumerate(header) if i not in known}
     for model, model_rows in groups.items():
@@ -178,16 +180,32 @@ def _model_rows(
 ) -> dict[str, list[tuple[str, ...]]]:
     """Body rows by model id; a row short of cells continues the model above it."""
     model_col = find_column(header, "model")
+    modality_col = find_column(header, "modality")
     out: dict[str, list[tuple[str, ...]]] = {}
     model = ""
     for raw in body:
         row = ("",) * (len(header) - len(raw)) + tuple(raw) if len(raw) < len(header) else raw
+        misplaced = [c for c in (model_col, modality_col) if c is not None and "$" in row[c]]
+        if misplaced:
+            raise LayoutChanged(SOURCE_ID, f"row {raw!r} does not fit header {header!r}")
         model = _model_id(row[model_col]) if model_col is not None and row[model_col] else model
         if not _MODEL_ID_RE.match(model):
             notes.add(f"model cell {model!r} in {section!r}")
             continue
         out.setdefault(model, []).append(row)
     return out
+
+
+def _models_named(header: tuple[str, ...], body: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Model ids a table that cannot be read names, in any cell (its rows may be shifted)."""
+    cells = [_model_id(c) for r in body for c in r]
+    return tuple(
+        dict.fromkeys(
+            c
+            for c in cells
+            if _MODEL_ID_RE.match(c) and c not in _MODALITIES and re.search(r"[a-z]", c)
+        )
+    )
 
 
 def _read_model(
