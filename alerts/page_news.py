@@ -14,12 +14,12 @@ migration 009) and keep fire-once state in trigger_state like every trigger.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import duckdb
 
-from alerts.records import Alert
+from alerts.records import Alert, Severity
 from alerts.triggers.state import ConditionState
 from extractors.registry import SOURCES
 
@@ -28,12 +28,50 @@ ATTENTION = "page-parser-attention"
 THESIS_ID = "official-pages"
 THESIS_TITLE = "Official price pages"
 ATTENTION_DAYS = 2
+KINDS = {NEW_MODEL: "page_new_model", ATTENTION: "page_parser_attention"}
 
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
     snapshot_id: str
     observed_at: datetime
+
+
+# snapshot id -> section -> (heading, reason, models)
+Failures = dict[str, dict[str, tuple[str, str, tuple[str, ...]]]]
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One page source's history, as the two alerts read it."""
+
+    con: duckdb.DuckDBPyConnection
+    source: str
+    provider: str
+    url: str
+    snaps: list[_Snapshot]
+    failures: Failures
+    state: ConditionState
+    since: date
+
+    def alert(self, trigger_id: str, severity: Severity, model: str, key: str) -> Alert:
+        """An alert of this page, to be completed with `replace` (subject, values, date)."""
+        return Alert(
+            trigger_id=trigger_id,
+            kind=KINDS[trigger_id],
+            thesis_id=THESIS_ID,
+            severity=severity,
+            provider=self.provider,
+            model=model,
+            source_model_key=key,
+            subject="",
+            old_value=None,
+            new_value=None,
+            unit="",
+            explanation="",
+            source_url=self.url,
+            date=self.since,
+        )
 
 
 def page_alerts(
@@ -44,13 +82,17 @@ def page_alerts(
     found = SOURCES.get(source)
     if found is None or found.page_text is None:
         return []
-    source_url = found.page_url or found.url
-    provider = _provider(con, source)
-    snaps = _loaded(con, source)
-    failures = _failures(con, source)
-    alerts = _new_models(con, source, provider, snaps, failures, state, since, source_url)
-    alerts += _attention(source, provider, snaps, failures, state, since, source_url)
-    return alerts
+    page = _Page(
+        con,
+        source,
+        _provider(con, source),
+        found.page_url or found.url,
+        _loaded(con, source),
+        _failures(con, source),
+        state,
+        since,
+    )
+    return _new_models(page) + _attention(page)
 
 
 def _provider(con: duckdb.DuckDBPyConnection, source: str) -> str:
@@ -69,10 +111,6 @@ def _loaded(con: duckdb.DuckDBPyConnection, source: str) -> list[_Snapshot]:
     return [_Snapshot(sid, at) for sid, at in rows]
 
 
-# snapshot id -> section -> (heading, reason, models)
-Failures = dict[str, dict[str, tuple[str, str, tuple[str, ...]]]]
-
-
 def _failures(con: duckdb.DuckDBPyConnection, source: str) -> Failures:
     out: Failures = defaultdict(dict)
     for sid, section, heading, reason, models in con.execute(
@@ -84,29 +122,20 @@ def _failures(con: duckdb.DuckDBPyConnection, source: str) -> Failures:
     return out
 
 
-def _new_models(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    provider: str,
-    snaps: list[_Snapshot],
-    failures: Failures,
-    state: ConditionState,
-    since: date,
-    source_url: str,
-) -> list[Alert]:
+def _new_models(page: _Page) -> list[Alert]:
     out: list[Alert] = []
-    for snap in snaps[1:]:  # the first capture is the baseline
+    for snap in page.snaps[1:]:  # the first capture is the baseline
         day = snap.observed_at.date()
-        if day <= since:
+        if day <= page.since:
             continue
-        named = _named_in(con, snap.snapshot_id)
-        for heading, reason, models in failures.get(snap.snapshot_id, {}).values():
+        named = _named_in(page.con, snap.snapshot_id)
+        for heading, reason, models in page.failures.get(snap.snapshot_id, {}).values():
             named.update(dict.fromkeys(models, (heading, reason)))
         for model, (heading, reason) in sorted(named.items()):
-            if _seen_before(con, model, snap.observed_at):
+            if _seen_before(page.con, model, snap.observed_at):
                 continue
-            if state.update(NEW_MODEL, f"{source}:{model}", True, heading, day):
-                out.append(_news(source, provider, model, heading, reason, day, source_url))
+            if page.state.update(NEW_MODEL, f"{page.source}:{model}", True, heading, day):
+                out.append(_news(page, model, heading, reason, day))
     return out
 
 
@@ -132,76 +161,45 @@ def _seen_before(con: duckdb.DuckDBPyConnection, model: str, at: datetime) -> bo
     return row is not None
 
 
-def _news(
-    source: str, provider: str, model: str, heading: str, reason: str, day: date, url: str
-) -> Alert:
-    where = f"section {heading!r} of {source}" if heading else source
+def _news(page: _Page, model: str, heading: str, reason: str, day: date) -> Alert:
+    where = f"section {heading!r} of {page.source}" if heading else page.source
     explanation = f"first named in {where}"
     if reason:
         explanation += f"; its prices could not be read yet: {reason}"
-    return Alert(
-        trigger_id=NEW_MODEL,
-        kind="page_new_model",
-        thesis_id=THESIS_ID,
-        severity="info",
-        provider=provider,
-        model=model,
-        source_model_key=model,
-        subject=f"new model on the official page: {provider} {model}",
-        old_value=None,
+    return replace(
+        page.alert(NEW_MODEL, "info", model, model),
+        subject=f"new model on the official page: {page.provider} {model}",
         new_value=heading or model,
-        unit="",
         explanation=explanation,
-        source_url=url,
         date=day,
     )
 
 
-def _attention(
-    source: str,
-    provider: str,
-    snaps: list[_Snapshot],
-    failures: Failures,
-    state: ConditionState,
-    since: date,
-    source_url: str,
-) -> list[Alert]:
+def _attention(page: _Page) -> list[Alert]:
     """A section skipped on ATTENTION_DAYS consecutive days (the day's last snapshot)."""
-    last_of_day = {s.observed_at.date(): s for s in snaps}
+    last_of_day = {s.observed_at.date(): s for s in page.snaps}
     streak: dict[str, int] = {}
     ever: set[str] = set()
     out: list[Alert] = []
     for day in sorted(last_of_day):
-        failing = failures.get(last_of_day[day].snapshot_id, {})
+        failing = page.failures.get(last_of_day[day].snapshot_id, {})
         streak = {sec: streak.get(sec, 0) + 1 for sec in failing}
-        for section in ever | set(failing):
+        for section in sorted(ever | set(failing)):
             active = streak.get(section, 0) >= ATTENTION_DAYS
             heading, reason, _ = failing.get(section, ("", "", ()))
-            fired = state.update(ATTENTION, f"{source}:{section}", active, reason or None, day)
-            if fired and day > since:
-                out.append(
-                    _attention_alert(source, provider, section, heading, reason, day, source_url)
-                )
+            subject = f"{page.source}:{section}"
+            fired = page.state.update(ATTENTION, subject, active, reason or None, day)
+            if fired and day > page.since:
+                out.append(_needs_attention(page, section, heading, reason, day))
         ever |= set(failing)
     return out
 
 
-def _attention_alert(
-    source: str, provider: str, section: str, heading: str, reason: str, day: date, url: str
-) -> Alert:
-    return Alert(
-        trigger_id=ATTENTION,
-        kind="page_parser_attention",
-        thesis_id=THESIS_ID,
-        severity="warning",
-        provider=provider,
-        model="",
-        source_model_key=section,
-        subject=f"parser needs attention: {source} section {heading or section!r}",
-        old_value=None,
+def _needs_attention(page: _Page, section: str, heading: str, reason: str, day: date) -> Alert:
+    return replace(
+        page.alert(ATTENTION, "warning", "", section),
+        subject=f"parser needs attention: {page.source} section {heading or section!r}",
         new_value=f"skipped {ATTENTION_DAYS} days running",
-        unit="",
-        explanation=f"{reason}; page diff: `thesis pages diff {source}`",
-        source_url=url,
+        explanation=f"{reason}; page diff: `thesis pages diff {page.source}`",
         date=day,
     )

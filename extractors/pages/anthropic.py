@@ -27,17 +27,14 @@ from functools import partial
 
 from core.errors import AmbiguousPrice, InvalidPrice, LayoutChanged
 from core.rows import Component, LimitRow, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import Heading, Table, Text, find_column, page_blocks
-from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
-    count_models,
     failed_section,
+    page_source,
     read_section,
-    section_entry,
 )
 from extractors.pages.text import (
     is_free,
@@ -350,17 +347,12 @@ def _cell_usd(model: str, cell: str) -> Decimal | None:
     return amounts[0] * (token_unit_scale(text) or 1)
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="Anthropic API pricing page (platform.claude.com docs), Markdown or HTML",
-    split=split,
-    parse_entry=section_entry(SOURCE_ID),
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "Anthropic API pricing page (platform.claude.com docs), Markdown or HTML",
+    split,
     page_url=PAGE_URL,
-    count_models=count_models,
-    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

@@ -29,16 +29,13 @@ from bs4 import BeautifulSoup, Tag
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, LimitRow, Parsed, PriceRow
-from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import html_grid, inline_text
-from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
-    count_models,
+    page_source,
     read_section,
-    section_entry,
 )
 from extractors.pages.text import (
     decode_page,
@@ -312,17 +309,13 @@ def _one_amount(where: str, text: str) -> Decimal | None:
     return amounts[0] if amounts else None
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="DeepSeek API docs 'Models & Pricing' page (HTML, transposed table)",
-    split=split,
-    parse_entry=section_entry(SOURCE_ID),
-    accept="text/html, application/xhtml+xml;q=0.9",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "DeepSeek API docs 'Models & Pricing' page (HTML, transposed table)",
+    split,
     page_url=URL,
-    count_models=count_models,
-    page_text=partial(pricing_text, SOURCE_ID),
+    accept="text/html, application/xhtml+xml;q=0.9",
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

@@ -32,16 +32,13 @@ from functools import partial
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext, tab_label, tab_strip
 from extractors.pages.doc import Block, Heading, Table, Text, page_blocks
-from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
-    count_models,
+    page_source,
     read_section,
-    section_entry,
 )
 from extractors.pages.text import (
     is_free,
@@ -335,17 +332,12 @@ def _add_row(out: Parsed, ctx: RowContext, table: TierTable, label: str, cell: s
         )
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="Gemini Developer API pricing page (ai.google.dev), Markdown twin or HTML",
-    split=split,
-    parse_entry=section_entry(SOURCE_ID),
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "Gemini Developer API pricing page (ai.google.dev), Markdown twin or HTML",
+    split,
     page_url=PAGE_URL,
-    count_models=count_models,
-    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

@@ -29,17 +29,14 @@ from functools import partial
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext, tab_label
 from extractors.pages.doc import Heading, Table, Text, find_column, page_blocks
-from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
-    count_models,
     failed_section,
+    page_source,
     read_section,
-    section_entry,
 )
 from extractors.pages.text import (
     is_free,
@@ -320,17 +317,12 @@ def _cell_price(out: Parsed, model: str, cell: str) -> Decimal | None:
     return amounts[0] * (token_unit_scale(text) or 1)
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="OpenAI API pricing page (developers.openai.com docs), Markdown",
-    split=split,
-    parse_entry=section_entry(SOURCE_ID),
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "OpenAI API pricing page (developers.openai.com docs), Markdown",
+    split,
     page_url=PAGE_URL,
-    count_models=count_models,
-    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from core.errors import AmbiguousPrice, BadPayload, InvalidPrice, LayoutChanged, SourceError
 from core.rows import LimitRow, Parsed, PriceRow, SectionFailure
+from extractors.base import Source
+from extractors.pages.pagetext import pricing_text
 
 # The errors that skip one section; anything else (Blocked, BadPayload) is about the page.
 SECTION_ERRORS = (LayoutChanged, AmbiguousPrice, InvalidPrice)
@@ -145,3 +148,30 @@ def count_models(entries: Mapping[str, object]) -> int:
     with the last good capture's)."""
     models = {m for e in entries.values() if isinstance(e, PageSection) and e.ok for m in e.models}
     return len(models)
+
+
+MARKDOWN_FIRST = "text/markdown, text/plain;q=0.9, text/html;q=0.5"
+
+
+def page_source(
+    source_id: str,
+    url: str,
+    description: str,
+    split: Callable[[bytes], Mapping[str, object]],
+    *,
+    page_url: str,
+    accept: str = MARKDOWN_FIRST,
+) -> Source:
+    """The registry entry of an official page read section by section."""
+    return Source(
+        id=source_id,
+        url=url,
+        official=True,
+        description=description,
+        split=split,
+        parse_entry=section_entry(source_id),
+        accept=accept,
+        page_url=page_url,
+        count_models=count_models,
+        page_text=partial(pricing_text, source_id),
+    )

@@ -26,17 +26,14 @@ from functools import partial
 
 from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, LimitRow, Parsed
-from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import Block, Heading, Table, Text, find_column, page_blocks
-from extractors.pages.pagetext import pricing_text
 from extractors.pages.sections import (
     PageSection,
     assemble,
-    count_models,
     failed_section,
+    page_source,
     read_section,
-    section_entry,
 )
 from extractors.pages.text import (
     is_free,
@@ -269,17 +266,12 @@ def _context_window(model: str, cell: str) -> int | None:
         raise LayoutChanged(SOURCE_ID, f"{model}: context {cell!r} is not a token count") from exc
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="xAI 'Models and Pricing' page (docs.x.ai), its Markdown twin",
-    split=split,
-    parse_entry=section_entry(SOURCE_ID),
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "xAI 'Models and Pricing' page (docs.x.ai), its Markdown twin",
+    split,
     page_url=PAGE_URL,
-    count_models=count_models,
-    page_text=partial(pricing_text, SOURCE_ID),
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch
