@@ -3,7 +3,8 @@
 Layout relied on (each a named anchor when missing):
 - the model pricing table: a "Model" column and "Base Input Tokens", "5m Cache Writes",
   "1h Cache Writes", "Cache Hits & Refreshes", "Output Tokens" (mapped by header name, so
-  added or reordered columns are fine; an unknown column is reported in unmapped_fields);
+  reordered columns are fine; an unknown column of prices skips the table, an unknown
+  column without prices is reported in unmapped_fields);
 - the batch table ("Batch input" / "Batch output"): service_tier "batch";
 - a long-context table under a "Long context" heading: the "> 200K" column gives rows with
   tier_min_prompt_tokens (the threshold from the header or the section text, never
@@ -15,6 +16,9 @@ names two models, "(deprecated)" or "(limited availability)" is status and dropp
 prices (effective_to / effective_from). A sentence "X, Y and Z include the full 1M token
 context window" gives LimitRows. Tables the parser does not know (no heading explains an
 unlabelled "Model | Input | Output" table, for instance) are reported, not guessed.
+
+One section per model row of each table (docs/sources.md, "Salvage"): a row that cannot
+be read is skipped alone. Cells "$0.003 / KTok" (per 1K tokens) are scaled to per 1M.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pieces the four official-page parsers share beyond text: tab labels and row building."""
+"""Pieces the official-page parsers share beyond text: tab labels and row building."""
 
 from __future__ import annotations
 

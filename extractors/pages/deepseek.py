@@ -14,6 +14,10 @@ price of that row. Older pages split prices by time of day under a group label s
 (the standard window's prices stay unconditioned). A footnote saying that other model
 names "correspond" to a column's model (deepseek-chat, deepseek-reasoner ->
 deepseek-v4-flash) gives those names the same rows.
+
+One section per model column (docs/sources.md, "Salvage"): a column whose cell cannot be
+read is skipped alone. A price row the parser does not know ("1M COMPLETION TOKENS")
+fails the page: every column would lose it. "1K ... TOKENS" rows are scaled to per 1M.
 """
 
 from __future__ import annotations

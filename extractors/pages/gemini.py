@@ -8,9 +8,14 @@ Layout relied on (each a named anchor when missing):
 - per section, one table per service tier. In HTML each table sits under a tab heading
   (Standard / Batch / Flex / Priority); in Markdown the tab strip ("Standard Batch Flex
   Priority More") is one line and the tables follow unlabelled, in that order. A section
-  without a strip has one table, the standard tier;
+  without a strip has one table, the standard tier; a strip over a single table is its
+  default (first) tab when that is Standard; any other mismatch skips the section;
 - tables have a "Paid Tier, per 1M tokens in USD" column: that is what we record (the
-  free tier has no price). Tables priced per image, second or request are skipped.
+  free tier has no price; "per 1K tokens" is scaled). Tables priced per image, second or
+  request are skipped; a price unit the parser does not know skips the section.
+
+Each model section is read on its own (docs/sources.md, "Salvage"): one that cannot be
+read is skipped with a SectionFailure and the others load.
 
 Cells: `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens` gives a base row and
 a row with tier_min_prompt_tokens=200000; a context-caching cell's

@@ -2,15 +2,20 @@
 
 Layout relied on (each a named anchor when missing):
 - price tables with a "Model" column and price columns named "Input", "Cached input",
-  "Output" (mapped by name, so columns added later are reported, not misread);
+  "Output" (mapped by name; a new column of token prices skips the table, never a
+  column dropped or misread; columns priced per minute are reported);
 - a tab label line ("Standard", "Batch", "Flex", "Priority") before each tier's table; a
   table without a label is the standard tier;
 - an optional group row over the columns, "Short context" / "Long context". Long-context
   prices apply above a threshold the table does not state: it is read from the page
   text ("prompts with more than 272K input tokens"), else from the model limits OpenAI
-  documents per model family (KNOWN_LONG_CONTEXT_THRESHOLDS); a long-context price with
-  neither is skipped and reported (never filed under a guessed threshold), so the rest
-  of the page still loads. Two different thresholds stated on one page is AmbiguousPrice.
+  documents per model family (KNOWN_LONG_CONTEXT_THRESHOLDS); a model with a
+  long-context price and neither is skipped (never filed under a guessed threshold), so
+  the rest of the page still loads. Two thresholds stated on one page is AmbiguousPrice.
+
+One section per model of each table (docs/sources.md, "Salvage"): a model whose cells
+cannot be read is skipped alone; a table whose shape cannot be read is skipped whole.
+A section stating "Prices per 1K tokens" is scaled to per 1M.
 
 `-` means not offered (no row). Rows split by modality ("Text" / "Audio" / "Image"): text
 is the unconditioned row, audio a row with condition="audio", image skipped and reported.

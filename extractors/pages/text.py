@@ -1,6 +1,6 @@
 """Shared text parsing for the official pricing pages: money, token counts, dates, payloads.
 
-Every page parser (gemini, anthropic, openai, deepseek) reads its
+Every page parser (gemini, anthropic, openai, deepseek, xai) reads its
 numbers through these functions, so a money or date format is understood in one place.
 """
 

@@ -378,6 +378,8 @@ def test_a_page_that_grows_an_unreadable_section_loads_the_rest_and_says_so_once
     world.sources.files["gemini-docs"] = E2E / "pages" / "gemini-docs.md"
     day2 = _run(db, _day(2))
     assert day2["status"] == "ok" and _statuses(day2)["gemini-docs"] == "loaded"
+    [gemini] = [s for s in day2["sources"] if s["source"] == "gemini-docs"]
+    assert [s.split(":")[0] for s in gemini["skipped_sections"]] == ["Gemini 3.5 Pro Preview"]
     assert _latest(db, "google", "gemini-2.5-pro", "output") == (Decimal("10"), "gemini-docs")
     skipped = _rows(db, "select section, error_kind, models from page_section_failures")
     assert skipped == [("Gemini 3.5 Pro Preview", "layout_changed", ["gemini-3.5-pro-preview"])]
