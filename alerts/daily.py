@@ -14,6 +14,9 @@ import duckdb
 from alerts.delivery.base import Channel
 from alerts.delivery.outbox import deliver_pending
 from alerts.explain import with_explanations
+from alerts.page_news import THESIS_ID as PAGES_THESIS_ID
+from alerts.page_news import THESIS_TITLE as PAGES_TITLE
+from alerts.page_news import page_alerts
 from alerts.records import Alert, SourceFailure
 from alerts.run import AlertRunReport, record_run
 from alerts.theses.load import Theses
@@ -50,7 +53,8 @@ def evaluate_and_alert(
     except BaseException:
         con.execute("rollback")
         raise
-    results = deliver_pending(con, channels, theses.titles(), now=now)
+    titles = (*theses.titles(), (PAGES_THESIS_ID, PAGES_TITLE))
+    results = deliver_pending(con, channels, titles, now=now)
     return AlertRunReport(added, broken, tuple(results))
 
 
@@ -71,6 +75,7 @@ def _evaluate(
         alerts += evaluate_source(
             con, theses, source, state=state, since=since, source_url=_page_url(source)
         )
+        alerts += page_alerts(con, source, state=state, since=since)
         state.flush()
         mark_evaluated(con, source, on, now)
     since = min(last_evaluated(con, FUNDAMENTALS) or yesterday, yesterday)

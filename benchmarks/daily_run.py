@@ -55,6 +55,7 @@ SAMPLE_FILES = {
     "gemini-docs": "pages/gemini_2026-06-05_3a8ccd31.jina.md",
     "openai-docs": "pages/openai_2026-05-08_96a8198e.jina.md",
     "deepseek-docs": "pages/deepseek_2026-05-08_d1507e12.html",
+    "xai-docs": "pages/grok_2026-05-08_618e39f0.jina.md",
     "genai-prices": "genai-prices_data_2026-08-21.json.gz",
     "litellm": "litellm_releases/2026-11-17T222824_1.108.11.json.gz",
     "openrouter": "openrouter_models_2026-08-01.json.gz",

@@ -74,6 +74,23 @@ class LimitRow:
     max_output_tokens: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SectionFailure:
+    """One section of an official page that was skipped, and why; the rest still loads.
+
+    `section` is the section's key on the page (stable from one capture to the next),
+    `heading` its heading as shown, `kind` the typed error's kind (layout_changed,
+    ambiguous_price, ...) and `models` the model ids the section names, when readable.
+    """
+
+    source: str
+    section: str
+    heading: str
+    kind: str
+    reason: str
+    models: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class Parsed:
     """What parsing one payload yields: rows plus what the parser chose to ignore."""
@@ -82,11 +99,14 @@ class Parsed:
     limits: list[LimitRow] = field(default_factory=list)
     # Fields the parser did not understand, for the run summary (never a failure).
     unmapped_fields: set[str] = field(default_factory=set)
+    # Page sections skipped with a typed, section-scoped failure (official pages only).
+    section_failures: list[SectionFailure] = field(default_factory=list)
 
     def extend(self, other: Parsed) -> None:
         self.prices.extend(other.prices)
         self.limits.extend(other.limits)
         self.unmapped_fields |= other.unmapped_fields
+        self.section_failures.extend(other.section_failures)
 
     @property
     def model_keys(self) -> set[str]:

@@ -33,6 +33,11 @@ class Source:
     accept: str = "*/*"
     # Pages that carry a price's provider/page for alerts to link to.
     page_url: str = ""
+    # How many models a split payload holds (the broken-layout check compares it with
+    # the last good snapshot): an entry is one model, except on sectioned pages.
+    count_models: Callable[[Mapping[str, object]], int] = len
+    # An official page's pricing text, normalised for page diffs (None: not a page).
+    page_text: Callable[[bytes], str] | None = None
 
     def parse(self, payload: bytes, fetched_at: datetime | None = None) -> Parsed:
         return parse_entries(self, self.split(payload))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.errors import ConfigError
 from extractors.base import Source
 from extractors.feeds import genai_prices, litellm, openrouter
-from extractors.pages import anthropic, deepseek, gemini, openai
+from extractors.pages import anthropic, deepseek, gemini, openai, xai
 
 SOURCES: dict[str, Source] = {
     s.id: s
@@ -15,6 +15,7 @@ SOURCES: dict[str, Source] = {
         anthropic.SOURCE,
         openai.SOURCE,
         deepseek.SOURCE,
+        xai.SOURCE,
         # Aggregated feeds: broad, but they lag and carry typos.
         genai_prices.SOURCE,
         litellm.SOURCE,

@@ -20,6 +20,8 @@ class SourceOutcome:
     error_kind: str | None = None
     error: str | None = None
     snapshot_id: str | None = None
+    # Official-page sections skipped by the last payload loaded ("section: reason").
+    skipped_sections: list[str] = field(default_factory=list)
 
     def merge(self, result: LoadResult) -> SourceOutcome:
         """Fold one payload's load result into the source's outcome for the run."""
@@ -31,6 +33,7 @@ class SourceOutcome:
         elif result.status == "loaded":
             self.status, self.models = "loaded", result.models
             self.error_kind = self.error = None
+            self.skipped_sections = [f"{f.section}: {f.reason}" for f in result.section_failures]
         return self
 
 

@@ -235,6 +235,7 @@ def _register_area_commands() -> None:
         alerts_cmd,
         fundamentals_cmd,
         infer_cmd,
+        pages_cmd,
         report_cmd,
         roofline_cmd,
         serve_cmd,
@@ -247,6 +248,7 @@ def _register_area_commands() -> None:
     app.command("fundamentals")(fundamentals_cmd.fundamentals)
     app.command("report")(report_cmd.report)
     app.command("serve")(serve_cmd.serve)
+    app.add_typer(pages_cmd.app, name="pages")
 
 
 _register_area_commands()

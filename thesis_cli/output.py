@@ -17,6 +17,8 @@ def print_run_summary(summary: dict[str, Any]) -> None:
         detail = f"{item['rows_added']} rows added"
         if item["status"] == "failed":
             detail = f"{item['error_kind']}: {item['error']}"
+        elif item.get("skipped_sections"):
+            detail += f"; {len(item['skipped_sections'])} page section(s) skipped"
         typer.echo(f"  {item['source']:<15} {item['status']:<12} {detail}")
     fundamentals = summary.get("fundamentals") or {}
     if fundamentals:

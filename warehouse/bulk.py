@@ -18,9 +18,11 @@ import duckdb
 import pandas as pd
 
 from core.errors import SourceError, TooFewModels
+from core.rows import SectionFailure
 from extractors.base import Source
 from warehouse.archive import ENCODING, compress, read_raw, sha256
 from warehouse.diff import Changes, EntryState, diff_snapshot
+from warehouse.page_records import PageRecorder
 
 # A payload with fewer than this fraction of the last good snapshot's models is a broken
 # layout, not a mass withdrawal of models.
@@ -84,6 +86,7 @@ class LoadResult:
     limit_rows: int = 0
     error: SourceError | None = None
     unmapped_fields: set[str] = field(default_factory=set)
+    section_failures: list[SectionFailure] = field(default_factory=list)
 
     @property
     def rows_added(self) -> int:
@@ -153,6 +156,7 @@ class BulkLoader:
             r[0] for r in con.execute("select content_sha256 from raw_snapshots").fetchall()
         }
         self.state, self.prev_models = self._last_good_state()
+        self.pages = PageRecorder(con, source)
         self._raw: list[tuple[Any, ...]] = []
         self._snapshots: list[tuple[Any, ...]] = []
         self._changes: list[tuple[Changes, str, datetime]] = []
@@ -191,6 +195,9 @@ class BulkLoader:
             result = LoadResult(self.source.id, snap_id, "failed", error=err)
         else:
             self.loaded.add((digest, utc_day(item.observed_at)))
+        result.error = self.pages.add(
+            snap_id, digest, item.observed_at, item.payload, result.section_failures, result.error
+        )
         self._snapshots.append(snapshot_record(item, snap_id, digest, result))
         if len(self._snapshots) >= self.batch_size:
             self.flush()
@@ -198,23 +205,25 @@ class BulkLoader:
 
     def _diff(self, item: Payload, snap_id: str) -> LoadResult:
         entries = self.source.split(item.payload)
-        if self.prev_models and len(entries) < MIN_MODEL_FRACTION * self.prev_models:
+        models = self.source.count_models(entries)
+        if self.prev_models and models < MIN_MODEL_FRACTION * self.prev_models:
             raise TooFewModels(
                 self.source.id,
-                f"{len(entries)} models where the last good snapshot had {self.prev_models} "
+                f"{models} models where the last good snapshot had {self.prev_models} "
                 f"(under {MIN_MODEL_FRACTION:.0%}); keeping the last good data",
             )
         changes, self.state = diff_snapshot(self.source, self.state, entries)
-        self.prev_models = len(entries)
+        self.prev_models = models
         self._changes.append((changes, snap_id, item.observed_at))
         return LoadResult(
             self.source.id,
             snap_id,
             "loaded",
-            models=len(entries),
+            models=models,
             price_rows=len(changes.prices),
             limit_rows=len(changes.limits),
             unmapped_fields=changes.unmapped_fields,
+            section_failures=changes.section_failures,
         )
 
     def flush(self) -> None:
@@ -233,6 +242,7 @@ class BulkLoader:
             self.con.execute("delete from snapshots where list_contains(?, snapshot_id)", [ids])
             _insert(self.con, "snapshots", self._snapshots, SNAPSHOT_COLUMNS, "*")
             append_changes(self.con, self.source.id, self._changes)
+            self.pages.flush(ids)
         self._raw, self._snapshots, self._changes = [], [], []
 
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.rows import LimitRow, Parsed, PriceRow
+from core.rows import LimitRow, Parsed, PriceRow, SectionFailure
 from extractors.base import Source
+from extractors.pages.sections import PageSection
 
 PriceKey = tuple[str, str, str, str, int, str, str]
 
@@ -37,6 +38,8 @@ class Changes:
     prices: list[tuple[PriceRow, Decimal | None, str]] = field(default_factory=list)
     limits: list[tuple[LimitRow, bool, str]] = field(default_factory=list)
     unmapped_fields: set[str] = field(default_factory=set)
+    # Every skipped page section of the snapshot, unchanged ones included.
+    section_failures: list[SectionFailure] = field(default_factory=list)
 
 
 def diff_snapshot(
@@ -45,11 +48,16 @@ def diff_snapshot(
     """Changes from `prev` to `entries`, and the state to diff the next snapshot against.
 
     Raises the parser's typed errors before anything is returned, so a bad entry means
-    nothing of the snapshot is written.
+    nothing of the snapshot is written. A page section that was skipped (a SectionFailure)
+    changes nothing: its last good rows stand, and the next snapshot diffs against them.
     """
     out = Changes()
-    nxt = EntryState(entries=entries)
+    nxt = EntryState(entries=dict(entries))
     for key, entry in entries.items():
+        if isinstance(entry, PageSection) and entry.failure is not None:
+            out.section_failures.append(entry.failure)
+            _carry(prev, nxt, key)
+            continue
         if key in prev.entries and prev.entries[key] == entry:
             if key in prev.parsed:
                 nxt.parsed[key] = prev.parsed[key]
@@ -59,9 +67,53 @@ def diff_snapshot(
         out.unmapped_fields |= new.unmapped_fields
         old = prev.rows_of(source, key) if key in prev.entries else Parsed()
         _diff_rows(old, new, out)
+    skipped = {m for f in out.section_failures for m in f.models}
     for key in prev.entries.keys() - entries.keys():
+        gone = prev.entries[key]
+        if isinstance(gone, PageSection) and skipped.intersection(gone.models):
+            _carry(prev, nxt, key)  # its models are in a skipped section: not removed
+            continue
         _diff_rows(prev.rows_of(source, key), Parsed(), out)
+    _moved_is_not_removed(out)
     return out, nxt
+
+
+def _carry(prev: EntryState, nxt: EntryState, key: str) -> None:
+    """Keep the previous entry of a skipped section (or nothing, for a new section)."""
+    assert isinstance(nxt.entries, dict)
+    if key in prev.entries:
+        nxt.entries[key] = prev.entries[key]
+        if key in prev.parsed:
+            nxt.parsed[key] = prev.parsed[key]
+    else:
+        del nxt.entries[key]
+
+
+def _moved_is_not_removed(out: Changes) -> None:
+    """A series that left one entry and appeared in another (a page section renamed or
+    regrouped) in the same snapshot is one change, or none when its value is the same."""
+    removed = {r.series_key(): i for i, (r, _, c) in enumerate(out.prices) if c == "removed"}
+    drop: set[int] = set()
+    for i, (row, value, change) in enumerate(out.prices):
+        j = removed.get(row.series_key())
+        if change == "new" and j is not None and j not in drop:
+            drop.add(j)
+            if out.prices[j][0].usd_per_mtok == value and not _renamed(out.prices[j][0], row):
+                drop.add(i)
+            else:
+                out.prices[i] = (row, value, "changed")
+    out.prices = [p for i, p in enumerate(out.prices) if i not in drop]
+    gone = {lim.source_model_key: i for i, (lim, _, c) in enumerate(out.limits) if c == "removed"}
+    drop = set()
+    for i, (lim, present, change) in enumerate(out.limits):
+        j = gone.get(lim.source_model_key)
+        if change == "new" and j is not None and j not in drop:
+            drop.add(j)
+            if out.limits[j][0] == lim:
+                drop.add(i)
+            else:
+                out.limits[i] = (lim, present, "changed")
+    out.limits = [lim for i, lim in enumerate(out.limits) if i not in drop]
 
 
 def _diff_rows(old: Parsed, new: Parsed, out: Changes) -> None:

@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+PAGE_TABLES = ("page_section_failures", "page_diffs")  # re-derived with the snapshots
 
 
 def load_payload(con: duckdb.DuckDBPyConnection, item: Payload) -> LoadResult:
@@ -96,7 +97,7 @@ def rebuild_source(
     ).fetchall()
     results = []
     with transaction(con):
-        for table in ("price_observations", "model_limits", "snapshots"):
+        for table in (*PAGE_TABLES, "price_observations", "model_limits", "snapshots"):
             con.execute(
                 f"delete from {table} where source = ? and observed_at >= ?", [source.id, cutoff]
             )

@@ -29,6 +29,8 @@ KIND_LABELS = {
     "price_change": "price change",
     "refresh_cadence": "refresh cadence",
     "fundamentals": "fundamentals",
+    "page_new_model": "new model on the official page",
+    "page_parser_attention": "page section skipped",
 }
 
 

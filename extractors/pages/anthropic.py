@@ -3,7 +3,8 @@
 Layout relied on (each a named anchor when missing):
 - the model pricing table: a "Model" column and "Base Input Tokens", "5m Cache Writes",
   "1h Cache Writes", "Cache Hits & Refreshes", "Output Tokens" (mapped by header name, so
-  added or reordered columns are fine; an unknown column is reported in unmapped_fields);
+  reordered columns are fine; an unknown column of prices skips the table, an unknown
+  column without prices is reported in unmapped_fields);
 - the batch table ("Batch input" / "Batch output"): service_tier "batch";
 - a long-context table under a "Long context" heading: the "> 200K" column gives rows with
   tier_min_prompt_tokens (the threshold from the header or the section text, never
@@ -15,25 +16,36 @@ names two models, "(deprecated)" or "(limited availability)" is status and dropp
 prices (effective_to / effective_from). A sentence "X, Y and Z include the full 1M token
 context window" gives LimitRows. Tables the parser does not know (no heading explains an
 unlabelled "Model | Input | Output" table, for instance) are reported, not guessed.
+
+One section per model row of each table (docs/sources.md, "Salvage"): a row that cannot
+be read is skipped alone. Cells "$0.003 / KTok" (per 1K tokens) are scaled to per 1M.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
-from core.errors import AmbiguousPrice, BadPayload, InvalidPrice, LayoutChanged
+from core.errors import AmbiguousPrice, InvalidPrice, LayoutChanged
 from core.rows import Component, LimitRow, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import Heading, Table, Text, find_column, page_blocks
+from extractors.pages.sections import (
+    PageSection,
+    assemble,
+    failed_section,
+    page_source,
+    read_section,
+)
 from extractors.pages.text import (
+    is_free,
     normalize_space,
     parse_token_count,
     parse_word_date,
+    token_unit_scale,
     usd_amounts,
 )
 
@@ -66,25 +78,6 @@ _CONTEXT_RE = re.compile(
     r"(?:the\s+full\s+|a\s+)?(?P<n>\d+(?:\.\d+)?\s*[KM])[ -]token context window",
 )
 _CELL_LABEL_RE = re.compile(r"^\s*(input|output)\s*:\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Stated:
-    """One price cell of one model, still as text."""
-
-    component: Component
-    service_tier: ServiceTier
-    cell: str
-    tier_min_prompt_tokens: int = 0
-    effective_from: date | None = None
-    effective_to: date | None = None
-
-
-@dataclass(slots=True)
-class ModelEntry:
-    model_id: str
-    stated: list[Stated] = field(default_factory=list)
-    context_window_tokens: int | None = None
 
 
 def anthropic_model_id(display_name: str) -> str:
@@ -136,10 +129,13 @@ def schedule(source_name: str) -> tuple[str, date | None, date | None]:
 
 
 def split(payload: bytes) -> Mapping[str, object]:
-    """Models by id, each with its stated prices. Raises BadPayload/Blocked/LayoutChanged."""
+    """Sections by key: one per model row of each price table, one per long-context
+    table, one for the context-window sentences. Raises BadPayload/Blocked, or
+    LayoutChanged when the main table is gone or too little of the page parses."""
     blocks = page_blocks(SOURCE_ID, payload)
-    entries: dict[str, ModelEntry] = {}
+    found: list[PageSection] = []
     notes: set[str] = set()
+    windows: dict[str, int] = {}
     found_main = False
     heading, context = "", list[str]()
     for block in blocks:
@@ -147,47 +143,125 @@ def split(payload: bytes) -> Mapping[str, object]:
             heading, context = block.text, []
         elif isinstance(block, Text):
             context.append(block.text)
-            _read_context_limits(block.text, entries)
+            windows |= _context_limits(block.text)
         elif isinstance(block, Table):
-            found_main |= _read_table(block, heading, " ".join(context), entries, notes)
+            found_main |= _table_sections(block, heading, " ".join(context), found, notes)
     if not found_main:
         raise LayoutChanged(
             SOURCE_ID, f"missing anchor: table with 'Model' and {MAIN_ANCHOR!r} columns"
         )
-    out: dict[str, object] = dict(entries)
+    if windows:
+        found.append(_windows_section(windows))
     if notes:
-        out[""] = frozenset(notes)  # parse_entry reports these as unmapped fields
-    return out
+        unmapped = {f"{SOURCE_ID}: {note}" for note in notes}
+        found.append(PageSection("page notes", "", (), Parsed(unmapped_fields=unmapped)))
+    return assemble(SOURCE_ID, found)
 
 
-def _read_table(
-    table: Table, heading: str, context: str, entries: dict[str, ModelEntry], notes: set[str]
+def _table_sections(
+    table: Table, heading: str, context: str, found: list[PageSection], notes: set[str]
 ) -> bool:
-    """Add the table's prices; True when it is the main pricing table."""
+    """Add the table's sections; True when it is the main pricing table."""
     header = table.header[-1] if table.header else ()
     model_col = find_column(header, "model")
     if "long context" in heading.lower():
-        _read_long_context(table, header, model_col, context, entries)
+        names = tuple(_ids(_names_in_sentence(context)))
+        read = partial(_read_long_context, table, header, model_col, context)
+        found.append(read_section(SOURCE_ID, heading, heading, names, read))
         return False
-    mapped = {
-        i: _COLUMNS[h.lower().strip()]
-        for i, h in enumerate(header)
-        if h.lower().strip() in _COLUMNS
-    }
+    mapped = {i: _COLUMNS[_norm(h)] for i, h in enumerate(header) if _norm(h) in _COLUMNS}
     if model_col is None or not mapped:
         if any("$" in c for row in table.body for c in row):
             notes.add(f"table {' | '.join(header)!r} under {heading!r}")
         return False
+    is_main = any(_norm(h) == MAIN_ANCHOR.lower() for h in header)
+    key = heading or ("Model pricing" if is_main else "Batch processing")
+    problem = _table_problem(table, header, model_col, mapped)
+    if problem:
+        models = tuple(m for row in table.body for m in _row_ids(row, model_col))
+        found.append(
+            failed_section(SOURCE_ID, key, heading, models, LayoutChanged(SOURCE_ID, problem))
+        )
+        return is_main
     notes |= {f"column {h!r}" for i, h in enumerate(header) if i not in mapped and i != model_col}
     for row in table.body:
-        if len(row) != len(header):
-            raise LayoutChanged(SOURCE_ID, f"row {row!r} does not fit header {header!r}")
-        name, start, end = schedule(row[model_col])
-        for display in model_names(name):
-            entry = _entry(entries, display)
-            for i, (component, tier) in mapped.items():
-                entry.stated.append(Stated(component, tier, row[i], 0, start, end))
-    return any(h.lower().strip() == MAIN_ANCHOR.lower() for h in header)
+        cell = row[model_col] if model_col < len(row) else ""
+        read = partial(_read_row, row, header, model_col, mapped)
+        found.append(
+            read_section(SOURCE_ID, f"{key} / {cell}", heading, _row_ids(row, model_col), read)
+        )
+    return is_main
+
+
+def _norm(header: str) -> str:
+    return normalize_space(header).lower().strip()
+
+
+def _table_problem(
+    table: Table,
+    header: tuple[str, ...],
+    model_col: int,
+    mapped: dict[int, tuple[Component, ServiceTier]],
+) -> str:
+    """Why the table cannot be read as a whole ("" when it can): a price column we do
+    not know (renamed or new: its prices would be lost) or a main price missing."""
+    for i, h in enumerate(header):
+        if i in mapped or i == model_col:
+            continue
+        if any(i < len(row) and "$" in row[i] for row in table.body):
+            return f"unknown price column {h!r} in {' | '.join(header)!r}"
+    components = {c for c, _ in mapped.values()}
+    if not {"input", "output"} <= components:
+        return f"table {' | '.join(header)!r} has no input or no output column"
+    return ""
+
+
+def _row_ids(row: tuple[str, ...], model_col: int) -> tuple[str, ...]:
+    if model_col >= len(row):
+        return ()
+    try:
+        name = schedule(row[model_col])[0]
+    except AmbiguousPrice:
+        name = row[model_col]
+    return tuple(_ids(model_names(name)))
+
+
+def _ids(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for display in names:
+        try:
+            out.append(anthropic_model_id(display))
+        except ValueError:
+            continue
+    return out
+
+
+def _read_row(
+    row: tuple[str, ...],
+    header: tuple[str, ...],
+    model_col: int,
+    mapped: dict[int, tuple[Component, ServiceTier]],
+) -> Parsed:
+    if len(row) != len(header):
+        raise LayoutChanged(SOURCE_ID, f"row {row!r} does not fit header {header!r}")
+    name, start, end = schedule(row[model_col])
+    out = Parsed()
+    for display in model_names(name):
+        ctx = _context(display)
+        for i, (component, tier) in mapped.items():
+            usd = _cell_usd(ctx.model, row[i])
+            if usd is not None:
+                out.prices.append(
+                    ctx.price(
+                        component, usd, service_tier=tier, effective_from=start, effective_to=end
+                    )
+                )
+    return out
+
+
+def _context(display: str) -> RowContext:
+    model_id = anthropic_model_id(display)
+    return RowContext(SOURCE_ID, model_id, PROVIDER, model_id)
 
 
 def _read_long_context(
@@ -195,8 +269,7 @@ def _read_long_context(
     header: tuple[str, ...],
     model_col: int | None,
     context: str,
-    entries: dict[str, ModelEntry],
-) -> None:
+) -> Parsed:
     above = [i for i, h in enumerate(header) if _ABOVE_RE.search(h)]
     stated = _ABOVE_RE.search(header[above[0]]) if above else None
     if stated is None:
@@ -206,6 +279,7 @@ def _read_long_context(
     threshold = parse_token_count(stated[1])
     # Without a Model column the models are the ones the section's text names.
     in_text = _names_in_sentence(context)
+    out = Parsed()
     for row in table.body:
         names = model_names(row[model_col]) if model_col is not None else in_text
         if not names:
@@ -213,9 +287,13 @@ def _read_long_context(
         for i in above:
             for component, cell in _labelled_prices(row, i, header):
                 for display in names:
-                    _entry(entries, display).stated.append(
-                        Stated(component, "standard", cell, threshold)
-                    )
+                    ctx = _context(display)
+                    usd = _cell_usd(ctx.model, cell)
+                    if usd is not None:
+                        out.prices.append(
+                            ctx.price(component, usd, tier_min_prompt_tokens=threshold)
+                        )
+    return out
 
 
 def _labelled_prices(
@@ -242,72 +320,42 @@ def _names_in_sentence(text: str) -> list[str]:
     return [f"Claude {family} {version}" for family, version in found if family != "Claude"]
 
 
-def _read_context_limits(text: str, entries: dict[str, ModelEntry]) -> None:
+def _context_limits(text: str) -> dict[str, int]:
     m = _CONTEXT_RE.match(text)
     if not m:
-        return
+        return {}
     tokens = parse_token_count(m["n"])
-    for display in _names_in_sentence(m["names"]):
-        _entry(entries, display).context_window_tokens = tokens
+    return dict.fromkeys(_ids(_names_in_sentence(m["names"])), tokens)
 
 
-def _entry(entries: dict[str, ModelEntry], display: str) -> ModelEntry:
-    model_id = anthropic_model_id(display)
-    return entries.setdefault(model_id, ModelEntry(model_id))
+def _windows_section(windows: dict[str, int]) -> PageSection:
+    limits = [
+        LimitRow(SOURCE_ID, model, PROVIDER, model, context_window_tokens=tokens)
+        for model, tokens in windows.items()
+    ]
+    return PageSection("context windows", "", tuple(windows), Parsed(limits=limits))
 
 
-def parse_entry(key: str, entry: object) -> Parsed:
-    out = Parsed()
-    if isinstance(entry, frozenset):
-        out.unmapped_fields |= {f"{SOURCE_ID}: {note}" for note in entry}
-        return out
-    if not isinstance(entry, ModelEntry):
-        raise BadPayload(SOURCE_ID, f"{key}: entry is {type(entry).__name__}, not a ModelEntry")
-    ctx = RowContext(SOURCE_ID, entry.model_id, PROVIDER, entry.model_id)
-    for s in entry.stated:
-        text = _CELL_LABEL_RE.sub("", s.cell)
-        if text.strip() in ("", "-", "—", "N/A"):
-            continue
-        out.prices.append(
-            ctx.price(
-                s.component,
-                _one_amount(key, text),
-                service_tier=s.service_tier,
-                tier_min_prompt_tokens=s.tier_min_prompt_tokens,
-                effective_from=s.effective_from,
-                effective_to=s.effective_to,
-            )
-        )
-    if entry.context_window_tokens is not None:
-        out.limits.append(
-            LimitRow(
-                SOURCE_ID,
-                entry.model_id,
-                PROVIDER,
-                entry.model_id,
-                context_window_tokens=entry.context_window_tokens,
-            )
-        )
-    return out
-
-
-def _one_amount(key: str, text: str) -> Decimal:
+def _cell_usd(model: str, cell: str) -> Decimal | None:
+    """USD per million tokens of one cell; None for "-" (not offered)."""
+    text = _CELL_LABEL_RE.sub("", cell)
+    if text.strip() in ("", "-", "—", "N/A"):
+        return None
+    if is_free(text):
+        return Decimal(0)
     amounts = usd_amounts(SOURCE_ID, text)
     if not amounts:
-        raise InvalidPrice(SOURCE_ID, f"{key}: no dollar amount in {text!r}")
+        raise InvalidPrice(SOURCE_ID, f"{model}: no dollar amount in {text!r}")
     if len(amounts) > 1:
-        raise AmbiguousPrice(SOURCE_ID, f"{key}: {len(amounts)} prices in one cell {text!r}")
-    return amounts[0]
+        raise AmbiguousPrice(SOURCE_ID, f"{model}: {len(amounts)} prices in one cell {text!r}")
+    return amounts[0] * (token_unit_scale(text) or 1)
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="Anthropic API pricing page (platform.claude.com docs), Markdown or HTML",
-    split=split,
-    parse_entry=parse_entry,
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "Anthropic API pricing page (platform.claude.com docs), Markdown or HTML",
+    split,
     page_url=PAGE_URL,
 )
 parse = SOURCE.parse

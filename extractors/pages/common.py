@@ -1,7 +1,8 @@
-"""Pieces the four official-page parsers share beyond text: tab labels and row building."""
+"""Pieces the official-page parsers share beyond text: tab labels and row building."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ TAB_TIERS: dict[str, ServiceTier] = {
     "priority": "priority",
 }
 # Words a tab strip may carry besides the tab names (a "More" drop-down).
-_TAB_EXTRAS = frozenset({"more"})
+_TAB_WORD_RE = re.compile(r"standard|batch|flex|priority|more", re.IGNORECASE)
 
 
 def tab_strip(text: str) -> list[ServiceTier] | None:
@@ -23,9 +24,10 @@ def tab_strip(text: str) -> list[ServiceTier] | None:
 
     A line naming a single tab is a tab *label*, not a strip: see `tab_label`.
     """
-    words = text.replace("|", " ").split()
+    # Tab links rendered without spaces between them read "StandardBatchFlexMore".
+    words = _TAB_WORD_RE.findall(text)
+    rest = _TAB_WORD_RE.sub("", text).replace("|", "").strip()
     tiers = [TAB_TIERS[w.lower()] for w in words if w.lower() in TAB_TIERS]
-    rest = [w for w in words if w.lower() not in TAB_TIERS and w.lower() not in _TAB_EXTRAS]
     return tiers if len(tiers) >= 2 and not rest else None
 
 

@@ -14,6 +14,10 @@ price of that row. Older pages split prices by time of day under a group label s
 (the standard window's prices stay unconditioned). A footnote saying that other model
 names "correspond" to a column's model (deepseek-chat, deepseek-reasoner ->
 deepseek-v4-flash) gives those names the same rows.
+
+One section per model column (docs/sources.md, "Salvage"): a column whose cell cannot be
+read is skipped alone. A price row the parser does not know ("1M COMPLETION TOKENS")
+fails the page: every column would lose it. "1K ... TOKENS" rows are scaled to per 1M.
 """
 
 from __future__ import annotations
@@ -23,18 +27,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from bs4 import BeautifulSoup, Tag
 
-from core.errors import AmbiguousPrice, BadPayload, LayoutChanged
+from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, LimitRow, Parsed, PriceRow
-from extractors.base import Source
 from extractors.pages.common import RowContext
 from extractors.pages.doc import html_grid, inline_text
+from extractors.pages.sections import (
+    PageSection,
+    assemble,
+    page_source,
+    read_section,
+)
 from extractors.pages.text import (
     decode_page,
+    ensure_english,
     ensure_not_challenge,
     find_dates,
+    is_free,
     normalize_space,
     parse_token_count,
     usd_amounts,
@@ -64,6 +76,7 @@ class Cell:
 class Stated:
     component: Component
     condition: str
+    scale: int  # "1K ... TOKENS" rows: x1000 to per 1M
     cell: Cell
     label_notes: tuple[str, ...]  # footnotes on the row label
     cell_notes: tuple[str, ...]  # footnotes on the price itself
@@ -81,6 +94,7 @@ def split(payload: bytes) -> Mapping[str, object]:
     """Model columns by model id. Raises BadPayload, Blocked or LayoutChanged."""
     text = decode_page(SOURCE_ID, payload)
     ensure_not_challenge(SOURCE_ID, text)
+    ensure_english(SOURCE_ID, text)
     soup = BeautifulSoup(text, "html.parser")
     table, grid, at = _model_table(soup)
     n_labels = _label_width(grid[at])
@@ -92,12 +106,14 @@ def split(payload: bytes) -> Mapping[str, object]:
         _read_row(row, n_labels, columns, notes)
     if not any(c.stated for c in columns):
         raise LayoutChanged(SOURCE_ID, "missing anchor: '1M INPUT TOKENS (CACHE MISS)' row")
-    out: dict[str, object] = {}
+    found: list[PageSection] = []
     for tag, column in zip(grid[at][n_labels:], columns, strict=True):
-        out[column.model] = column
-        for alias in _aliases(column.model, _cell(tag).refs, notes):
-            out.setdefault(alias, _renamed(column, alias))
-    return out
+        for model in (column.model, *_aliases(column.model, _cell(tag).refs, notes)):
+            named = _renamed(column, model)
+            found.append(
+                read_section(SOURCE_ID, model, column.model, (model,), partial(_column_rows, named))
+            )
+    return assemble(SOURCE_ID, found)
 
 
 def _model_table(soup: BeautifulSoup) -> tuple[Tag, list[list[Tag]], int]:
@@ -156,13 +172,22 @@ def _read_row(
         return
     component = _component(label)
     if component is None:
+        if any("$" in _cell(tag).shown + _cell(tag).struck for tag in values):
+            raise LayoutChanged(SOURCE_ID, f"price row {label!r} not understood")
         return
     condition = _condition(_label(labels[0])) if len(labels) > 1 else ""
     label_notes = tuple(notes.get(r, "") for t in labels for r in _cell(t).refs)
+    scale = _scale(label)
     for column, tag in zip(columns, values, strict=True):
         cell = _cell(tag)
         cell_notes = tuple(notes.get(r, "") for r in cell.refs)
-        column.stated.append(Stated(component, condition, cell, label_notes, cell_notes))
+        column.stated.append(Stated(component, condition, scale, cell, label_notes, cell_notes))
+
+
+def _scale(label: str) -> int:
+    """1 for a "1M ... TOKENS" row, 1000 for "1K"; 0 (unreadable) otherwise."""
+    unit = re.search(r"\b1\s*([MK])\b", label)
+    return {"M": 1, "K": 1000}.get(unit[1], 0) if unit else 0
 
 
 def _component(label: str) -> Component | None:
@@ -229,18 +254,19 @@ def note_dates(source_key: str, notes: tuple[str, ...]) -> tuple[date | None, da
     return start, end
 
 
-def parse_entry(key: str, entry: object) -> Parsed:
-    if not isinstance(entry, ModelColumn):
-        raise BadPayload(SOURCE_ID, f"{key}: entry is {type(entry).__name__}, not a column")
+def _column_rows(entry: ModelColumn) -> Parsed:
+    """The rows of one model column; a cell read two ways fails this model only."""
     out = Parsed()
-    ctx = RowContext(SOURCE_ID, key, PROVIDER, entry.model)
+    ctx = RowContext(SOURCE_ID, entry.model, PROVIDER, entry.model)
     for s in entry.stated:
+        if not s.scale:
+            raise LayoutChanged(SOURCE_ID, f"{entry.model}: a price row without '1M TOKENS'")
         _add_prices(out, ctx, s)
     if entry.context_window_tokens or entry.max_output_tokens:
         out.limits.append(
             LimitRow(
                 SOURCE_ID,
-                key,
+                entry.model,
                 PROVIDER,
                 entry.model,
                 context_window_tokens=entry.context_window_tokens,
@@ -273,25 +299,27 @@ def _add_prices(out: Parsed, ctx: RowContext, s: Stated) -> None:
 def _row(
     ctx: RowContext, s: Stated, usd: Decimal, start: date | None, end: date | None, cond: str
 ) -> PriceRow:
-    return ctx.price(s.component, usd, condition=cond, effective_from=start, effective_to=end)
+    return ctx.price(
+        s.component, usd * s.scale, condition=cond, effective_from=start, effective_to=end
+    )
 
 
 def _one_amount(where: str, text: str) -> Decimal | None:
+    if is_free(text):
+        return Decimal(0)
     amounts = usd_amounts(SOURCE_ID, text)
     if len(amounts) > 1:
         raise AmbiguousPrice(SOURCE_ID, f"{where}: {len(amounts)} prices in {text!r}")
     return amounts[0] if amounts else None
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="DeepSeek API docs 'Models & Pricing' page (HTML, transposed table)",
-    split=split,
-    parse_entry=parse_entry,
-    accept="text/html, application/xhtml+xml;q=0.9",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "DeepSeek API docs 'Models & Pricing' page (HTML, transposed table)",
+    split,
     page_url=URL,
+    accept="text/html, application/xhtml+xml;q=0.9",
 )
 parse = SOURCE.parse
 fetch = SOURCE.fetch

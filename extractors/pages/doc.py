@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from core.errors import LayoutChanged
 from extractors.pages.text import (
     decode_page,
+    ensure_english,
     ensure_not_challenge,
     looks_like_html,
     normalize_space,
@@ -59,10 +60,11 @@ def page_blocks(source: str, payload: bytes) -> list[Block]:
     """Decode, refuse challenge pages, and split the page into blocks.
 
     Raises BadPayload (not UTF-8, empty), Blocked (challenge page) or LayoutChanged
-    (a page with no content at all).
+    (a page with no content at all, or in another language).
     """
     text = decode_page(source, payload)
     ensure_not_challenge(source, text)
+    ensure_english(source, text)
     blocks = html_blocks(text) if looks_like_html(text) else markdown_blocks(text)
     if not blocks:
         raise LayoutChanged(source, "page has no headings, text or tables")

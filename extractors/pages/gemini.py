@@ -8,9 +8,14 @@ Layout relied on (each a named anchor when missing):
 - per section, one table per service tier. In HTML each table sits under a tab heading
   (Standard / Batch / Flex / Priority); in Markdown the tab strip ("Standard Batch Flex
   Priority More") is one line and the tables follow unlabelled, in that order. A section
-  without a strip has one table, the standard tier;
+  without a strip has one table, the standard tier; a strip over a single table is its
+  default (first) tab when that is Standard; any other mismatch skips the section;
 - tables have a "Paid Tier, per 1M tokens in USD" column: that is what we record (the
-  free tier has no price). Tables priced per image, second or request are skipped.
+  free tier has no price; "per 1K tokens" is scaled). Tables priced per image, second or
+  request are skipped; a price unit the parser does not know skips the section.
+
+Each model section is read on its own (docs/sources.md, "Salvage"): one that cannot be
+read is skipped with a SectionFailure and the others load.
 
 Cells: `$1.25, prompts <= 200k tokens $2.50, prompts > 200k tokens` gives a base row and
 a row with tier_min_prompt_tokens=200000; a context-caching cell's
@@ -26,15 +31,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from core.errors import AmbiguousPrice, BadPayload, LayoutChanged
+from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext, tab_label, tab_strip
-from extractors.pages.doc import Block, Heading, Table, Text, page_blocks, sections
-from extractors.pages.text import normalize_space, parse_token_count, usd_amounts
+from extractors.pages.doc import Block, Heading, Table, Text, page_blocks
+from extractors.pages.sections import (
+    PageSection,
+    assemble,
+    page_source,
+    read_section,
+)
+from extractors.pages.text import (
+    is_free,
+    normalize_space,
+    parse_token_count,
+    token_unit_scale,
+    usd_amounts,
+)
 
 SOURCE_ID = "gemini-docs"
 PROVIDER = "google"
@@ -53,6 +70,9 @@ _TIER_RE = re.compile(_AMOUNT + r"\s*,?\s*prompts\s*(<=|≤|>)\s*(\d+(?:\.\d+)?\
 _MODALITY_RE = re.compile(_AMOUNT + r"\s*\(([^)]*)\)")
 _PER_UNIT_RE = re.compile(r"\$\s*[\d.,]+\s*(?:per\s+[^$]*|/\s*min\b)", re.IGNORECASE)
 _ALTERNATIVE_RE = re.compile(r"\bor\s+\$\s*[\d.,]+\s*/\s*min\b", re.IGNORECASE)
+_PER_OTHER_UNIT_RE = re.compile(
+    r"\bper\s+(?:image|second|request|minute|hour|character|video)", re.I
+)
 _EMOJI_RE = re.compile(r"[^\w\s.\-()/]")
 _KIND_COMPONENT: dict[str, Component] = {
     "input": "input",
@@ -66,14 +86,7 @@ class TierTable:
     service_tier: ServiceTier
     header: tuple[str, ...]
     body: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    heading: str
-    model_ids: tuple[str, ...]
-    tables: tuple[TierTable, ...]
-    notes: frozenset[str] = field(default_factory=frozenset)
+    scale: int = 1  # stated per 1K tokens: x1000 to per 1M
 
 
 def gemini_model_id(display_name: str) -> str:
@@ -87,24 +100,30 @@ def gemini_model_id(display_name: str) -> str:
 
 
 def split(payload: bytes) -> Mapping[str, object]:
-    """Model sections by heading. Raises BadPayload, Blocked or LayoutChanged."""
+    """Model sections by heading. Raises BadPayload, Blocked or LayoutChanged (page-wide);
+    a section that cannot be read is a failed section, the others load."""
     blocks = page_blocks(SOURCE_ID, payload)
     if not any(TITLE_ANCHOR.lower() in _block_text(b).lower() for b in blocks):
         raise LayoutChanged(SOURCE_ID, f"missing anchor: page title {TITLE_ANCHOR!r}")
-    out: dict[str, object] = {}
-    for heading, body in sections(blocks, 2):
-        if heading.level != 2:
+    found: list[PageSection] = []
+    for heading, body in _model_sections(blocks):
+        ids = _model_ids(heading, body)
+        if not ids or not any(isinstance(b, Table) for b in body):
             continue
-        section = _section(heading, body)
-        if section is not None:
-            key = section.heading
-            if key in out:  # two sections under one heading: keep both, by first model id
-                key = f"{key} ({section.model_ids[0]})"
-            out[key] = section
-    if not out:
-        raise LayoutChanged(
-            SOURCE_ID, "missing anchor: no model section (`model-id` line + price table)"
-        )
+        name = normalize_space(_EMOJI_RE.sub("", heading.text))
+        found.append(read_section(SOURCE_ID, name, name, ids, partial(_read, name, ids, body)))
+    return assemble(SOURCE_ID, found)
+
+
+def _model_sections(blocks: list[Block]) -> list[tuple[Heading, list[Block]]]:
+    """A section per heading of level 2 to 4, tab headings (Standard, Batch...) aside:
+    a model section moved a level up or down is still its own section."""
+    out: list[tuple[Heading, list[Block]]] = []
+    for block in blocks:
+        if isinstance(block, Heading) and block.level <= 4 and not tab_label(block.text):
+            out.append((block, []))
+        elif out:
+            out[-1][1].append(block)
     return out
 
 
@@ -112,16 +131,10 @@ def _block_text(block: Block) -> str:
     return block.text if isinstance(block, Heading | Text) else ""
 
 
-def _section(heading: Heading, body: list[Block]) -> Section | None:
-    tables = [b for b in body if isinstance(b, Table)]
-    if not tables:
-        return None
-    ids = _model_ids(heading, body)
-    if not ids:
-        return None
-    name = normalize_space(_EMOJI_RE.sub("", heading.text))
+def _read(name: str, ids: tuple[str, ...], body: list[Block]) -> Parsed:
     labelled = _label_tables(name, body)
-    kept, notes = [], set()
+    kept: list[TierTable] = []
+    notes: set[str] = set()
     for tier, table in labelled:
         header = table.header[-1] if table.header else ()
         paid = next((i for i, h in enumerate(header) if PAID_ANCHOR in h.lower()), None)
@@ -129,7 +142,12 @@ def _section(heading: Heading, body: list[Block]) -> Section | None:
             raise LayoutChanged(
                 SOURCE_ID, f"section {name!r}: missing anchor: 'Paid Tier' column in {header}"
             )
-        if "1m tokens" not in header[paid].lower():
+        scale = token_unit_scale(header[paid])
+        if scale is None:
+            if not _PER_OTHER_UNIT_RE.search(header[paid]):
+                raise LayoutChanged(
+                    SOURCE_ID, f"section {name!r}: price unit of {header[paid]!r} not understood"
+                )
             notes.add(f"table priced {header[paid]!r} (not per token) in {name!r}")
             continue
         rows = tuple((r[0], r[paid]) for r in table.body if len(r) > paid)
@@ -137,8 +155,15 @@ def _section(heading: Heading, body: list[Block]) -> Section | None:
             raise LayoutChanged(
                 SOURCE_ID, f"section {name!r}: missing anchor: 'Input price' or 'Output price' row"
             )
-        kept.append(TierTable(tier, header, rows))
-    return Section(name, ids, tuple(kept), frozenset(notes))
+        kept.append(TierTable(tier, header, rows, scale))
+    out = Parsed()
+    out.unmapped_fields |= {f"{SOURCE_ID}: {note}" for note in notes}
+    for model_id in ids:
+        ctx = RowContext(SOURCE_ID, model_id, PROVIDER, model_id)
+        for tier_table in kept:
+            for label, cell in tier_table.body:
+                _add_row(out, ctx, tier_table, label, cell)
+    return out
 
 
 def _model_ids(heading: Heading, body: list[Block]) -> tuple[str, ...]:
@@ -154,7 +179,12 @@ def _model_ids(heading: Heading, body: list[Block]) -> tuple[str, ...]:
 
 
 def _label_tables(name: str, body: list[Block]) -> list[tuple[ServiceTier, Table]]:
-    """Each table with its service tier (HTML tab headings, or a Markdown tab strip)."""
+    """Each table with its service tier (HTML tab headings, or a Markdown tab strip).
+
+    A strip of N tabs over N tables pairs them in order. A strip over one table: the
+    table is the tab the page shows by default, the first, when that is Standard (a
+    renderer that keeps only the visible tab). Any other count is ambiguous: refused.
+    """
     strip: list[ServiceTier] | None = None
     pending: ServiceTier | None = None
     labelled: list[tuple[ServiceTier | None, Table]] = []
@@ -166,19 +196,24 @@ def _label_tables(name: str, body: list[Block]) -> list[tuple[ServiceTier, Table
             labelled.append((pending, block))
             pending = None
     if all(tier is not None for tier, _ in labelled):
+        tiers = [tier for tier, _ in labelled]
+        if len(set(tiers)) != len(tiers):
+            raise LayoutChanged(SOURCE_ID, f"section {name!r}: two tables under one tab {tiers}")
         return [(tier, t) for tier, t in labelled if tier is not None]
+    tables = [t for _, t in labelled]
     if strip is None:
-        if len(labelled) == 1:
-            return [("standard", labelled[0][1])]
+        if len(tables) == 1:
+            return [("standard", tables[0])]
         raise LayoutChanged(
-            SOURCE_ID, f"section {name!r}: missing anchor: tab strip for {len(labelled)} tables"
+            SOURCE_ID, f"section {name!r}: missing anchor: tab strip for {len(tables)} tables"
         )
-    if len(strip) != len(labelled):
-        raise LayoutChanged(
-            SOURCE_ID,
-            f"section {name!r}: tab strip {strip} does not match {len(labelled)} tables",
-        )
-    return list(zip(strip, (t for _, t in labelled), strict=True))
+    if len(strip) == len(tables):
+        return list(zip(strip, tables, strict=True))
+    if len(tables) == 1 and strip[0] == "standard":
+        return [("standard", tables[0])]
+    raise LayoutChanged(
+        SOURCE_ID, f"section {name!r}: tab strip {strip} does not match {len(tables)} tables"
+    )
 
 
 def _component(label: str) -> str | None:
@@ -213,6 +248,8 @@ def parse_paid_cell(key: str, cell: str) -> CellPrices:
     text, per_unit = _PER_UNIT_RE.subn(" ", text)
     text = re.sub(r"/\s*1,000,000 tokens", " ", text)
     if "$" not in text:
+        if is_free(text):
+            return CellPrices((("", 0, Decimal(0)),), storage)
         return CellPrices((), storage, ("per-unit price",) if per_unit else ())
     if re.search(r"prompts\s*(<=|≤|>)", text):
         return CellPrices(_tiers(key, text), storage)
@@ -267,33 +304,20 @@ def _modalities(
     return tuple(prices), tuple(skipped)
 
 
-def parse_entry(key: str, entry: object) -> Parsed:
-    """Rows of one model section (every id it names gets the same rows)."""
-    if not isinstance(entry, Section):
-        raise BadPayload(SOURCE_ID, f"{key}: entry is {type(entry).__name__}, not a Section")
-    out = Parsed()
-    out.unmapped_fields |= {f"{SOURCE_ID}: {note}" for note in entry.notes}
-    for model_id in entry.model_ids:
-        ctx = RowContext(SOURCE_ID, model_id, PROVIDER, model_id)
-        for table in entry.tables:
-            for label, cell in table.body:
-                _add_row(out, ctx, table.service_tier, label, cell)
-    return out
-
-
-def _add_row(out: Parsed, ctx: RowContext, tier: ServiceTier, label: str, cell: str) -> None:
+def _add_row(out: Parsed, ctx: RowContext, table: TierTable, label: str, cell: str) -> None:
     kind = _component(label)
     if kind is None:
         if "$" in cell:
             out.unmapped_fields.add(f"{SOURCE_ID}: row {label!r}")
         return
+    tier, scale = table.service_tier, table.scale
     where = f"{ctx.model} {tier} {label!r}"
     read = parse_paid_cell(where, cell)
     out.unmapped_fields |= {f"{SOURCE_ID}: {label!r} {s}" for s in read.skipped}
     if kind == "storage":
         storage = read.storage_usd_per_mtok_hour
         if storage is None and len(read.prices) == 1:
-            storage = read.prices[0][2]  # "Context caching (storage)" row: a bare price
+            storage = read.prices[0][2] * scale  # "Context caching (storage)": a bare price
         if storage is not None:
             out.prices.append(ctx.price("cache_storage_per_hour", storage, service_tier=tier))
         return
@@ -301,7 +325,7 @@ def _add_row(out: Parsed, ctx: RowContext, tier: ServiceTier, label: str, cell: 
         out.prices.append(
             ctx.price(
                 _KIND_COMPONENT[kind],
-                usd,
+                usd * scale,
                 service_tier=tier,
                 tier_min_prompt_tokens=threshold,
                 condition=condition,
@@ -313,14 +337,11 @@ def _add_row(out: Parsed, ctx: RowContext, tier: ServiceTier, label: str, cell: 
         )
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="Gemini Developer API pricing page (ai.google.dev), Markdown twin or HTML",
-    split=split,
-    parse_entry=parse_entry,
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "Gemini Developer API pricing page (ai.google.dev), Markdown twin or HTML",
+    split,
     page_url=PAGE_URL,
 )
 parse = SOURCE.parse

@@ -2,15 +2,20 @@
 
 Layout relied on (each a named anchor when missing):
 - price tables with a "Model" column and price columns named "Input", "Cached input",
-  "Output" (mapped by name, so columns added later are reported, not misread);
+  "Output" (mapped by name; a new column of token prices skips the table, never a
+  column dropped or misread; columns priced per minute are reported);
 - a tab label line ("Standard", "Batch", "Flex", "Priority") before each tier's table; a
   table without a label is the standard tier;
 - an optional group row over the columns, "Short context" / "Long context". Long-context
   prices apply above a threshold the table does not state: it is read from the page
   text ("prompts with more than 272K input tokens"), else from the model limits OpenAI
-  documents per model family (KNOWN_LONG_CONTEXT_THRESHOLDS); a long-context price with
-  neither is skipped and reported (never filed under a guessed threshold), so the rest
-  of the page still loads. Two different thresholds stated on one page is AmbiguousPrice.
+  documents per model family (KNOWN_LONG_CONTEXT_THRESHOLDS); a model with a
+  long-context price and neither is skipped (never filed under a guessed threshold), so
+  the rest of the page still loads. Two thresholds stated on one page is AmbiguousPrice.
+
+One section per model of each table (docs/sources.md, "Salvage"): a model whose cells
+cannot be read is skipped alone; a table whose shape cannot be read is skipped whole.
+A section stating "Prices per 1K tokens" is scaled to per 1M.
 
 `-` means not offered (no row). Rows split by modality ("Text" / "Audio" / "Image"): text
 is the unconditioned row, audio a row with condition="audio", image skipped and reported.
@@ -23,15 +28,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from core.errors import AmbiguousPrice, BadPayload, LayoutChanged
+from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Component, Parsed, ServiceTier
-from extractors.base import Source
 from extractors.pages.common import RowContext, tab_label
 from extractors.pages.doc import Heading, Table, Text, find_column, page_blocks
-from extractors.pages.text import normalize_space, parse_token_count, usd_amounts
+from extractors.pages.sections import (
+    PageSection,
+    assemble,
+    failed_section,
+    page_source,
+    read_section,
+)
+from extractors.pages.text import (
+    is_free,
+    normalize_space,
+    parse_token_count,
+    token_unit_scale,
+    usd_amounts,
+)
 
 SOURCE_ID = "openai-docs"
 PROVIDER = "openai"
@@ -50,32 +68,18 @@ _THRESHOLD_RE = re.compile(
     r"(\d+(?:\.\d+)?\s*[KkMm])\s*(?:input\s+)?tokens",
 )
 _PER_UNIT_RE = re.compile(r"/\s*(?:minute|min|second|sec|hour|image|call|1k)\b|\bper\b", re.I)
+_MODALITIES = frozenset({"text", "audio", "image", "video"})
 _MODEL_ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-:_]*$")
 
 
 @dataclass(frozen=True, slots=True)
-class Stated:
-    """One price cell: tier, long-context threshold, component, modality, raw text."""
+class _Table:
+    """Where a price table sits: its section heading, tab tier and stated token unit."""
 
-    service_tier: ServiceTier
-    tier_min_prompt_tokens: int
-    component: Component
-    condition: str
-    cell: str
-
-
-@dataclass(slots=True)
-class ModelEntry:
-    model: str
-    stated: list[Stated] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Page:
-    threshold: int | None
-    entries: dict[str, ModelEntry] = field(default_factory=dict)
-    notes: set[str] = field(default_factory=set)
-    tables: int = 0
+    section: str
+    tier: ServiceTier
+    scale: int  # 1000 when the section states prices per 1K tokens
+    threshold: int | None  # the page's long-context threshold, if stated
 
 
 def long_context_threshold(texts: list[str]) -> int | None:
@@ -90,27 +94,32 @@ def long_context_threshold(texts: list[str]) -> int | None:
 
 
 def split(payload: bytes) -> Mapping[str, object]:
-    """Models by id with their price cells. Raises BadPayload/Blocked/LayoutChanged."""
+    """Sections by key: one per model of each price table (rows continuing a model stay
+    with it). Raises BadPayload/Blocked, or LayoutChanged when no price table is left."""
     blocks = page_blocks(SOURCE_ID, payload)
-    page = _Page(long_context_threshold([b.text for b in blocks if isinstance(b, Text)]))
-    section, tier = "", None
+    threshold = long_context_threshold([b.text for b in blocks if isinstance(b, Text)])
+    found: list[PageSection] = []
+    notes: set[str] = set()
+    section, tier, scale, tables = "", None, 1, 0
     for block in blocks:
-        if isinstance(block, Heading) and block.level <= 3:
-            section, tier = block.text, None
-        elif isinstance(block, Text):
+        if isinstance(block, Heading) and not tab_label(block.text):
+            section, tier, scale = block.text, None, 1
+        elif isinstance(block, Heading | Text):
             tier = tab_label(block.text) or tier
+            scale = token_unit_scale(block.text) or scale
         elif isinstance(block, Table):
             if not any(s in section.lower() for s in _SKIPPED_SECTIONS):
-                _read_table(page, section, tier or "standard", block)
+                where = _Table(section, tier or "standard", scale, threshold)
+                tables += _table_sections(where, block, found, notes)
             tier = None
-    if page.tables == 0:
+    if tables == 0:
         raise LayoutChanged(
             SOURCE_ID, "missing anchor: no table with 'Model' and 'Input'/'Output' columns"
         )
-    out: dict[str, object] = dict(page.entries)
-    if page.notes:
-        out[""] = frozenset(page.notes)
-    return out
+    if notes:
+        unmapped = {f"{SOURCE_ID}: {note}" for note in notes}
+        found.append(PageSection("page notes", "", (), Parsed(unmapped_fields=unmapped)))
+    return assemble(SOURCE_ID, found)
 
 
 def _header_row(table: Table) -> tuple[int, list[tuple[str, ...]]]:
@@ -121,24 +130,124 @@ def _header_row(table: Table) -> tuple[int, list[tuple[str, ...]]]:
     return -1, rows
 
 
-def _read_table(page: _Page, section: str, tier: ServiceTier, table: Table) -> None:
+def _table_sections(where: _Table, table: Table, found: list[PageSection], notes: set[str]) -> int:
+    """Add a section per model of the table; 1 when it is a price table, else 0."""
     at, rows = _header_row(table)
+    section = where.section
     if at < 0:
         if any("$" in c for row in rows for c in row):
-            page.notes.add(f"table without a 'Model' column in {section!r}")
-        return
+            notes.add(f"table without a 'Model' column in {section!r}")
+        return 0
     header = rows[at]
     columns = {
-        i: _PRICE_COLUMNS[h.lower()] for i, h in enumerate(header) if h.lower() in _PRICE_COLUMNS
+        i: _PRICE_COLUMNS[_norm(h)] for i, h in enumerate(header) if _norm(h) in _PRICE_COLUMNS
     }
     if not columns:
-        page.notes.add(f"table {' | '.join(header)!r} in {section!r} (no per-token columns)")
-        return
-    page.tables += 1
-    groups = _column_groups(section, rows[at - 1] if at > 0 else (), header, columns)
+        notes.add(f"table {' | '.join(header)!r} in {section!r} (no per-token columns)")
+        return 0
+    key = f"{section} / {where.tier}"
     known = {find_column(header, "model"), find_column(header, "modality"), *columns}
-    page.notes |= {f"column {h!r} in {section!r}" for i, h in enumerate(header) if i not in known}
-    _read_rows(page, section, tier, header, rows[at + 1 :], columns, groups)
+    try:
+        groups = _model_rows(header, rows[at + 1 :], section, notes)
+        col_groups = _column_groups(section, rows[at - 1] if at > 0 else (), header, columns)
+        _no_unknown_price_column(header, rows[at + 1 :], known)
+    except LayoutChanged as err:
+        named = _models_named(header, rows[at + 1 :])
+        found.append(failed_section(SOURCE_ID, key, section, named, err))
+        return 1
+    notes |= {f"column {h!r} in {section!r}" for i, h in enumerate(header) if i not in known}
+    for model, model_rows in groups.items():
+        read = partial(_read_model, where, model, header, model_rows, columns, col_groups)
+        found.append(read_section(SOURCE_ID, f"{key} / {model}", section, (model,), read))
+    return 1
+
+
+def _norm(header: str) -> str:
+    return normalize_space(header).lower()
+
+
+def _no_unknown_price_column(
+    header: tuple[str, ...], body: list[tuple[str, ...]], known: set[int | None]
+) -> None:
+    """A column of token prices we cannot name would be dropped, losing its prices:
+    refuse. Columns priced per minute or per call ("Estimated cost") are not tokens."""
+    for i, h in enumerate(header):
+        cells = [r[i] for r in body if i < len(r) and "$" in r[i]]
+        if i not in known and any(not _PER_UNIT_RE.search(c) for c in cells):
+            raise LayoutChanged(SOURCE_ID, f"unknown price column {h!r} in {header}")
+
+
+def _model_rows(
+    header: tuple[str, ...], body: list[tuple[str, ...]], section: str, notes: set[str]
+) -> dict[str, list[tuple[str, ...]]]:
+    """Body rows by model id; a row short of cells continues the model above it."""
+    model_col = find_column(header, "model")
+    modality_col = find_column(header, "modality")
+    out: dict[str, list[tuple[str, ...]]] = {}
+    model = ""
+    for raw in body:
+        row = ("",) * (len(header) - len(raw)) + tuple(raw) if len(raw) < len(header) else raw
+        misplaced = [c for c in (model_col, modality_col) if c is not None and "$" in row[c]]
+        if misplaced:
+            raise LayoutChanged(SOURCE_ID, f"row {raw!r} does not fit header {header!r}")
+        model = _model_id(row[model_col]) if model_col is not None and row[model_col] else model
+        if not _MODEL_ID_RE.match(model):
+            notes.add(f"model cell {model!r} in {section!r}")
+            continue
+        out.setdefault(model, []).append(row)
+    return out
+
+
+def _models_named(header: tuple[str, ...], body: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Model ids a table that cannot be read names, in any cell (its rows may be shifted)."""
+    cells = [_model_id(c) for r in body for c in r]
+    return tuple(
+        dict.fromkeys(
+            c
+            for c in cells
+            if _MODEL_ID_RE.match(c) and c not in _MODALITIES and re.search(r"[a-z]", c)
+        )
+    )
+
+
+def _read_model(
+    where: _Table,
+    model: str,
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    columns: dict[int, Component],
+    groups: dict[int, str],
+) -> Parsed:
+    out = Parsed()
+    ctx = RowContext(SOURCE_ID, model, PROVIDER, model)
+    modality_col = find_column(header, "modality")
+    seen: dict[tuple[str, ...], Decimal] = {}
+    for row in rows:
+        modality = row[modality_col].lower() if modality_col is not None else "text"
+        condition = "" if modality == "text" else modality
+        if condition not in ("", "audio"):
+            out.unmapped_fields.add(f"{SOURCE_ID}: modality {modality!r} in {where.section!r}")
+            continue
+        for i, component in columns.items():
+            usd = _cell_price(out, model, row[i])
+            if usd is None:
+                continue
+            threshold = _threshold(where, model, groups[i])
+            series = (str(threshold), component, condition)
+            if seen.setdefault(series, usd) != usd:
+                raise AmbiguousPrice(
+                    SOURCE_ID, f"{model}: {series} stated as {seen[series]} and {usd}"
+                )
+            out.prices.append(
+                ctx.price(
+                    component,
+                    usd * where.scale,
+                    service_tier=where.tier,
+                    tier_min_prompt_tokens=threshold,
+                    condition=condition,
+                )
+            )
+    return out
 
 
 def _column_groups(
@@ -167,38 +276,6 @@ def _column_groups(
     return out
 
 
-def _read_rows(
-    page: _Page,
-    section: str,
-    tier: ServiceTier,
-    header: tuple[str, ...],
-    body: list[tuple[str, ...]],
-    columns: dict[int, Component],
-    groups: dict[int, str],
-) -> None:
-    model_col = find_column(header, "model")
-    modality_col = find_column(header, "modality")
-    model = ""
-    for raw in body:
-        # A row short of cells continues the row above (a spanned model/category cell).
-        row = ("",) * (len(header) - len(raw)) + tuple(raw) if len(raw) < len(header) else raw
-        model = _model_id(row[model_col]) if model_col is not None and row[model_col] else model
-        if not _MODEL_ID_RE.match(model):
-            page.notes.add(f"model cell {model!r} in {section!r}")
-            continue
-        modality = row[modality_col].lower() if modality_col is not None else "text"
-        condition = "" if modality == "text" else modality
-        if condition not in ("", "audio"):
-            page.notes.add(f"modality {modality!r} in {section!r}")
-            continue
-        for i, component in columns.items():
-            threshold = _threshold(page, model, groups[i], row[i])
-            if threshold is None:
-                continue
-            entry = page.entries.setdefault(model, ModelEntry(model))
-            entry.stated.append(Stated(tier, threshold, component, condition, row[i]))
-
-
 def _model_id(cell: str) -> str:
     return normalize_space(re.sub(r"\([^)]*\)|[*†]", " ", cell.replace("`", ""))).lower()
 
@@ -217,72 +294,39 @@ def known_threshold(model: str) -> int | None:
     return None
 
 
-def _threshold(page: _Page, model: str, group: str, cell: str) -> int | None:
-    """0 for a base price; the long-context threshold; None: unknown, skip the cell."""
+def _threshold(where: _Table, model: str, group: str) -> int:
+    """0 for a base price; else the long-context threshold, stated or documented.
+
+    Raises AmbiguousPrice when neither: never a price filed under a guessed threshold.
+    """
     if group != "long context":
         return 0
-    if not usd_amounts(SOURCE_ID, cell):
-        return 0  # '-': not offered, no row either way
-    threshold = page.threshold or known_threshold(model)
+    threshold = where.threshold or known_threshold(model)
     if threshold is None:
-        page.notes.add(f"{model}: long-context price without a stated threshold")
+        raise AmbiguousPrice(SOURCE_ID, f"{model}: long-context price without a stated threshold")
     return threshold
 
 
-def parse_entry(key: str, entry: object) -> Parsed:
-    out = Parsed()
-    if isinstance(entry, frozenset):
-        out.unmapped_fields |= {f"{SOURCE_ID}: {note}" for note in entry}
-        return out
-    if not isinstance(entry, ModelEntry):
-        raise BadPayload(SOURCE_ID, f"{key}: entry is {type(entry).__name__}, not a ModelEntry")
-    ctx = RowContext(SOURCE_ID, entry.model, PROVIDER, entry.model)
-    seen: dict[tuple[str, ...], Decimal] = {}
-    for s in entry.stated:
-        usd = _cell_price(out, key, s)
-        if usd is None:
-            continue
-        series = (s.service_tier, str(s.tier_min_prompt_tokens), s.component, s.condition)
-        if series in seen:
-            if seen[series] != usd:
-                raise AmbiguousPrice(
-                    SOURCE_ID, f"{key}: {series} stated as {seen[series]} and {usd}"
-                )
-            continue
-        seen[series] = usd
-        out.prices.append(
-            ctx.price(
-                s.component,
-                usd,
-                service_tier=s.service_tier,
-                tier_min_prompt_tokens=s.tier_min_prompt_tokens,
-                condition=s.condition,
-            )
-        )
-    return out
-
-
-def _cell_price(out: Parsed, key: str, s: Stated) -> Decimal | None:
-    text = s.cell.strip()
+def _cell_price(out: Parsed, model: str, cell: str) -> Decimal | None:
+    text = cell.strip()
     if text in ("", "-", "–", "—"):
         return None  # not offered
-    if _PER_UNIT_RE.search(text):
+    if is_free(text):
+        return Decimal(0)
+    if _PER_UNIT_RE.search(text) and not token_unit_scale(text):
         out.unmapped_fields.add(f"{SOURCE_ID}: per-unit price {text!r}")
         return None
     amounts = usd_amounts(SOURCE_ID, text)
     if len(amounts) != 1:
-        raise AmbiguousPrice(SOURCE_ID, f"{key}: cannot read one price from {text!r}")
-    return amounts[0]
+        raise AmbiguousPrice(SOURCE_ID, f"{model}: cannot read one price from {text!r}")
+    return amounts[0] * (token_unit_scale(text) or 1)
 
 
-SOURCE = Source(
-    id=SOURCE_ID,
-    url=URL,
-    official=True,
-    description="OpenAI API pricing page (developers.openai.com docs), Markdown",
-    split=split,
-    parse_entry=parse_entry,
-    accept="text/markdown, text/plain;q=0.9, text/html;q=0.5",
+SOURCE = page_source(
+    SOURCE_ID,
+    URL,
+    "OpenAI API pricing page (developers.openai.com docs), Markdown",
+    split,
     page_url=PAGE_URL,
 )
 parse = SOURCE.parse

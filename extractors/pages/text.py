@@ -1,6 +1,6 @@
 """Shared text parsing for the official pricing pages: money, token counts, dates, payloads.
 
-Every page parser (gemini, anthropic, openai, deepseek) reads its
+Every page parser (gemini, anthropic, openai, deepseek, xai) reads its
 numbers through these functions, so a money or date format is understood in one place.
 """
 
@@ -10,7 +10,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from core.errors import BadPayload, Blocked, InvalidPrice
+from core.errors import AmbiguousPrice, BadPayload, Blocked, InvalidPrice, LayoutChanged
 
 # "$1.25", "$ 0.0028", "$1,000.50". Amounts are captured without the dollar sign.
 USD_RE = re.compile(r"\$\s*(\d[\d,]*(?:\.\d+)?|\.\d+)")
@@ -22,6 +22,27 @@ _MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     )
 }
+# "$0.10 - $0.20", "$0.10–0.20", "$0.10 to $0.20": a range is not one price.
+_RANGE_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d+)?\s*(?:-|–|—|\bto\b)\s*\$?\s*\.?\d")
+# An amount in another currency: refused, never converted.
+_FOREIGN_RE = re.compile(
+    r"(?:[€£¥₹₩]|\b(?:EUR|GBP|JPY|CNY|RMB|INR|KRW)\b)\s*\d|\d\s*(?:[€£元円₹]|\b(?:EUR|GBP|JPY|CNY|RMB)\b)"
+)
+_FREE_RE = re.compile(r"^\s*free(?:\s+of\s+charge)?\s*[*†‡]*\s*$", re.IGNORECASE)
+_PER_1M_RE = re.compile(
+    r"(?:per|/)\s*(?:1\s*m|1,000,000|one million|million|1\s*million)\s*"
+    r"(?:input\s+|output\s+)?tokens|\bmtok\b|\b1m\s+(?:input\s+|output\s+)?tokens",
+    re.IGNORECASE,
+)
+_PER_1K_RE = re.compile(
+    r"(?:per|/)\s*(?:1\s*k|1,000|one thousand|thousand)\s*(?:input\s+|output\s+)?tokens"
+    r"|\bktok\b|\b1k\s+(?:input\s+|output\s+)?tokens",
+    re.IGNORECASE,
+)
+_NON_LATIN_RE = re.compile(
+    r"[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
+_LANG_RE = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
 _ISOISH_DATE_RE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _WORD_DATE_RE = re.compile(r"([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})")
 
@@ -82,7 +103,7 @@ def strip_markdown_inline(text: str) -> str:
 
 def normalize_space(text: str) -> str:
     """Collapse whitespace (including NBSP and zero-width spaces) to single spaces."""
-    text = text.replace("\u200b", "").replace("\u200d", "").replace("\xa0", " ")
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -99,7 +120,15 @@ def parse_usd(source: str, text: str) -> Decimal:
 
 
 def usd_amounts(source: str, text: str) -> list[Decimal]:
-    """Every dollar amount in `text`, in order."""
+    """Every dollar amount in `text`, in order.
+
+    Raises AmbiguousPrice on a range ("$0.10 - $0.20": which one?) and InvalidPrice on an
+    amount in another currency (never converted).
+    """
+    if _RANGE_RE.search(text):
+        raise AmbiguousPrice(source, f"a price range, not one price: {text!r}")
+    if _FOREIGN_RE.search(text):
+        raise InvalidPrice(source, f"a price in a currency other than USD: {text!r}")
     out = []
     for raw in USD_RE.findall(text):
         try:
@@ -108,6 +137,32 @@ def usd_amounts(source: str, text: str) -> list[Decimal]:
             raise InvalidPrice(source, f"not a number: {raw!r}") from exc
         out.append(value)
     return out
+
+
+def is_free(text: str) -> bool:
+    """True for a cell that says the price is nothing ("Free", "Free of charge*")."""
+    return bool(_FREE_RE.match(text))
+
+
+def token_unit_scale(text: str) -> int | None:
+    """What turns a stated price into USD per million tokens: 1 for text saying "per 1M
+    tokens" (or MTok), 1000 for "per 1K tokens"; None when the text states neither."""
+    per_1m, per_1k = bool(_PER_1M_RE.search(text)), bool(_PER_1K_RE.search(text))
+    if per_1m == per_1k:
+        return None
+    return 1 if per_1m else 1000
+
+
+def ensure_english(source: str, text: str) -> None:
+    """Raise LayoutChanged when the page is in another language: an `<html lang>` other
+    than English, or mostly non-Latin letters. A translated page is refused, not read."""
+    lang = _LANG_RE.search(text[:4096])
+    if lang and not lang[1].lower().startswith("en"):
+        raise LayoutChanged(source, f"page is in language {lang[1]!r}, not English")
+    letters = sum(ch.isalpha() for ch in text)
+    foreign = len(_NON_LATIN_RE.findall(text))
+    if letters and foreign > 0.2 * letters:
+        raise LayoutChanged(source, f"page is not in English ({foreign} of {letters} letters)")
 
 
 def parse_token_count(text: str) -> int:

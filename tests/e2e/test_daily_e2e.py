@@ -6,7 +6,9 @@ are off (yfinance would go to the network). Five days are run by moving the cloc
 days 1 and 2 set the baseline (a value counts once two snapshots carry it), on day 3
 DeepSeek's page changes, on day 4 it says the same again, which confirms the change, so
 it is alerted on day 4, once; a re-run that day adds and sends nothing. On day 5 a
-source is down: that is alerted once too, and the cut is not alerted again.
+source is down: that is alerted once too, and the cut is not alerted again. Another run
+has Gemini's page grow a section its parser refuses: the rest loads, the new model and
+the skipped section are alerted once each, and the page diff is stored.
 """
 
 from __future__ import annotations
@@ -23,17 +25,19 @@ from typing import Any
 
 import pytest
 import time_machine
+from typer.testing import CliRunner
 
 from extractors.registry import SOURCES
 from tests.e2e.conftest import ANALYST, SENDER, World
-from tests.e2e.servers import SourceServer, recorded_payloads
+from tests.e2e.servers import E2E, SourceServer, recorded_payloads
 from tests.paths import ROOT
+from thesis_cli.main import app
 from warehouse import spool
 from warehouse.db import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-OFFICIAL = ["gemini-docs", "anthropic-docs", "openai-docs", "deepseek-docs"]
+OFFICIAL = ["gemini-docs", "anthropic-docs", "openai-docs", "deepseek-docs", "xai-docs"]
 
 
 TODAY_NOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -129,6 +133,9 @@ def test_day_one_loads_every_source_and_official_pages_win(world: World, tmp_pat
         Decimal("15"),
         "anthropic-docs",
     )
+    assert _latest(db, "xai", "grok-4.3", "input") == (Decimal("1.25"), "xai-docs")
+    limits = _rows(db, "select context_window_tokens from latest_limits where model = 'grok-4.3'")
+    assert limits == [(1_000_000,)]
     # The roofline inversion ran on today's prices.
     assert summary["inferences"] > 0
     inferred = _rows(db, "select count(*), min(day), max(day) from inferences")
@@ -358,3 +365,46 @@ def test_a_ducklake_warehouse_holds_what_a_file_holds_and_alerts_the_same(
     assert rerun["rows_added"] == 0 and rerun["alerts"]["alerts_recorded"] == 0
     assert _warehouse_counts(lake) == counts
     assert len(world.slack.posts) == 1 and len(world.mail.messages) == 1
+
+
+def test_a_page_that_grows_an_unreadable_section_loads_the_rest_and_says_so_once(
+    world: World, tmp_path: Path
+) -> None:
+    """Gemini's page gains a section for a model nobody knows, in a shape the parser
+    refuses: every other model loads, the section is recorded as skipped, the new model
+    is news once, the skip needs attention once, and the page diff shows the section."""
+    db = tmp_path / "thesis.duckdb"
+    _run(db, _day(1))
+    world.sources.files["gemini-docs"] = E2E / "pages" / "gemini-docs.md"
+    day2 = _run(db, _day(2))
+    assert day2["status"] == "ok" and _statuses(day2)["gemini-docs"] == "loaded"
+    [gemini] = [s for s in day2["sources"] if s["source"] == "gemini-docs"]
+    assert [s.split(":")[0] for s in gemini["skipped_sections"]] == ["Gemini 3.5 Pro Preview"]
+    assert _latest(db, "google", "gemini-2.5-pro", "output") == (Decimal("10"), "gemini-docs")
+    skipped = _rows(db, "select section, error_kind, models from page_section_failures")
+    assert skipped == [("Gemini 3.5 Pro Preview", "layout_changed", ["gemini-3.5-pro-preview"])]
+    assert _rows(db, "select count(*) from price_observations where change = 'removed'") == [(0,)]
+    news = _rows(db, "select distinct trigger_id, severity, subject from alerts")
+    assert news == [
+        (
+            "page-new-model",
+            "info",
+            "new model on the official page: google gemini-3.5-pro-preview",
+        )
+    ]
+    assert [p["text"] for p in world.slack.posts] == ["thesis: 1 alert (1 info)"]
+    [(diff,)] = _rows(db, "select diff from page_diffs where source = 'gemini-docs'")
+    assert (
+        "+## Gemini 3.5 Pro Preview" in diff and "+| Input price | Not available | $2.00 |" in diff
+    )
+    shown = CliRunner().invoke(app, ["pages", "diff", "gemini-docs", "--db", str(db)])
+    assert shown.exit_code == 0 and "+## Gemini 3.5 Pro Preview" in shown.stdout
+
+    _run(db, _day(3))  # the same page again (304): skipped a second day running
+    attention = _rows(db, "select subject from alerts where trigger_id = 'page-parser-attention'")
+    assert {s for (s,) in attention} == {
+        "parser needs attention: gemini-docs section 'Gemini 3.5 Pro Preview'"
+    }
+    _run(db, _day(4))
+    assert _rows(db, "select count(*) from alerts") == [(4,)]  # 2 alerts x 2 channels
+    assert len(world.slack.posts) == 2 and len(world.mail.messages) == 2

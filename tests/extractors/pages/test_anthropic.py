@@ -145,8 +145,13 @@ def test_long_context_table_without_a_threshold_is_ambiguous() -> None:
     page = page.replace("&gt; 200K input tokens", "Long context").replace(
         "requests that exceed 200K input tokens", "long requests"
     )
-    with pytest.raises(AmbiguousPrice, match="threshold"):
-        anthropic.parse(page.encode())
+    parsed = anthropic.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert (failure.section, failure.kind) == ("Long context pricing", "ambiguous_price")
+    assert "threshold" in failure.reason
+    assert failure.models == ("claude-sonnet-4", "claude-sonnet-4-5")
+    assert not any(r.tier_min_prompt_tokens for r in parsed.prices)
+    assert _one(parsed, "claude-sonnet-4-5", "input") == Decimal("3")
 
 
 def test_a_renamed_main_header_names_the_missing_anchor() -> None:
@@ -156,11 +161,30 @@ def test_a_renamed_main_header_names_the_missing_anchor() -> None:
         anthropic.parse(page.encode())
 
 
-def test_a_two_price_cell_is_refused() -> None:
+def test_a_two_price_cell_skips_that_model_row_only() -> None:
     page = (FIXTURES / "anthropic_pricing.md").read_text(encoding="utf-8")
     page = page.replace("| $3 / MTok | $3.75 / MTok |", "| $3 / MTok $2 / MTok | $3.75 / MTok |", 1)
-    with pytest.raises(AmbiguousPrice, match="2 prices in one cell"):
-        anthropic.parse(page.encode())
+    parsed = anthropic.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert failure.section == "Model pricing / Claude Sonnet 4.5"
+    assert failure.models == ("claude-sonnet-4-5",) and failure.kind == "ambiguous_price"
+    assert "2 prices in one cell" in failure.reason
+    assert not [
+        r for r in _rows(parsed, "claude-sonnet-4-5", "input") if not r.tier_min_prompt_tokens
+    ]
+    assert _one(parsed, "claude-sonnet-4-5", "input", "batch") == Decimal("1.50")
+    assert _one(parsed, "claude-haiku-4-5", "output") == Decimal("5")
+
+
+def test_an_unknown_price_column_skips_the_table_never_drops_the_column() -> None:
+    page = (FIXTURES / "anthropic_pricing.md").read_text(encoding="utf-8")
+    page = page.replace("| Batch input | Batch output |", "| Batch input | Batch result |")
+    parsed = anthropic.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert failure.section == "Batch processing"
+    assert "unknown price column 'Batch result'" in failure.reason
+    assert "claude-sonnet-4-5" in failure.models
+    assert not any(r.service_tier == "batch" for r in parsed.prices)
 
 
 # --- real captures ------------------------------------------------------------------------

@@ -111,11 +111,21 @@ def test_renamed_model_row_names_the_anchor() -> None:
         deepseek.parse(page.encode())
 
 
-def test_removed_price_rows_name_the_anchor() -> None:
+def test_renamed_price_rows_are_refused_never_skipped() -> None:
     page = (FIXTURES / "deepseek_pricing.html").read_text(encoding="utf-8")
     page = page.replace("1M INPUT TOKENS", "1M INPUT").replace("1M OUTPUT TOKENS", "1M OUTPUT")
-    with pytest.raises(LayoutChanged, match="CACHE MISS"):
+    with pytest.raises(LayoutChanged, match="price row 'PRICING 1M INPUT \\(CACHE HIT\\)'"):
         deepseek.parse(page.encode())
+
+
+def test_a_discount_cell_read_two_ways_skips_that_model_only() -> None:
+    page = (FIXTURES / "deepseek_pricing.html").read_text(encoding="utf-8")
+    page = page.replace("$3.48", "$3.48 - $6.96", 1)
+    parsed = deepseek.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert (failure.section, failure.kind) == ("deepseek-v4-pro", "ambiguous_price")
+    assert "deepseek-v4-pro" not in parsed.model_keys
+    assert _prices(parsed, "deepseek-v4-flash", "output") == {(Decimal("0.28"), "", None, None)}
 
 
 @pytest.mark.samples

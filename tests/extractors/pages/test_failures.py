@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 
 from core.errors import BadPayload, Blocked, LayoutChanged
-from extractors.pages import anthropic, deepseek, gemini, openai
+from extractors.pages import anthropic, deepseek, gemini, openai, xai
 from tests.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "pages"
@@ -19,6 +19,7 @@ PAGES: list[tuple[ModuleType, str]] = [
     (anthropic, "anthropic_pricing.html"),
     (openai, "openai_pricing.md"),
     (deepseek, "deepseek_pricing.html"),
+    (xai, "xai_pricing.md"),
 ]
 IDS = [name for _, name in PAGES]
 
@@ -37,20 +38,20 @@ def test_removed_tables_are_a_layout_change(module: ModuleType, name: str) -> No
         module.parse(text.encode())
 
 
-@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek])
+@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek, xai])
 @pytest.mark.parametrize("body", [b"", b"   \n", b"\xef\xbb\xbf"])
 def test_an_empty_body_is_a_bad_payload(module: ModuleType, body: bytes) -> None:
     with pytest.raises(BadPayload, match="empty payload"):
         module.parse(body)
 
 
-@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek])
+@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek, xai])
 def test_an_html_page_with_an_empty_body_is_a_layout_change(module: ModuleType) -> None:
     with pytest.raises(LayoutChanged):
         module.parse(b"<!DOCTYPE html><html><head></head><body></body></html>")
 
 
-@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek])
+@pytest.mark.parametrize("module", [gemini, anthropic, openai, deepseek, xai])
 def test_a_challenge_page_is_blocked(module: ModuleType) -> None:
     with pytest.raises(Blocked, match="challenge"):
         module.parse((FIXTURES / "challenge.html").read_bytes())

@@ -13,6 +13,7 @@ from core.errors import AmbiguousPrice, LayoutChanged
 from core.rows import Parsed, PriceRow
 from extractors.pages import gemini
 from extractors.pages.gemini import gemini_model_id, parse_paid_cell
+from extractors.pages.sections import PageSection
 from tests.paths import FIXTURES as FIXTURES_ROOT
 
 FIXTURES = FIXTURES_ROOT / "pages"
@@ -118,8 +119,8 @@ def test_display_names_map_to_ids(display: str, model_id: str) -> None:
 def test_stated_id_wins_over_the_display_name() -> None:
     split = gemini.split((FIXTURES / "gemini_pricing.md").read_bytes())
     section = split["Gemini 2.5 Computer Use Preview"]
-    assert isinstance(section, gemini.Section)
-    assert section.model_ids == ("gemini-2.5-computer-use-preview-10-2025",)
+    assert isinstance(section, PageSection)
+    assert section.models == ("gemini-2.5-computer-use-preview-10-2025",)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_stated_id_wins_over_the_display_name() -> None:
             (("", 0, "0.75"), ("audio", 0, "3.00")),
             None,
         ),
-        ("Free of charge", (), None),
+        ("Free of charge", (("", 0, "0"),), None),
         ("$0.039 per image*", (), None),
     ],
 )
@@ -164,7 +165,7 @@ def test_cells_with_two_readings_are_ambiguous(cell: str) -> None:
         parse_paid_cell("k", cell)
 
 
-def test_a_tab_strip_that_does_not_match_the_tables_is_a_layout_change() -> None:
+def test_a_tab_strip_that_does_not_match_the_tables_skips_only_that_section() -> None:
     page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
     # Drop the Flex and Priority tabs from 2.5 Pro's strip but keep its four tables.
     page = page.replace(
@@ -173,24 +174,100 @@ def test_a_tab_strip_that_does_not_match_the_tables_is_a_layout_change() -> None
         "",
         1,
     )
-    with pytest.raises(LayoutChanged, match=r"Gemini 2\.5 Pro"):
-        gemini.parse(page.encode())
+    parsed = gemini.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert (failure.section, failure.kind, failure.models) == (
+        "Gemini 2.5 Pro",
+        "layout_changed",
+        ("gemini-2.5-pro",),
+    )
+    assert "tab strip ['standard', 'batch'] does not match 4 tables" in failure.reason
+    assert "gemini-2.5-pro" not in parsed.model_keys
+    assert _price(parsed, "gemini-2.0-flash", "output", "batch") == Decimal("0.20")
 
 
-def test_a_renamed_paid_column_names_the_missing_anchor() -> None:
+def test_a_renamed_paid_column_everywhere_is_a_broken_page() -> None:
     page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
     page = page.replace("Paid Tier, per 1M tokens in USD", "Pay-as-you-go")
     with pytest.raises(LayoutChanged, match="Paid Tier"):
         gemini.parse(page.encode())
 
 
-def test_a_removed_price_row_is_a_layout_change() -> None:
+def test_a_removed_price_row_everywhere_is_a_broken_page() -> None:
     page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
     page = page.replace("| Input price |", "| Prompt cost |").replace(
         "| Output price", "| Completion cost"
     )
     with pytest.raises(LayoutChanged, match="'Input price' or 'Output price' row"):
         gemini.parse(page.encode())
+
+
+NEW_SECTION = """## Gemini 9 Ultra
+
+_`gemini-9-ultra`_
+
+[Standard](https://ai.google.dev/gemini-api/docs/pricing#standard)[Batch](https://ai.google.dev/gemini-api/docs/pricing#batch)[Flex](https://ai.google.dev/gemini-api/docs/pricing#flex)[Priority](https://ai.google.dev/gemini-api/docs/pricing#priority)More
+
+{tables}
+"""
+TABLE = """|  | Free Tier | Paid Tier, per 1M tokens in USD |
+| --- | --- | --- |
+| Input price | Not available | {input} |
+| Output price | Not available | {output} |
+"""
+
+
+def _with_new_section(tables: list[tuple[str, str]]) -> bytes:
+    page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
+    body = "\n".join(TABLE.format(input=i, output=o) for i, o in tables)
+    at = page.index("## Gemini 2.0 Flash")
+    return (page[:at] + NEW_SECTION.format(tables=body) + "\n" + page[at:]).encode()
+
+
+def test_a_four_tab_strip_over_one_table_is_the_default_standard_tab() -> None:
+    parsed = gemini.parse(_with_new_section([("$4.00", "$20.00")]))
+    assert _price(parsed, "gemini-9-ultra", "input") == Decimal("4.00")
+    assert {r.service_tier for r in parsed.prices if r.model == "gemini-9-ultra"} == {"standard"}
+    assert parsed.section_failures == []
+
+
+def test_a_new_section_with_three_tables_for_four_tabs_is_skipped_the_rest_loads() -> None:
+    tables = [("$4.00", "$20.00"), ("$2.00", "$10.00"), ("$7.20", "$36.00")]
+    parsed = gemini.parse(_with_new_section(tables))
+    [failure] = parsed.section_failures
+    assert failure.section == "Gemini 9 Ultra" and failure.models == ("gemini-9-ultra",)
+    assert "gemini-9-ultra" not in parsed.model_keys
+    baseline = gemini.parse((FIXTURES / "gemini_pricing.md").read_bytes())
+    assert sorted(parsed.prices, key=str) == sorted(baseline.prices, key=str)
+
+
+def test_a_section_moved_a_heading_level_down_is_still_its_own_section() -> None:
+    page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
+    moved = gemini.parse(page.replace("## Gemini 2.0 Flash", "### Gemini 2.0 Flash").encode())
+    baseline = gemini.parse(page.encode())
+    assert sorted(moved.prices, key=str) == sorted(baseline.prices, key=str)
+
+
+def test_prices_per_1k_tokens_are_scaled_to_per_1m() -> None:
+    page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
+    at = page.index("## Gemini 2.5 Computer Use Preview")
+    end = page.index("## Veo 2")
+    section = page[at:end].replace("per 1M tokens", "per 1K tokens")
+    section = section.replace("$1.25", "$0.00125").replace("$2.50", "$0.0025")
+    section = section.replace("$10.00", "$0.01").replace("$15.00", "$0.015")
+    parsed = gemini.parse((page[:at] + section + page[end:]).encode())
+    computer_use = "gemini-2.5-computer-use-preview-10-2025"
+    assert _price(parsed, computer_use, "input") == Decimal("1.25")
+    assert _price(parsed, computer_use, "output", threshold=200_000) == Decimal("15")
+
+
+def test_an_unknown_price_unit_skips_the_section() -> None:
+    page = (FIXTURES / "gemini_pricing.md").read_text(encoding="utf-8")
+    at = page.index("## Gemini 2.5 Computer Use Preview")
+    page = page[:at] + page[at:].replace("per 1M tokens in USD", "in USD", 1)
+    parsed = gemini.parse(page.encode())
+    [failure] = parsed.section_failures
+    assert "price unit" in failure.reason
 
 
 # --- real captures (../shared/samples/pages), skipped when absent -----------------------

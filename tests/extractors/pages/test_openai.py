@@ -104,15 +104,20 @@ def test_without_the_sentence_the_documented_family_threshold_applies() -> None:
     assert _price(parsed, "gpt-5.5", "input", threshold=272_000) == Decimal("10.00")
 
 
-def test_a_long_context_price_with_no_known_threshold_is_skipped_and_reported() -> None:
+def test_a_long_context_price_with_no_known_threshold_skips_that_model() -> None:
     text = _fixture_text().replace(THRESHOLD_SENTENCE, "").replace("gpt-5.5", "gpt-9")
     parsed = openai.parse(text.encode())
-    gpt9 = [r for r in parsed.prices if r.model == "gpt-9"]
-    assert gpt9 and all(r.tier_min_prompt_tokens == 0 for r in gpt9)
-    assert (
-        "openai-docs: gpt-9: long-context price without a stated threshold"
-        in parsed.unmapped_fields
-    )
+    failures = {(f.section, f.reason) for f in parsed.section_failures}
+    reason = "long-context price without a stated threshold"
+    assert failures == {
+        ("Flagship models / standard / gpt-9", f"gpt-9: {reason}"),
+        ("Flagship models / standard / gpt-9-pro", f"gpt-9-pro: {reason}"),
+        ("Flagship models / batch / gpt-9", f"gpt-9: {reason}"),
+    }
+    assert _price(parsed, "gpt-9", "input") is None
+    # gpt-9's priority row states no long-context price: it loads.
+    assert _price(parsed, "gpt-9", "input", "priority") == Decimal("12.50")
+    assert _price(parsed, "gpt-5.4", "input", threshold=272_000) == Decimal("5.00")
 
 
 def test_threshold_sentences() -> None:
@@ -123,10 +128,15 @@ def test_threshold_sentences() -> None:
         long_context_threshold(["more than 272K tokens", "more than 128K tokens"])
 
 
-def test_an_unknown_column_group_is_a_layout_change() -> None:
+def test_an_unknown_column_group_skips_that_table() -> None:
     text = _fixture_text().replace("| Long context |", "| Extended context |", 1)
-    with pytest.raises(LayoutChanged, match="extended context"):
-        openai.parse(text.encode())
+    parsed = openai.parse(text.encode())
+    [failure] = parsed.section_failures
+    assert failure.section == "Flagship models / standard"
+    assert "extended context" in failure.reason and failure.kind == "layout_changed"
+    assert failure.models == ("gpt-5.5", "gpt-5.5-pro", "gpt-5.4", "gpt-5.4-mini")
+    assert _price(parsed, "gpt-5.5", "input") is None
+    assert _price(parsed, "gpt-5.5", "input", "batch") == Decimal("2.50")
 
 
 def test_a_renamed_model_header_is_a_layout_change() -> None:

@@ -1,0 +1,218 @@
+"""What the warehouse keeps about official pages beside their observations: the sections
+each snapshot skipped, and the diff of a page's pricing text from one payload to the next
+(migration 009). Written by the loader in the same transaction as the snapshot.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+
+from core.errors import SourceError, source_error
+from core.rows import SectionFailure
+from extractors.base import Source
+from warehouse.archive import read_raw
+
+# Error kinds whose alert points at the page diff: the page changed under the parser.
+_LAYOUT_KINDS = frozenset({"layout_changed", "too_few_models"})
+
+
+@dataclass(frozen=True, slots=True)
+class PageDiff:
+    snapshot_id: str
+    source: str
+    observed_at: datetime
+    content_sha256: str
+    previous_sha256: str
+    previous_observed_at: datetime
+    lines_added: int
+    lines_removed: int
+    diff: str
+
+
+def diff_command(source: str, since: date) -> str:
+    return f"thesis pages diff {source} --since {since.isoformat()}"
+
+
+def text_diff(
+    source: str, old: str, new: str, old_at: datetime, new_at: datetime
+) -> tuple[str, int, int]:
+    """(unified diff, lines added, lines removed) between two pricing texts."""
+    lines = list(
+        difflib.unified_diff(
+            old.splitlines(),
+            new.splitlines(),
+            fromfile=f"{source} {_stamp(old_at)}",
+            tofile=f"{source} {_stamp(new_at)}",
+            lineterm="",
+            n=1,
+        )
+    )
+    added = sum(1 for ln in lines if ln.startswith("+") and not ln.startswith("+++"))
+    removed = sum(1 for ln in lines if ln.startswith("-") and not ln.startswith("---"))
+    return "\n".join(lines) + ("\n" if lines else ""), added, removed
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
+@dataclass
+class PageRecorder:
+    """Collects a page source's skipped sections and page diffs for the loader to write.
+
+    For a source that is not a page (`Source.page_text` is None) it records nothing.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    source: Source
+    failures: list[tuple[Any, ...]] = field(default_factory=list)
+    diffs: list[PageDiff] = field(default_factory=list)
+    _previous: tuple[str, datetime, str | None] | None = None
+    _started: bool = False
+
+    def add(
+        self,
+        snapshot_id: str,
+        digest: str,
+        observed_at: datetime,
+        payload: bytes,
+        failures: list[SectionFailure],
+        error: SourceError | None,
+    ) -> SourceError | None:
+        """Record one new snapshot; returns `error`, pointing at the page diff when the
+        page's layout changed and its pricing text differs from the previous payload."""
+        if self.source.page_text is None:
+            return error
+        self.failures += [
+            (
+                snapshot_id,
+                f.source,
+                observed_at,
+                f.section,
+                f.heading,
+                f.kind,
+                f.reason,
+                list(f.models),
+            )
+            for f in failures
+        ]
+        found = self._diff(snapshot_id, digest, observed_at, payload)
+        if found is None or error is None or error.kind not in _LAYOUT_KINDS:
+            return error
+        note = f"; what changed on the page: `{diff_command(self.source.id, observed_at.date())}`"
+        return source_error(error.kind, error.source, error.reason + note)
+
+    def _diff(
+        self, snapshot_id: str, digest: str, observed_at: datetime, payload: bytes
+    ) -> PageDiff | None:
+        previous = self._latest()
+        text = self._text(payload)
+        self._previous = (digest, observed_at, text)
+        if previous is None or text is None:
+            return None
+        old_digest, old_at, old_text = previous
+        if old_text is None or old_digest == digest or old_text == text:
+            return None
+        body, added, removed = text_diff(self.source.id, old_text, text, old_at, observed_at)
+        found = PageDiff(
+            snapshot_id,
+            self.source.id,
+            observed_at,
+            digest,
+            old_digest,
+            old_at,
+            added,
+            removed,
+            body,
+        )
+        self.diffs.append(found)
+        return found
+
+    def _text(self, payload: bytes) -> str | None:
+        assert self.source.page_text is not None
+        try:
+            return self.source.page_text(payload)
+        except SourceError:  # a challenge page or an empty body: nothing to compare
+            return None
+
+    def _latest(self) -> tuple[str, datetime, str | None] | None:
+        """The source's newest payload before this batch (read once)."""
+        if not self._started:
+            self._started = True
+            row = self.con.execute(
+                "select content_sha256, observed_at from snapshots where source = ?"
+                " order by observed_at desc limit 1",
+                [self.source.id],
+            ).fetchone()
+            if row is not None:
+                self._previous = (row[0], row[1], self._text(read_raw(self.con, row[0])))
+        return self._previous
+
+    def flush(self, snapshot_ids: list[str]) -> None:
+        """Write what was collected for `snapshot_ids` (in the loader's transaction),
+        replacing what an earlier load of the same snapshots wrote."""
+        if self.source.page_text is None:
+            return
+        for table in ("page_section_failures", "page_diffs"):
+            self.con.execute(
+                f"delete from {table} where list_contains(?, snapshot_id)", [snapshot_ids]
+            )
+        if self.failures:
+            self.con.executemany(
+                "insert into page_section_failures values (?, ?, ?, ?, ?, ?, ?, ?)",
+                self.failures,
+            )
+        if self.diffs:
+            self.con.executemany(
+                "insert into page_diffs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        d.snapshot_id,
+                        d.source,
+                        d.observed_at,
+                        d.content_sha256,
+                        d.previous_sha256,
+                        d.previous_observed_at,
+                        d.lines_added,
+                        d.lines_removed,
+                        d.diff,
+                    )
+                    for d in self.diffs
+                ],
+            )
+        self.failures, self.diffs = [], []
+
+
+def stored_diffs(
+    con: duckdb.DuckDBPyConnection, source: str, since: date | None = None
+) -> list[PageDiff]:
+    """The page diffs of `source` observed on or after `since`, oldest first; without
+    `since`, the newest one only."""
+    sql = (
+        "select snapshot_id, source, observed_at, content_sha256, previous_sha256,"
+        " previous_observed_at, lines_added, lines_removed, diff from page_diffs where source = ?"
+    )
+    if since is None:
+        rows = con.execute(sql + " order by observed_at desc limit 1", [source]).fetchall()
+    else:
+        rows = con.execute(
+            sql + " and cast(observed_at as date) >= ? order by observed_at", [source, since]
+        ).fetchall()
+    return [PageDiff(*row) for row in rows]
+
+
+def latest_skipped(con: duckdb.DuckDBPyConnection, source: str) -> list[SectionFailure]:
+    """The sections the newest loaded snapshot of `source` skipped."""
+    rows = con.execute(
+        "select f.source, f.section, f.heading, f.error_kind, f.error, f.models"
+        " from page_section_failures f where f.snapshot_id = (select snapshot_id from snapshots"
+        " where source = ? and status = 'loaded' order by observed_at desc limit 1)"
+        " order by f.section",
+        [source],
+    ).fetchall()
+    return [SectionFailure(s, sec, h, k, r, tuple(m)) for s, sec, h, k, r, m in rows]
