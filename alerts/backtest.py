@@ -37,29 +37,28 @@ def run_backtest(
     source_id: str, snapshots: Path, theses: Theses, *, explain: bool = True
 ) -> BacktestResult:
     from extractors.registry import get_source
-    from warehouse.db import connect
+    from warehouse.db import connection
     from warehouse.importer import import_snapshots
 
     source = get_source(source_id)
     if not snapshots.is_dir():
         raise ConfigError(f"--snapshots {snapshots}: not a directory of dated snapshot files")
-    with tempfile.TemporaryDirectory(prefix="thesis-backtest-") as scratch:
-        con = connect(Path(scratch) / "backtest.duckdb", wait_s=0)
-        try:
-            imported = import_snapshots(con, source, snapshots)
-            loaded = [r for r in imported.results if r.status in ("loaded", "unchanged")]
-            if not loaded:
-                raise ConfigError(
-                    f"--snapshots {snapshots}: no loadable files (names must start with an "
-                    "ISO date or timestamp, e.g. 2024-10-03T120000_litellm.json)"
-                )
-            alerts = evaluate_source(
-                con, theses, source.id, state=MemoryState(), source_url=source.page_url
+    with (
+        tempfile.TemporaryDirectory(prefix="thesis-backtest-") as scratch,
+        connection(Path(scratch) / "backtest.duckdb", wait_s=0) as con,
+    ):
+        imported = import_snapshots(con, source, snapshots)
+        loaded = [r for r in imported.results if r.status in ("loaded", "unchanged")]
+        if not loaded:
+            raise ConfigError(
+                f"--snapshots {snapshots}: no loadable files (names must start with an "
+                "ISO date or timestamp, e.g. 2024-10-03T120000_litellm.json)"
             )
-            if explain:
-                alerts = explain_backtest(con, source.id, alerts)
-        finally:
-            con.close()
+        alerts = evaluate_source(
+            con, theses, source.id, state=MemoryState(), source_url=source.page_url
+        )
+        if explain:
+            alerts = explain_backtest(con, source.id, alerts)
     return BacktestResult(
         source=source.id,
         snapshots_loaded=len(loaded),

@@ -23,6 +23,7 @@ from alerts.theses.load import Theses
 from alerts.triggers.evaluate import evaluate_source, one_per_event
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
 from alerts.triggers.state import WarehouseState, last_evaluated, mark_evaluated
+from warehouse.db import transaction
 
 FUNDAMENTALS = "fundamentals"  # evaluation bookkeeping key beside the price sources
 
@@ -44,15 +45,10 @@ def evaluate_and_alert(
     # Evaluation moves trigger state on; recording in the same transaction means a crash
     # before the alerts are recorded also forgets the state change, and the re-run
     # finds the same alerts again.
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         alerts = _evaluate(con, theses, succeeded, on, now)
         names = [c.name for c in channels]
         added, broken = record_run(con, names, alerts, failures, succeeded, on, run_id, now)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     titles = (*theses.titles(), (PAGES_THESIS_ID, PAGES_TITLE))
     results = deliver_pending(con, channels, titles, now=now)
     return AlertRunReport(added, broken, tuple(results))

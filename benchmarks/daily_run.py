@@ -118,9 +118,8 @@ def run_direct(db: str) -> dict[str, float]:
     with clock("fetch"):
         headers: dict[str, tuple[str | None, str | None]] = {}
         if parse_target(db).exists():
-            con = wdb.connect(db, read_only=True)
-            headers = ingest.conditional_headers(con)
-            con.close()
+            with wdb.connection(db, read_only=True) as con:
+                headers = ingest.conditional_headers(con)
         with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
             futures = {
                 sid: pool.submit(fetch_source.fn, sid, root, *headers.get(sid, (None, None)))
@@ -136,9 +135,8 @@ def run_direct(db: str) -> dict[str, float]:
                 if err is not None:
                     errors[str(item.path)] = err
     with clock("load"):
-        con = wdb.connect(db)
-        run_id = runs.start_run(con, "daily")
-        con.close()
+        with wdb.connection(db) as con:
+            run_id = runs.start_run(con, "daily")
         outcomes = []
         for sid in SOURCES:
             got = fetched[sid]
@@ -149,9 +147,8 @@ def run_direct(db: str) -> dict[str, float]:
     with clock("alerts"):
         ok = [o.source for o in outcomes if o.status != "failed"]
         alerts_task.fn(db, theses, ok, [], datetime.now(UTC).date(), run_id)
-        con = wdb.connect(db)
-        runs.finish_run(con, run_id, "ok", {"benchmark": True})
-        con.close()
+        with wdb.connection(db) as con:
+            runs.finish_run(con, run_id, "ok", {"benchmark": True})
     failed = [o.source for o in outcomes if o.status == "failed"]
     assert not failed, f"sources failed: {failed}"
     return times

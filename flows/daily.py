@@ -104,8 +104,7 @@ def load_source(
     """
     source = get_source(source_id)
     started = runs.now()
-    con = db.connect(db_path)
-    try:
+    with db.connection(db_path) as con:
         outcome = SourceOutcome(source.id, "not_modified" if not_modified_at else "unchanged")
         if not_modified_at is not None:
             ingest.reobserve(con, source, not_modified_at, run_id)
@@ -131,8 +130,6 @@ def load_source(
             snapshot_id=outcome.snapshot_id,
             rows_added=outcome.rows_added,
         )
-    finally:
-        con.close()
     return outcome
 
 
@@ -154,9 +151,8 @@ def daily_flow(
     tickers = list(theses.ticker_symbols()) if theses else list(DEFAULT_TICKERS)
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
-    con = db.connect(path)
-    run_id = runs.start_run(con, "daily")
-    con.close()
+    with db.connection(path) as con:
+        run_id = runs.start_run(con, "daily")
     summary = RunSummary(run_id, str(target), problems=problems)
     for s in chosen:
         summary.outcomes.append(
@@ -173,9 +169,8 @@ def daily_flow(
             summary.alerts = alerts_task(path, theses, succeeded, summary.failures(on), on, run_id)
         except ConfigError as err:
             problems.append(f"alerts not sent: {err}")
-    con = db.connect(path)
-    runs.finish_run(con, run_id, summary.status, summary.as_dict())
-    con.close()
+    with db.connection(path) as con:
+        runs.finish_run(con, run_id, summary.status, summary.as_dict())
     return summary.as_dict()
 
 
@@ -231,12 +226,9 @@ def _conditional_headers(target: Target) -> dict[str, tuple[str | None, str | No
     if target.exists() is False:
         return {}
     try:
-        con = db.connect(target.location, read_only=True, wait_s=0)
+        with db.connection(target.location, read_only=True, wait_s=0) as con:
+            return ingest.conditional_headers(con)
     except WarehouseError:
         return {}
-    try:
-        return ingest.conditional_headers(con)
     except duckdb.CatalogException:  # created but never migrated: nothing fetched yet
         return {}
-    finally:
-        con.close()

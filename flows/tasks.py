@@ -34,22 +34,16 @@ def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerF
 def store_fundamentals_task(
     db_path: str, fetched: list[TickerFetch], run_id: str
 ) -> dict[str, Any]:
-    con = db.connect(db_path)
-    try:
+    with db.connection(db_path) as con:
         result = store_fundamentals(con, fetched, run_id=run_id)
-    finally:
-        con.close()
     return {"ok": result.ok, "failed": result.failed}
 
 
 @task(task_run_name="infer")
 def infer_task(db_path: str, run_id: str) -> int:
     """Invert today's prices through the roofline model and store the inferences."""
-    con = db.connect(db_path)
-    try:
+    with db.connection(db_path) as con:
         return len(infer_and_store(con, run_id=run_id))
-    finally:
-        con.close()
 
 
 @task(task_run_name="alerts")
@@ -63,13 +57,10 @@ def alerts_task(
 ) -> dict[str, Any]:
     """Evaluate the checklist, record alerts, deliver one digest per channel."""
     channels = channels_from_env()
-    con = db.connect(db_path)
-    try:
+    with db.connection(db_path) as con:
         report = evaluate_and_alert(
             con, theses, channels, succeeded=succeeded, failures=failures, on=on, run_id=run_id
         )
-    finally:
-        con.close()
     for d in report.deliveries:
         if not d.ok:
             get_run_logger().warning(f"alert delivery to {d.channel} failed: {d.error}")

@@ -14,7 +14,7 @@ from alerts.theses.load import DEFAULT_THESES_PATH
 from reporting import page
 from reporting.charts import ceilings, memory, prices, roofline, spreads, tiers
 from reporting.section import Section
-from warehouse.db import connect
+from warehouse.db import connection
 from warehouse.target import parse_target
 
 Chart = Callable[[duckdb.DuckDBPyConnection, Path], Section]
@@ -53,11 +53,8 @@ def build_report(
     """Write out_dir/index.html and one PNG per chart that has data; return what was made."""
     target = parse_target(db)
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(target.location, read_only=True)
-    try:
+    with connection(target.location, read_only=True) as con:
         sections = tuple(chart(con, out_dir) for chart in charts(theses_path))
-    finally:
-        con.close()
     for section in sections:
         if section.image is None:  # a chart from an earlier run must not linger unreferenced
             (out_dir / f"{section.id}.png").unlink(missing_ok=True)

@@ -75,13 +75,10 @@ def test_channels(as_json: JsonOption = False) -> None:
 def list_alerts(limit: LimitOption = 20, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the most recent alerts, one row per alert and channel, with delivery status."""
     from alerts.delivery.outbox import recent
-    from warehouse.db import connect
+    from warehouse.db import connection
 
-    con = connect(db, read_only=True)
-    try:
+    with connection(db, read_only=True) as con:
         rows = recent(con, limit)
-    finally:
-        con.close()
     if as_json:
         emit_json({"alerts": [_jsonable(r) for r in rows]})
         return

@@ -22,7 +22,7 @@ from extractors.fundamentals.fetch import (
 from extractors.fundamentals.yahoo import FetchPolicy
 from thesis_cli.common import DbOption, JsonOption, emit_json
 from warehouse import runs
-from warehouse.db import connect
+from warehouse.db import connection
 
 app = typer.Typer(add_completion=False)
 
@@ -76,14 +76,11 @@ def _load(
     wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
     started_at = runs.now()
     fetched = fetch_fundamentals(wanted, session=session, policy=policy)  # warehouse closed
-    con = connect(db)
-    try:
+    with connection(db) as con:
         run_id = runs.start_run(con, "fundamentals", started_at)
         result = store_fundamentals(con, fetched, run_id=run_id)
         status = "ok" if not result.failed else ("partial" if result.ok else "failed")
         runs.finish_run(con, run_id, status, result.to_json())
-    finally:
-        con.close()
     return result
 
 

@@ -92,8 +92,7 @@ def infer(
     from warehouse.inferences import infer_and_store
 
     now = datetime.now(UTC)
-    con = wdb.connect(db, read_only=not store)
-    try:
+    with wdb.connection(db, read_only=not store) as con:
         found = infer_and_store(
             con,
             now=now,
@@ -103,8 +102,6 @@ def infer(
             assume_hardware=assume_hardware,
             store=store,
         )
-    finally:
-        con.close()
     if not found:
         wanted = " and ".join(
             f"{k} {v!r}" for k, v in (("provider", provider), ("model", model)) if v

@@ -95,8 +95,7 @@ def import_snapshots(
     from warehouse.importer import import_snapshots as do_import
 
     src = get_source(source)
-    con = wdb.connect(db)
-    try:
+    with wdb.connection(db) as con:
         run_id = runs.start_run(con, "import")
         result = do_import(con, src, directory, run_id=run_id)
         status = "ok" if result.count("failed") == 0 else "partial"
@@ -114,8 +113,6 @@ def import_snapshots(
             "skipped_files": result.skipped_files,
         }
         runs.finish_run(con, run_id, status, doc)
-    finally:
-        con.close()
     if as_json:
         emit_json(doc)
     else:
@@ -132,9 +129,8 @@ def reprocess(
     from warehouse.load import rebuild_source
 
     sources = select(source)
-    con = wdb.connect(db)
     doc = {}
-    try:
+    with wdb.connection(db) as con:
         for src in sources:
             results = rebuild_source(con, src)
             doc[src.id] = {
@@ -143,8 +139,6 @@ def reprocess(
                 "failed": sum(r.status == "failed" for r in results),
                 "rows": sum(r.rows_added for r in results),
             }
-    finally:
-        con.close()
     if as_json:
         emit_json(doc)
         return

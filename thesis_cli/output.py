@@ -128,22 +128,17 @@ def print_parsed(source_id: str, parsed: Parsed) -> None:
 
 def sources_doc(sources: list[Source], db: str | None) -> list[dict[str, Any]]:
     """The registry, with each source's latest recorded outcome when a warehouse exists."""
-    from warehouse.db import connect
+    from warehouse.db import connection
 
-    last: dict[str, dict[str, Any]] = {}
     try:
-        con = connect(db, read_only=True, wait_s=2)
-    except WarehouseError:
-        con = None
-    if con is not None:
-        try:
+        with connection(db, read_only=True, wait_s=2) as con:
             rows = con.execute(
                 "select source, status, error, finished_at from source_runs qualify "
                 "row_number() over (partition by source order by started_at desc) = 1"
             ).fetchall()
-        finally:
-            con.close()
-        last = {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
+    except WarehouseError:  # no warehouse yet (or locked): the registry alone
+        rows = []
+    last = {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
     return [
         {
             "id": s.id,

@@ -15,7 +15,7 @@ import typer
 from core.errors import ConfigError
 from extractors.registry import SOURCES, get_source
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
-from warehouse.db import connect
+from warehouse.db import connection
 from warehouse.page_records import PageDiff, latest_skipped, stored_diffs
 
 app = new_app(
@@ -63,11 +63,8 @@ def diff(
     normalised text, stored when the page changed)."""
     wanted = page_source(source)
     day = parse_day(since) if since is not None else None
-    con = connect(db, read_only=True)
-    try:
+    with connection(db, read_only=True) as con:
         diffs = stored_diffs(con, wanted, day)
-    finally:
-        con.close()
     if as_json:
         emit_json({"source": wanted, "since": since, "diffs": [_diff_json(d) for d in diffs]})
         return
@@ -107,11 +104,8 @@ def _diff_json(d: PageDiff) -> dict[str, Any]:
 def skipped(source: SourceArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """The sections the newest loaded capture of a page skipped, and why."""
     wanted = page_source(source)
-    con = connect(db, read_only=True)
-    try:
+    with connection(db, read_only=True) as con:
         found = latest_skipped(con, wanted)
-    finally:
-        con.close()
     if as_json:
         emit_json(
             {

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from warehouse.db import connect
+from warehouse.db import connection
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,13 +24,10 @@ class Answer:
 
 def run_query(path: Path | str | None, sql: str, *, wait_s: float = 10.0) -> Answer:
     """Run `sql` on a read-only connection that is closed straight after."""
-    con = connect(path, read_only=True, wait_s=wait_s)
-    try:
+    with connection(path, read_only=True, wait_s=wait_s) as con:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall() if columns else []
-    finally:
-        con.close()
     return Answer(columns, rows)
 
 
