@@ -16,8 +16,8 @@ from alerts.delivery.channels import channels_from_env
 from alerts.records import SourceFailure
 from alerts.theses.load import Theses
 from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals, store_fundamentals
+from pipeline.inference import infer
 from warehouse import db
-from warehouse.inferences import infer_and_store
 
 
 @task(task_run_name="fetch-fundamentals")
@@ -42,8 +42,7 @@ def store_fundamentals_task(
 @task(task_run_name="infer")
 def infer_task(db_path: str, run_id: str) -> int:
     """Invert today's prices through the roofline model and store the inferences."""
-    with db.connection(db_path) as con:
-        return len(infer_and_store(con, run_id=run_id))
+    return len(infer(db_path, run_id=run_id))
 
 
 @task(task_run_name="alerts")

@@ -88,20 +88,18 @@ def infer(
     Reads `latest_prices` and `latest_limits`, prints every inference with its
     assumptions, and (unless --no-store) records them in the `inferences` table.
     """
-    from warehouse import db as wdb
-    from warehouse.inferences import infer_and_store
+    from pipeline.inference import infer as run_inference
 
     now = datetime.now(UTC)
-    with wdb.connection(db, read_only=not store) as con:
-        found = infer_and_store(
-            con,
-            now=now,
-            provider=provider,
-            model=model,
-            assume_model=assume_model,
-            assume_hardware=assume_hardware,
-            store=store,
-        )
+    found = run_inference(
+        db,
+        now=now,
+        provider=provider,
+        model=model,
+        assume_model=assume_model,
+        assume_hardware=assume_hardware,
+        store=store,
+    )
     if not found:
         wanted = " and ".join(
             f"{k} {v!r}" for k, v in (("provider", provider), ("model", model)) if v

@@ -1,4 +1,7 @@
-"""Read current prices for the inversion and store its inferences (the I/O edge of model/)."""
+"""Read current prices for the roofline inversion and store its inferences.
+
+The inversion itself runs in pipeline/inference.py; this module only reads and writes.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from typing import Any
 
 import duckdb
 
-from model.inversion.infer import infer_all
 from model.inversion.inference import Inference
 from warehouse.upsert import merge_rows
 
@@ -90,28 +92,3 @@ def store_inferences(
             replace=True,
         )
     return len(rows)
-
-
-def infer_and_store(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    run_id: str | None = None,
-    now: datetime | None = None,
-    provider: str | None = None,
-    model: str | None = None,
-    assume_model: str | None = None,
-    assume_hardware: str | None = None,
-    store: bool = True,
-) -> list[Inference]:
-    """The daily flow's step: invert today's prices for every model and record the result."""
-    found = infer_all(
-        read_price_rows(con),
-        read_limit_rows(con),
-        provider=provider,
-        model=model,
-        assume_model=assume_model,
-        assume_hardware=assume_hardware,
-    )
-    if store:
-        store_inferences(con, found, computed_at=now or datetime.now(UTC), run_id=run_id)
-    return found

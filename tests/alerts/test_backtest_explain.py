@@ -16,7 +16,7 @@ from alerts.triggers.evaluate import evaluate_source
 from extractors.registry import get_source
 from warehouse.db import connect
 from warehouse.importer import import_snapshots
-from warehouse.inferences import infer_and_store
+from pipeline.inference import infer_and_store
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 

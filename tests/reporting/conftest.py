@@ -20,7 +20,7 @@ from tests.paths import FIXTURES
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals
 from warehouse.importer import import_snapshots
-from warehouse.inferences import infer_and_store
+from pipeline.inference import infer_and_store
 
 HISTORY = FIXTURES / "litellm_history"
 FUNDAMENTALS = FIXTURES / "fundamentals"

@@ -1,0 +1,7 @@
+"""Use-case fixtures: the warehouses the lower layers' tests build, shared here."""
+
+from __future__ import annotations
+
+from tests.warehouse.conftest import con, history
+
+__all__ = ["con", "history"]
