@@ -15,7 +15,8 @@ from alerts.daily import evaluate_and_alert
 from alerts.delivery.channels import channels_from_env
 from alerts.records import SourceFailure
 from alerts.theses.load import Theses
-from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals, store_fundamentals
+from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals
+from pipeline import fundamentals
 from pipeline.inference import infer
 from warehouse import db
 
@@ -34,9 +35,7 @@ def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerF
 def store_fundamentals_task(
     db_path: str, fetched: list[TickerFetch], run_id: str
 ) -> dict[str, Any]:
-    with db.connection(db_path) as con:
-        result = store_fundamentals(con, fetched, run_id=run_id)
-    return {"ok": result.ok, "failed": result.failed}
+    return fundamentals.store(db_path, fetched, run_id).summary()
 
 
 @task(task_run_name="infer")

@@ -12,17 +12,10 @@ from typing import Annotated
 import typer
 
 from core.errors import ThesisError
-from extractors.fundamentals.fetch import (
-    DEFAULT_TICKERS,
-    FundamentalsResult,
-    fetch_fundamentals,
-    normalize_tickers,
-    store_fundamentals,
-)
+from extractors.fundamentals.fetch import DEFAULT_TICKERS
 from extractors.fundamentals.yahoo import FetchPolicy
+from pipeline.fundamentals import FundamentalsResult, fetch_and_store
 from thesis_cli.common import DbOption, JsonOption, emit_json
-from warehouse import runs
-from warehouse.db import connection
 
 app = typer.Typer(add_completion=False)
 
@@ -57,8 +50,9 @@ def fundamentals(
     """
     # Tests hand a session answering from a local server through the context object.
     session = ctx.obj.get("yfinance_session") if isinstance(ctx.obj, dict) else None
+    policy = FetchPolicy(deadline_s=timeout_s, attempts=attempts)
     try:
-        result = _load(tickers, db, session, FetchPolicy(deadline_s=timeout_s, attempts=attempts))
+        result = fetch_and_store(db, tickers or DEFAULT_TICKERS, session=session, policy=policy)
     except ThesisError as err:
         typer.echo(f"thesis: {err}", err=True)
         raise typer.Exit(err.exit_code) from None
@@ -68,20 +62,6 @@ def fundamentals(
         typer.echo(render(result))
     if not result.ok:
         raise typer.Exit(1)
-
-
-def _load(
-    tickers: list[str] | None, db: str | None, session: object | None, policy: FetchPolicy
-) -> FundamentalsResult:
-    wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
-    started_at = runs.now()
-    fetched = fetch_fundamentals(wanted, session=session, policy=policy)  # warehouse closed
-    with connection(db) as con:
-        run_id = runs.start_run(con, "fundamentals", started_at)
-        result = store_fundamentals(con, fetched, run_id=run_id)
-        status = "ok" if not result.failed else ("partial" if result.ok else "failed")
-        runs.finish_run(con, run_id, status, result.to_json())
-    return result
 
 
 def render(result: FundamentalsResult) -> str:

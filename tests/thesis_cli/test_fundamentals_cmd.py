@@ -11,7 +11,7 @@ import yfinance
 from requests.adapters import BaseAdapter
 from typer.testing import CliRunner
 
-from extractors.fundamentals.fetch import FundamentalsResult, TickerOutcome
+from pipeline.fundamentals import FundamentalsResult, TickerOutcome
 from thesis_cli.fundamentals_cmd import app, render
 from warehouse.db import connect
 
