@@ -11,14 +11,12 @@ from typing import Any
 
 from prefect import get_run_logger, task
 
-from alerts.daily import evaluate_and_alert
-from alerts.delivery.channels import channels_from_env
 from alerts.records import SourceFailure
 from alerts.theses.load import Theses
 from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals
 from pipeline import fundamentals
+from pipeline.alerts import alert
 from pipeline.inference import infer
-from warehouse import db
 
 
 @task(task_run_name="fetch-fundamentals")
@@ -54,26 +52,8 @@ def alerts_task(
     run_id: str,
 ) -> dict[str, Any]:
     """Evaluate the checklist, record alerts, deliver one digest per channel."""
-    channels = channels_from_env()
-    with db.connection(db_path) as con:
-        report = evaluate_and_alert(
-            con, theses, channels, succeeded=succeeded, failures=failures, on=on, run_id=run_id
-        )
+    report = alert(db_path, theses, succeeded=succeeded, failures=failures, on=on, run_id=run_id)
     for d in report.deliveries:
         if not d.ok:
             get_run_logger().warning(f"alert delivery to {d.channel} failed: {d.error}")
-    return {
-        "alerts_recorded": report.alerts_recorded,
-        "source_failures_recorded": report.failures_recorded,
-        "channels": [c.name for c in channels] or ["none configured"],
-        "deliveries": [
-            {
-                "channel": d.channel,
-                "type": d.message_type,
-                "items": d.items,
-                "ok": d.ok,
-                "error": d.error,
-            }
-            for d in report.deliveries
-        ],
-    }
+    return report.as_dict()
