@@ -37,8 +37,8 @@ def run_backtest(
     source_id: str, snapshots: Path, theses: Theses, *, explain: bool = True
 ) -> BacktestResult:
     from extractors.registry import get_source
+    from pipeline.history import import_snapshots
     from warehouse.db import connection
-    from warehouse.importer import import_snapshots
 
     source = get_source(source_id)
     if not snapshots.is_dir():

@@ -82,8 +82,8 @@ def _floor(folder: Path, out: mp.Queue) -> None:  # type: ignore[type-arg]
 
 def _import(folder: Path, db: Path, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from extractors.registry import get_source
+    from pipeline.history import import_snapshots
     from warehouse.db import connection
-    from warehouse.importer import import_snapshots
 
     with connection(db) as con:
         t = time.perf_counter()

@@ -14,9 +14,9 @@ from alerts.explain import with_explanations
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_source
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from pipeline.inference import infer_and_store
 from warehouse.db import connect
-from warehouse.importer import import_snapshots
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 

@@ -17,8 +17,8 @@ from alerts.records import Alert, SourceFailure
 from alerts.theses.load import load_theses
 from extractors.registry import get_source
 from pipeline.alerts import alert, alert_and_deliver, evaluate_and_alert
+from pipeline.history import import_snapshots
 from warehouse.db import connect, connection
-from warehouse.importer import import_snapshots
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 HOOK = "/services/T1/B2/secret"

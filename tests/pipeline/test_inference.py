@@ -11,10 +11,10 @@ import pytest
 
 from core.errors import WarehouseMissing
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from pipeline.inference import infer, infer_and_store
 from tests.warehouse.conftest import HISTORY
 from warehouse.db import connection
-from warehouse.importer import import_snapshots
 from warehouse.inferences import read_price_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
