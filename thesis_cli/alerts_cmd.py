@@ -156,7 +156,7 @@ def backtest(
     inversion; print every alert that would have fired, with what the inversion of that
     day's prices says about it. Uses a scratch warehouse and delivers nothing, so
     thresholds can be tuned on years of history before going live."""
-    from alerts.backtest import alert_json, run_backtest
+    from pipeline.backtest import alert_json, run_backtest
 
     result = run_backtest(source, snapshots, load_theses(theses))
     if as_json:

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from model.inversion.inference import Inference
+from warehouse.query import dict_rows
 from warehouse.upsert import merge_rows
 
 _INFERENCE_TYPES = {
@@ -37,22 +38,21 @@ PRICE_COLUMNS = (
 )
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [col[0] for col in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def read_price_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every current price (view `latest_prices`), for `model.inversion.infer.infer_all`."""
-    return _dicts(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
+    return dict_rows(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
 
 
 def read_limit_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _dicts(
+    return dict_rows(
         con,
         "select provider, model, context_window_tokens, max_input_tokens from latest_limits",
     )
+
+
+def delete_inferences(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the table (a backtest's scratch warehouse, between replayed days)."""
+    con.execute("delete from inferences")
 
 
 def store_inferences(

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from warehouse.db import connection
 
 FORMATS = ("table", "csv", "json")
@@ -29,6 +31,15 @@ def run_query(path: Path | str | None, sql: str, *, wait_s: float = 10.0) -> Ans
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall() if columns else []
     return Answer(columns, rows)
+
+
+def dict_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
+    """The answer to `sql` as one {column: value} dict per row."""
+    cursor = con.execute(sql, params)
+    names = [col[0] for col in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _plain(value: Any) -> Any:
