@@ -12,8 +12,10 @@ from typing import Any
 
 import duckdb
 
+from alerts.theses.load import Theses
 from extractors.fundamentals.fetch import (
     DEFAULT_BUDGET_S,
+    DEFAULT_TICKERS,
     TickerFetch,
     fetch_fundamentals,
     normalize_tickers,
@@ -66,6 +68,11 @@ class FundamentalsResult:
             "failed": self.failed,
             "tickers": [asdict(o) | {"notes": list(o.notes)} for o in self.outcomes],
         }
+
+
+def tickers_for(theses: Theses | None) -> list[str]:
+    """The tickers the theses name; the built-in list when no theses file loaded."""
+    return list(theses.ticker_symbols()) if theses else list(DEFAULT_TICKERS)
 
 
 def fetch_and_store(

@@ -173,10 +173,9 @@ def extract(
 @app.command()
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the price sources and, when a warehouse exists, each one's last outcome."""
-    from extractors.registry import SOURCES
-    from thesis_cli.output import sources_doc
+    from pipeline.daily import source_status
 
-    doc = sources_doc(list(SOURCES.values()), db)
+    doc = source_status(db)
     if as_json:
         emit_json(doc)
         return
