@@ -114,9 +114,7 @@ def _fetch_all(
         retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
     )
     futures = {s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen}
-    fundamentals_future = (
-        fetch_fundamentals_task.submit(tickers, cfg.fundamentals_budget_s) if fundamentals else None
-    )
+    fundamentals_future = fetch_fundamentals_task.submit(tickers) if fundamentals else None
     return {sid: fut.result() for sid, fut in futures.items()}, fundamentals_future
 
 

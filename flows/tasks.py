@@ -13,16 +13,16 @@ from prefect import get_run_logger, task
 
 from alerts.records import SourceFailure
 from alerts.theses.load import Theses
-from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals
+from extractors.fundamentals.fetch import TickerFetch
 from pipeline import fundamentals
 from pipeline.alerts import alert
 from pipeline.inference import infer
 
 
 @task(task_run_name="fetch-fundamentals")
-def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerFetch]:
+def fetch_fundamentals_task(tickers: list[str]) -> list[TickerFetch]:
     """yfinance for every ticker, each in a child process with a hard deadline."""
-    fetched = fetch_fundamentals(tickers, budget_s=budget_s)
+    fetched = fundamentals.fetch(tickers)
     for item in fetched:
         if item.error:
             get_run_logger().warning(f"yfinance:{item.ticker}: {item.error}")

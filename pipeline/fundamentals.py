@@ -12,9 +12,9 @@ from typing import Any
 
 import duckdb
 
-from alerts.theses.load import Theses
+from alerts.theses.load import Theses, load_theses
+from core.settings import load_settings
 from extractors.fundamentals.fetch import (
-    DEFAULT_BUDGET_S,
     DEFAULT_TICKERS,
     TickerFetch,
     fetch_fundamentals,
@@ -75,19 +75,29 @@ def tickers_for(theses: Theses | None) -> list[str]:
     return list(theses.ticker_symbols()) if theses else list(DEFAULT_TICKERS)
 
 
+def fetch(
+    tickers: Iterable[str], *, session: object | None = None, policy: FetchPolicy = DEFAULT_POLICY
+) -> list[TickerFetch]:
+    """Every ticker within THESIS_FUNDAMENTALS_BUDGET_S (tickers left when it is spent are
+    skipped). The daily flow and `thesis fundamentals` both fetch through here."""
+    budget_s = load_settings().fundamentals_budget_s
+    return fetch_fundamentals(tickers, session=session, policy=policy, budget_s=budget_s)
+
+
 def fetch_and_store(
     db: Path | str | None,
-    tickers: Iterable[str],
+    tickers: Iterable[str] | None = None,
     *,
+    theses_path: Path | None = None,
     session: object | None = None,
     policy: FetchPolicy = DEFAULT_POLICY,
-    budget_s: float = DEFAULT_BUDGET_S,
 ) -> FundamentalsResult:
-    """A fundamentals run of its own (`thesis fundamentals`): fetch every ticker, then
-    open the warehouse to store them under a new run."""
-    wanted = normalize_tickers(tickers)
+    """A fundamentals run of its own (`thesis fundamentals`): fetch the tickers (by
+    default the theses file's, as the daily run does), then open the warehouse to store
+    them under a new run."""
+    wanted = normalize_tickers(tickers) if tickers else tickers_for(load_theses(theses_path))
     started_at = runs.now()
-    fetched = fetch_fundamentals(wanted, session=session, policy=policy, budget_s=budget_s)
+    fetched = fetch(wanted, session=session, policy=policy)
     with connection(db) as con:
         run_id = runs.start_run(con, "fundamentals", started_at)
         result = store_fundamentals(con, fetched, run_id=run_id)

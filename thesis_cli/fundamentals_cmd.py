@@ -7,12 +7,12 @@ Register in thesis_cli/main.py with:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from core.errors import ThesisError
-from extractors.fundamentals.fetch import DEFAULT_TICKERS
 from extractors.fundamentals.yahoo import FetchPolicy
 from pipeline.fundamentals import FundamentalsResult, fetch_and_store
 from thesis_cli.common import DbOption, JsonOption, emit_json
@@ -24,7 +24,17 @@ TickersOption = Annotated[
     typer.Option(
         "--tickers",
         help="Tickers to load (repeat the option or separate with commas). "
-        f"Default: {','.join(DEFAULT_TICKERS)}.",
+        "Default: the tickers of the theses file, as `thesis run` fetches.",
+    ),
+]
+ThesesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--theses",
+        help="Theses TOML whose [[ticker]] list is the default (default: the shipped "
+        "alerts/theses.toml).",
+        dir_okay=False,
+        show_default=False,
     ),
 ]
 
@@ -33,6 +43,7 @@ TickersOption = Annotated[
 def fundamentals(
     ctx: typer.Context,
     tickers: TickersOption = None,
+    theses: ThesesOption = None,
     db: DbOption = None,
     timeout_s: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Seconds one attempt at a ticker may take.")
@@ -44,15 +55,16 @@ def fundamentals(
 ) -> None:
     """Fetch daily quotes and quarterly/annual statements of the tickers into the warehouse.
 
-    Each ticker is fetched on its own with a hard timeout and bounded retries; a failed
-    ticker is reported with its reason (and recorded in the run's source_runs) while the
-    others still load. Exit code 0 when any ticker loaded, 1 when all failed.
+    Each ticker is fetched on its own with a hard timeout and bounded retries, all within
+    THESIS_FUNDAMENTALS_BUDGET_S as in the daily run; a failed ticker is reported with its
+    reason (and recorded in the run's source_runs) while the others still load. Exit code
+    0 when any ticker loaded, 1 when all failed.
     """
     # Tests hand a session answering from a local server through the context object.
     session = ctx.obj.get("yfinance_session") if isinstance(ctx.obj, dict) else None
     policy = FetchPolicy(deadline_s=timeout_s, attempts=attempts)
     try:
-        result = fetch_and_store(db, tickers or DEFAULT_TICKERS, session=session, policy=policy)
+        result = fetch_and_store(db, tickers, theses_path=theses, session=session, policy=policy)
     except ThesisError as err:
         typer.echo(f"thesis: {err}", err=True)
         raise typer.Exit(err.exit_code) from None

@@ -17,7 +17,7 @@ from core.errors import ConfigError, FetchFailed, SourceError
 from extractors.fundamentals.rows import FundamentalRow, QuoteRow, fundamental_rows, quote_row
 from extractors.fundamentals.yahoo import DEFAULT_POLICY, FetchPolicy, fetch_ticker
 
-# The companies the theses name; alerts/theses.toml will supply its own lists.
+# The companies the theses name: the tickers fetched when no theses file is loaded.
 DEFAULT_TICKERS: tuple[str, ...] = (
     "GOOGL",
     "AMZN",
@@ -31,7 +31,6 @@ DEFAULT_TICKERS: tuple[str, ...] = (
     "000660.KS",  # SK Hynix
     "005930.KS",  # Samsung Electronics
 )
-DEFAULT_BUDGET_S = 900.0  # the whole run; tickers left when it is spent are skipped
 
 
 def normalize_tickers(tickers: Iterable[str]) -> list[str]:
@@ -73,11 +72,12 @@ def fetch_fundamentals(
     *,
     session: object | None = None,
     policy: FetchPolicy = DEFAULT_POLICY,
-    budget_s: float = DEFAULT_BUDGET_S,
+    budget_s: float,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> list[TickerFetch]:
-    """Fetch and convert each ticker in turn; the warehouse stays closed meanwhile."""
+    """Fetch and convert each ticker in turn, within `budget_s` for them all (the tickers
+    left when it is spent are skipped); the warehouse stays closed meanwhile."""
     fetched = []
     started = clock()
     for ticker in normalize_tickers(tickers):

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.fundamentals.fetch import fetch_fundamentals
+import pytest
+
+from alerts.theses.load import load_theses
+from extractors.fundamentals.fetch import DEFAULT_TICKERS, fetch_fundamentals
 from pipeline.fundamentals import (
     FundamentalsResult,
     TickerOutcome,
+    fetch,
     fetch_and_store,
     store_fundamentals,
+    tickers_for,
 )
+from tests.thesis_cli.test_fundamentals_cmd import unreachable_session
 from warehouse.db import connect, connection
 
 
@@ -54,13 +60,14 @@ def test_result_json_lists_ok_and_failed_tickers() -> None:
     assert doc["tickers"][0]["notes"] == ["quarterly cash-flow statement empty"]
 
 
-def test_a_run_of_its_own_is_recorded_with_each_ticker_and_a_status(tmp_path: Path) -> None:
+def test_a_run_of_its_own_is_recorded_with_each_ticker_and_a_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THESIS_FUNDAMENTALS_BUDGET_S", "0")
     db = tmp_path / "w.duckdb"
-    result = fetch_and_store(db, ["nvda, mu"], budget_s=-1.0)  # all skipped: no network
-    assert result.failed == {
-        "NVDA": "skipped: run budget of -1s spent",
-        "MU": "skipped: run budget of -1s spent",
-    }
+    result = fetch_and_store(db, ["nvda, mu"], session=unreachable_session())
+    assert list(result.failed) == ["NVDA", "MU"]
+    assert result.failed["MU"] == "skipped: run budget of 0s spent"
     with connection(db, read_only=True) as con:
         assert con.execute("select kind, status from runs").fetchall() == [
             ("fundamentals", "failed")
@@ -80,3 +87,17 @@ def test_the_status_is_ok_partial_or_failed_by_what_loaded() -> None:
         "ok": ["NVDA"],
         "failed": {"AMD": "HTTP 404"},
     }
+
+
+def test_the_theses_name_the_tickers_and_the_built_in_list_stands_in_without_them() -> None:
+    theses = load_theses()
+    assert tickers_for(theses) == list(theses.ticker_symbols())
+    assert "NVDA" in tickers_for(theses)
+    assert tickers_for(None) == list(DEFAULT_TICKERS)
+
+
+def test_the_fetch_budget_is_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THESIS_FUNDAMENTALS_BUDGET_S", "0")
+    nvda, mu = fetch(["NVDA", "MU"], session=unreachable_session())
+    assert nvda.error_kind == "fetch_failed"  # refused, or skipped already
+    assert mu.error == "skipped: run budget of 0s spent"

@@ -249,7 +249,7 @@ def test_load_records_failed_tickers_and_loads_the_others(
     session = yahoo(fake_yahoo(["NVDA", "005930.KS"]))  # AMD: Yahoo answers 404
     con = connect(tmp_path / "w.duckdb")
     fetched = fetch_fundamentals(
-        ["NVDA", "AMD", "005930.KS"], session=session, policy=policy, sleep=Sleeps()
+        ["NVDA", "AMD", "005930.KS"], session=session, policy=policy, budget_s=60, sleep=Sleeps()
     )
     result = store_fundamentals(con, fetched, run_id="run-1")
     assert result.ok == ["NVDA", "005930.KS"]
@@ -276,8 +276,12 @@ def test_loading_the_same_day_twice_adds_nothing(
 ) -> None:
     session = yahoo(fake_yahoo(["NVDA"]))
     con = connect(tmp_path / "w.duckdb")
-    first = store_fundamentals(con, fetch_fundamentals(["NVDA"], session=session, policy=policy))
-    again = store_fundamentals(con, fetch_fundamentals(["NVDA"], session=session, policy=policy))
+    first = store_fundamentals(
+        con, fetch_fundamentals(["NVDA"], session=session, policy=policy, budget_s=60)
+    )
+    again = store_fundamentals(
+        con, fetch_fundamentals(["NVDA"], session=session, policy=policy, budget_s=60)
+    )
     # 2 annual periods x 8 items, 3 quarters x 6 income items (no quarterly cash flow)
     assert (first.outcomes[0].quotes_added, first.outcomes[0].fundamentals_added) == (1, 34)
     assert (again.outcomes[0].quotes_added, again.outcomes[0].fundamentals_added) == (0, 0)
