@@ -1,7 +1,7 @@
 """The daily flow's steps after prices: fundamentals, the roofline inversion, alerts.
 
-Each task opens the warehouse for its own step only and returns a small summary dict for
-the run record. The work is in extractors/, warehouse/, model/ and alerts/.
+Each task is one call into pipeline/, which opens the warehouse for that step only, and
+returns a small summary for the run record, logging what failed.
 """
 
 from __future__ import annotations

@@ -118,29 +118,6 @@ def evaluate_and_alert(
     return AlertRunReport(added, broken, tuple(results), tuple(names))
 
 
-def alert_and_deliver(
-    con: duckdb.DuckDBPyConnection,
-    channels: Sequence[Channel],
-    *,
-    alerts: Iterable[Alert],
-    failures: Iterable[SourceFailure],
-    succeeded_sources: Iterable[str],
-    on: date,
-    thesis_titles: Iterable[tuple[str, str]] = (),
-    run_id: str | None = None,
-    now: datetime | None = None,
-) -> AlertRunReport:
-    """Record this run's alerts and new source failures per channel, then deliver.
-
-    A source failing on consecutive runs is alerted once (and again after it recovered);
-    undelivered rows from earlier runs go out in this run's digest.
-    """
-    names = [c.name for c in channels]
-    added, broken = record_run(con, names, alerts, failures, succeeded_sources, on, run_id, now)
-    results = deliver_pending(con, channels, thesis_titles, now=now)
-    return AlertRunReport(added, broken, tuple(results), tuple(names))
-
-
 def record_run(
     con: duckdb.DuckDBPyConnection,
     channel_names: Sequence[str],

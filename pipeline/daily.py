@@ -59,7 +59,7 @@ def fetch_source(
         )
     except SourceError as err:
         return Fetched(error=err)
-    if got.payload is None:
+    if got.payload is None:  # 304 Not Modified
         return Fetched(not_modified_at=datetime.now(UTC))
     item = spool.put(
         spool_root, source_id, got.payload, got.fetched_at, got.url, got.etag, got.last_modified

@@ -28,9 +28,6 @@ class Report:
     db: str  # the warehouse, as shown to the user
     sections: tuple[Section, ...]
 
-    def images(self) -> list[Path]:
-        return [self.index.parent / s.image for s in self.sections if s.image]
-
 
 def charts(theses_path: Path = DEFAULT_THESES_PATH) -> list[Chart]:
     """Every chart of the page, in page order."""
