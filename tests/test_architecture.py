@@ -21,6 +21,7 @@ entry points outside the layering: they may import anything, nothing imports the
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,22 @@ def test_the_check_sees_upward_sideways_and_lazy_imports(tmp_path: Path) -> None
         "flows/bench.py:1: flows -> benchmarks (entry points are not libraries)",
         "warehouse/load.py:2: warehouse -> alerts (upwards)",
     ]
+
+
+DOC = ROOT / "docs" / "development.md"
+
+
+def test_the_development_guide_lists_every_layer_in_order() -> None:
+    rows = re.findall(r"^\| `(\w+)` \|", DOC.read_text(encoding="utf-8"), flags=re.M)
+    assert sorted(rows) == sorted(RANK)
+    assert [RANK[p] for p in rows] == sorted(RANK[p] for p in rows)
+
+
+def test_the_development_guides_code_is_the_real_code() -> None:
+    """Each block marked `<!-- from PATH -->` is quoted verbatim from that file."""
+    quoted = re.findall(
+        r"^<!-- from (\S+) -->\n```python\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.M | re.S
+    )
+    assert len(quoted) == 2
+    for path, code in quoted:
+        assert code in (ROOT / path).read_text(encoding="utf-8"), f"{path} no longer holds it"
