@@ -19,7 +19,6 @@ from alerts.delivery.channels import channels_from_env
 from alerts.theses.load import Theses, load_theses
 from core.errors import ConfigError, SourceError, WarehouseError
 from core.settings import load_settings, source_url
-from extractors.base import Source
 from extractors.registry import SOURCES, get_source
 from pipeline.daily_summary import RunSummary, SourceOutcome
 from warehouse import ingest, runs, spool
@@ -92,45 +91,39 @@ def load_source(
     """
     source = get_source(source_id)
     started = runs.now()
-    with connection(db) as con:
-        outcome = _load_spooled(con, source, run_id, items, parse_errors, fetched)
-        runs.record_source(
-            con,
-            run_id,
-            source.id,
-            outcome.status,
-            started_at=started,
-            error_kind=outcome.error_kind,
-            error=outcome.error,
-            snapshot_id=outcome.snapshot_id,
-            rows_added=outcome.rows_added,
-        )
-    return outcome
-
-
-def _load_spooled(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    run_id: str,
-    items: list[spool.Spooled],
-    parse_errors: dict[str, SourceError],
-    fetched: Fetched,
-) -> SourceOutcome:
     outcome = SourceOutcome(source.id, "not_modified" if fetched.not_modified_at else "unchanged")
-    if fetched.not_modified_at is not None:
-        ingest.reobserve(con, source, fetched.not_modified_at, run_id)
-    for item in items:
-        err = parse_errors.get(str(item.path))
-        if err is not None:
-            result = ingest.record_failed_payload(con, source, item, run_id, err)
-        else:
-            result = ingest.load_spooled(con, source, item, run_id)
-        item.remove()
-        outcome = outcome.merge(result)
-    if fetched.error is not None:
-        outcome.status, outcome.error_kind = "failed", fetched.error.kind
-        outcome.error = fetched.error.reason
+    with connection(db) as con:
+        if fetched.not_modified_at is not None:
+            ingest.reobserve(con, source, fetched.not_modified_at, run_id)
+        for item in items:
+            err = parse_errors.get(str(item.path))
+            if err is not None:
+                result = ingest.record_failed_payload(con, source, item, run_id, err)
+            else:
+                result = ingest.load_spooled(con, source, item, run_id)
+            item.remove()
+            outcome = outcome.merge(result)
+        if fetched.error is not None:
+            outcome.status, outcome.error_kind = "failed", fetched.error.kind
+            outcome.error = fetched.error.reason
+        _record(con, run_id, outcome, started)
     return outcome
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection, run_id: str, outcome: SourceOutcome, started: datetime
+) -> None:
+    runs.record_source(
+        con,
+        run_id,
+        outcome.source,
+        outcome.status,
+        started_at=started,
+        error_kind=outcome.error_kind,
+        error=outcome.error,
+        snapshot_id=outcome.snapshot_id,
+        rows_added=outcome.rows_added,
+    )
 
 
 def load_checklist(theses_path: str | None) -> tuple[Theses | None, str | None]:

@@ -88,18 +88,12 @@ def infer(
     Reads `latest_prices` and `latest_limits`, prints every inference with its
     assumptions, and (unless --no-store) records them in the `inferences` table.
     """
+    from pipeline.inference import InferenceRequest
     from pipeline.inference import infer as run_inference
 
     now = datetime.now(UTC)
-    found = run_inference(
-        db,
-        now=now,
-        provider=provider,
-        model=model,
-        assume_model=assume_model,
-        assume_hardware=assume_hardware,
-        store=store,
-    )
+    request = InferenceRequest(provider, model, assume_model, assume_hardware)
+    found = run_inference(db, request, now=now, store=store)
     if not found:
         wanted = " and ".join(
             f"{k} {v!r}" for k, v in (("provider", provider), ("model", model)) if v

@@ -12,7 +12,7 @@ import pytest
 from core.errors import WarehouseMissing
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
-from pipeline.inference import infer, infer_and_store
+from pipeline.inference import InferenceRequest, infer, infer_and_store
 from tests.warehouse.conftest import HISTORY
 from warehouse.db import connection
 from warehouse.inferences import read_price_rows
@@ -104,7 +104,8 @@ def test_long_context_cache_and_storage_prices_become_inferences(
 
 def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
     _observe(con, [("input", 0, "1.25"), ("output", 0, "10")])
-    infer_and_store(con, now=NOON, assume_model="llama-3.1-405b", assume_hardware="h200")
+    assumed = InferenceRequest(assume_model="llama-3.1-405b", assume_hardware="h200")
+    infer_and_store(con, assumed, now=NOON)
     (raw,) = con.execute(
         "select assumptions from inferences where name = 'effective_decode_batch'"
     ).fetchone() or ("{}",)
