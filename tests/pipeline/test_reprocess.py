@@ -38,7 +38,7 @@ def test_reprocess_rebuilds_the_same_observations_from_the_archive(
 def test_every_source_by_default_and_an_unknown_one_refused(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     doc = reprocess(db, None)
-    official = ["gemini-docs", "anthropic-docs", "openai-docs", "deepseek-docs"]
+    official = ["gemini-docs", "anthropic-docs", "openai-docs", "deepseek-docs", "xai-docs"]
     assert sorted(doc) == sorted([*official, "genai-prices", "litellm", "openrouter"])
     nothing = {"snapshots": 0, "loaded": 0, "failed": 0, "rows": 0}
     assert all(counts == nothing for counts in doc.values())
