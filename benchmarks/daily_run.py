@@ -5,8 +5,8 @@ send). The run is measured two ways, each in its own fresh process:
 
 - flow:   `flows.daily.daily_flow` under Prefect (a temporary local Prefect server, as
           `thesis run` starts when PREFECT_API_URL is unset), fundamentals off;
-- direct: the same steps with Prefect taken out: the flow's task functions called
-          plainly (`.fn`), fetches on a thread pool, in the flow's order.
+- direct: the same steps with Prefect taken out: the pipeline functions the flow's
+          tasks call (pipeline/daily.py, ...), fetches on a thread pool, in the flow's order.
 
 The difference is Prefect's overhead. Each mode runs a cold day (new warehouse: every
 source fetched, parsed, loaded; inference; triggers), then a same-day re-run (every
@@ -102,13 +102,15 @@ def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
 
 
 def run_direct(db: str) -> dict[str, float]:
-    """The flow's steps without Prefect; seconds per step."""
+    """The flow's steps without Prefect (the pipeline functions its tasks call); seconds
+    per step."""
     from alerts.theses.load import load_theses
     from extractors.registry import SOURCES
-    from flows.daily import fetch_source, load_source, parse_source
-    from flows.tasks import alerts_task, infer_task
-    from warehouse import db as wdb
-    from warehouse import ingest, runs, spool
+    from pipeline import daily
+    from pipeline.alerts import alert
+    from pipeline.inference import infer
+    from warehouse import runs, spool
+    from warehouse.db import connection
     from warehouse.target import parse_target
 
     times: dict[str, float] = {}
@@ -116,14 +118,10 @@ def run_direct(db: str) -> dict[str, float]:
     theses = load_theses(None)
     root = spool.spool_dir(db)
     with clock("fetch"):
-        headers: dict[str, tuple[str | None, str | None]] = {}
-        if parse_target(db).exists():
-            con = wdb.connect(db, read_only=True)
-            headers = ingest.conditional_headers(con)
-            con.close()
+        headers = daily.conditional_headers(parse_target(db))
         with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
             futures = {
-                sid: pool.submit(fetch_source.fn, sid, root, *headers.get(sid, (None, None)))
+                sid: pool.submit(daily.fetch_source, sid, root, *headers.get(sid, (None, None)))
                 for sid in SOURCES
             }
             fetched = {sid: f.result() for sid, f in futures.items()}
@@ -132,26 +130,22 @@ def run_direct(db: str) -> dict[str, float]:
         errors = {}
         for sid, items in pending.items():
             for item in items:
-                err = parse_source.fn(sid, item)
+                err = daily.parse_spooled(sid, item)
                 if err is not None:
                     errors[str(item.path)] = err
     with clock("load"):
-        con = wdb.connect(db)
-        run_id = runs.start_run(con, "daily")
-        con.close()
-        outcomes = []
-        for sid in SOURCES:
-            got = fetched[sid]
-            at = datetime.now(UTC) if got.not_modified else None
-            outcomes.append(load_source.fn(db, run_id, sid, pending[sid], errors, at, got.error))
+        run_id = daily.start_run(db)
+        outcomes = [
+            daily.load_source(db, run_id, sid, pending[sid], errors, fetched[sid])
+            for sid in SOURCES
+        ]
     with clock("infer"):
-        infer_task.fn(db, run_id)
+        infer(db, run_id=run_id)
     with clock("alerts"):
         ok = [o.source for o in outcomes if o.status != "failed"]
-        alerts_task.fn(db, theses, ok, [], datetime.now(UTC).date(), run_id)
-        con = wdb.connect(db)
-        runs.finish_run(con, run_id, "ok", {"benchmark": True})
-        con.close()
+        alert(db, theses, succeeded=ok, failures=[], on=datetime.now(UTC).date(), run_id=run_id)
+        with connection(db) as con:
+            runs.finish_run(con, run_id, "ok", {"benchmark": True})
     failed = [o.source for o in outcomes if o.status == "failed"]
     assert not failed, f"sources failed: {failed}"
     return times

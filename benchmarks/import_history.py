@@ -82,23 +82,22 @@ def _floor(folder: Path, out: mp.Queue) -> None:  # type: ignore[type-arg]
 
 def _import(folder: Path, db: Path, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from extractors.registry import get_source
-    from warehouse.db import connect
-    from warehouse.importer import import_snapshots
+    from pipeline.history import import_snapshots
+    from warehouse.db import connection
 
-    con = connect(db)
-    t = time.perf_counter()
-    result = import_snapshots(con, get_source("litellm"), folder)
-    took = time.perf_counter() - t
-    q = time.perf_counter()
-    rows = con.execute("select count(*) from price_history").fetchone()
-    count_s = time.perf_counter() - q
-    q = time.perf_counter()
-    one = con.execute(
-        "select * from price_history where source_model_key = (select min(source_model_key)"
-        " from price_observations) order by valid_from"
-    ).fetchall()
-    one_s = time.perf_counter() - q
-    con.close()
+    with connection(db) as con:
+        t = time.perf_counter()
+        result = import_snapshots(con, get_source("litellm"), folder)
+        took = time.perf_counter() - t
+        q = time.perf_counter()
+        rows = con.execute("select count(*) from price_history").fetchone()
+        count_s = time.perf_counter() - q
+        q = time.perf_counter()
+        one = con.execute(
+            "select * from price_history where source_model_key = (select min(source_model_key)"
+            " from price_observations) order by valid_from"
+        ).fetchall()
+        one_s = time.perf_counter() - q
     out.put(
         (
             len(result.results),

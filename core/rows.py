@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal, get_args
 
@@ -18,7 +18,6 @@ Component = Literal[
 ServiceTier = Literal["standard", "batch", "flex", "priority"]
 
 COMPONENTS: tuple[str, ...] = get_args(Component)
-SERVICE_TIERS: tuple[str, ...] = get_args(ServiceTier)
 
 MTOK = Decimal(1_000_000)
 
@@ -111,15 +110,3 @@ class Parsed:
     @property
     def model_keys(self) -> set[str]:
         return {r.source_model_key for r in self.prices} | {r.source_model_key for r in self.limits}
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """One fetched (or imported) payload of one source."""
-
-    source: str
-    payload: bytes
-    fetched_at: datetime
-    url: str = ""
-    etag: str | None = None
-    last_modified: str | None = None

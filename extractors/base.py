@@ -11,8 +11,6 @@ import requests
 from core.rows import Parsed
 from extractors.http import FetchResult
 
-Fetch = Callable[..., FetchResult]
-
 
 @dataclass(frozen=True)
 class Source:

@@ -36,7 +36,6 @@ class FetchResult:
     fetched_at: datetime
     etag: str | None = None
     last_modified: str | None = None
-    content_type: str = ""
 
     @property
     def not_modified(self) -> bool:
@@ -151,5 +150,4 @@ def _result(url: str, resp: requests.Response, payload: bytes | None) -> FetchRe
         fetched_at=datetime.now(UTC),
         etag=resp.headers.get("ETag"),
         last_modified=resp.headers.get("Last-Modified"),
-        content_type=resp.headers.get("Content-Type", ""),
     )

@@ -1,7 +1,7 @@
 """The daily flow's steps after prices: fundamentals, the roofline inversion, alerts.
 
-Each task opens the warehouse for its own step only and returns a small summary dict for
-the run record. The work is in extractors/, warehouse/, model/ and alerts/.
+Each task is one call into pipeline/, which opens the warehouse for that step only, and
+returns a small summary for the run record, logging what failed.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ from typing import Any
 
 from prefect import get_run_logger, task
 
-from alerts.daily import evaluate_and_alert
-from alerts.delivery.channels import channels_from_env
 from alerts.records import SourceFailure
 from alerts.theses.load import Theses
-from extractors.fundamentals.fetch import TickerFetch, fetch_fundamentals, store_fundamentals
-from warehouse import db
-from warehouse.inferences import infer_and_store
+from extractors.fundamentals.fetch import TickerFetch
+from pipeline import fundamentals
+from pipeline.alerts import alert
+from pipeline.inference import infer
 
 
 @task(task_run_name="fetch-fundamentals")
-def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerFetch]:
+def fetch_fundamentals_task(tickers: list[str]) -> list[TickerFetch]:
     """yfinance for every ticker, each in a child process with a hard deadline."""
-    fetched = fetch_fundamentals(tickers, budget_s=budget_s)
+    fetched = fundamentals.fetch(tickers)
     for item in fetched:
         if item.error:
             get_run_logger().warning(f"yfinance:{item.ticker}: {item.error}")
@@ -34,22 +33,13 @@ def fetch_fundamentals_task(tickers: list[str], budget_s: float) -> list[TickerF
 def store_fundamentals_task(
     db_path: str, fetched: list[TickerFetch], run_id: str
 ) -> dict[str, Any]:
-    con = db.connect(db_path)
-    try:
-        result = store_fundamentals(con, fetched, run_id=run_id)
-    finally:
-        con.close()
-    return {"ok": result.ok, "failed": result.failed}
+    return fundamentals.store(db_path, fetched, run_id).summary()
 
 
 @task(task_run_name="infer")
 def infer_task(db_path: str, run_id: str) -> int:
     """Invert today's prices through the roofline model and store the inferences."""
-    con = db.connect(db_path)
-    try:
-        return len(infer_and_store(con, run_id=run_id))
-    finally:
-        con.close()
+    return len(infer(db_path, run_id=run_id))
 
 
 @task(task_run_name="alerts")
@@ -62,29 +52,8 @@ def alerts_task(
     run_id: str,
 ) -> dict[str, Any]:
     """Evaluate the checklist, record alerts, deliver one digest per channel."""
-    channels = channels_from_env()
-    con = db.connect(db_path)
-    try:
-        report = evaluate_and_alert(
-            con, theses, channels, succeeded=succeeded, failures=failures, on=on, run_id=run_id
-        )
-    finally:
-        con.close()
+    report = alert(db_path, theses, succeeded=succeeded, failures=failures, on=on, run_id=run_id)
     for d in report.deliveries:
         if not d.ok:
             get_run_logger().warning(f"alert delivery to {d.channel} failed: {d.error}")
-    return {
-        "alerts_recorded": report.alerts_recorded,
-        "source_failures_recorded": report.failures_recorded,
-        "channels": [c.name for c in channels] or ["none configured"],
-        "deliveries": [
-            {
-                "channel": d.channel,
-                "type": d.message_type,
-                "items": d.items,
-                "ok": d.ok,
-                "error": d.error,
-            }
-            for d in report.deliveries
-        ],
-    }
+    return report.as_dict()

@@ -1,4 +1,7 @@
-"""Build the report: read the warehouse (read-only), draw each chart, write index.html."""
+"""Build the report from an open warehouse: draw each chart, write index.html.
+
+pipeline/report.py opens the warehouse (read-only) for it.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,6 @@ from alerts.theses.load import DEFAULT_THESES_PATH
 from reporting import page
 from reporting.charts import ceilings, memory, prices, roofline, spreads, tiers
 from reporting.section import Section
-from warehouse.db import connect
-from warehouse.target import parse_target
 
 Chart = Callable[[duckdb.DuckDBPyConnection, Path], Section]
 INDEX = "index.html"
@@ -26,9 +27,6 @@ class Report:
     index: Path
     db: str  # the warehouse, as shown to the user
     sections: tuple[Section, ...]
-
-    def images(self) -> list[Path]:
-        return [self.index.parent / s.image for s in self.sections if s.image]
 
 
 def charts(theses_path: Path = DEFAULT_THESES_PATH) -> list[Chart]:
@@ -43,25 +41,21 @@ def charts(theses_path: Path = DEFAULT_THESES_PATH) -> list[Chart]:
     ]
 
 
-def build_report(
-    db: Path | str | None,
+def write_report(
+    con: duckdb.DuckDBPyConnection,
     out_dir: Path,
     *,
+    db_label: str,
     theses_path: Path = DEFAULT_THESES_PATH,
     now: datetime | None = None,
 ) -> Report:
-    """Write out_dir/index.html and one PNG per chart that has data; return what was made."""
-    target = parse_target(db)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(target.location, read_only=True)
-    try:
-        sections = tuple(chart(con, out_dir) for chart in charts(theses_path))
-    finally:
-        con.close()
+    """Draw every chart that has data into the folder `out_dir`, write its index.html
+    naming the warehouse `db_label`; return what was made."""
+    sections = tuple(chart(con, out_dir) for chart in charts(theses_path))
     for section in sections:
         if section.image is None:  # a chart from an earlier run must not linger unreferenced
             (out_dir / f"{section.id}.png").unlink(missing_ok=True)
     generated = now or datetime.now(UTC)
     index = out_dir / INDEX
-    index.write_text(page.render(sections, str(target), generated), encoding="utf-8")
-    return Report(index, str(target), sections)
+    index.write_text(page.render(sections, db_label, generated), encoding="utf-8")
+    return Report(index, db_label, sections)

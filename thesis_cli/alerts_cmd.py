@@ -8,6 +8,7 @@ Register in thesis_cli/main.py with:
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,9 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from alerts.delivery.base import DeliveryFailed
 from alerts.delivery.channels import NO_CHANNELS, channels_from_env
-from alerts.delivery.render import probe_message
 from alerts.records import value_text
 from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
 from core.errors import ConfigError
@@ -53,14 +52,9 @@ def test_channels(as_json: JsonOption = False) -> None:
         if as_json:
             emit_json({"ok": False, "channels": [], "reason": NO_CHANNELS})
         raise ConfigError(NO_CHANNELS)
-    results: list[dict[str, Any]] = []
-    for channel in channels:
-        try:
-            channel.send(probe_message())
-        except DeliveryFailed as exc:
-            results.append({"channel": channel.name, "ok": False, "error": str(exc)})
-        else:
-            results.append({"channel": channel.name, "ok": True, "error": ""})
+    from pipeline.alerts import send_probe
+
+    results = [asdict(r) for r in send_probe(channels)]
     ok = all(r["ok"] for r in results)
     if as_json:
         emit_json({"ok": ok, "channels": results})
@@ -74,14 +68,9 @@ def test_channels(as_json: JsonOption = False) -> None:
 @app.command("list")
 def list_alerts(limit: LimitOption = 20, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show the most recent alerts, one row per alert and channel, with delivery status."""
-    from alerts.delivery.outbox import recent
-    from warehouse.db import connect
+    from pipeline.alerts import recent_alerts
 
-    con = connect(db, read_only=True)
-    try:
-        rows = recent(con, limit)
-    finally:
-        con.close()
+    rows = recent_alerts(db, limit)
     if as_json:
         emit_json({"alerts": [_jsonable(r) for r in rows]})
         return
@@ -167,7 +156,7 @@ def backtest(
     inversion; print every alert that would have fired, with what the inversion of that
     day's prices says about it. Uses a scratch warehouse and delivers nothing, so
     thresholds can be tuned on years of history before going live."""
-    from alerts.backtest import alert_json, run_backtest
+    from pipeline.backtest import alert_json, run_backtest
 
     result = run_backtest(source, snapshots, load_theses(theses))
     if as_json:

@@ -7,22 +7,15 @@ Register in thesis_cli/main.py with:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from core.errors import ThesisError
-from extractors.fundamentals.fetch import (
-    DEFAULT_TICKERS,
-    FundamentalsResult,
-    fetch_fundamentals,
-    normalize_tickers,
-    store_fundamentals,
-)
 from extractors.fundamentals.yahoo import FetchPolicy
+from pipeline.fundamentals import FundamentalsResult, fetch_and_store
 from thesis_cli.common import DbOption, JsonOption, emit_json
-from warehouse import runs
-from warehouse.db import connect
 
 app = typer.Typer(add_completion=False)
 
@@ -31,7 +24,17 @@ TickersOption = Annotated[
     typer.Option(
         "--tickers",
         help="Tickers to load (repeat the option or separate with commas). "
-        f"Default: {','.join(DEFAULT_TICKERS)}.",
+        "Default: the tickers of the theses file, as `thesis run` fetches.",
+    ),
+]
+ThesesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--theses",
+        help="Theses TOML whose [[ticker]] list is the default (default: the shipped "
+        "alerts/theses.toml).",
+        dir_okay=False,
+        show_default=False,
     ),
 ]
 
@@ -40,6 +43,7 @@ TickersOption = Annotated[
 def fundamentals(
     ctx: typer.Context,
     tickers: TickersOption = None,
+    theses: ThesesOption = None,
     db: DbOption = None,
     timeout_s: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Seconds one attempt at a ticker may take.")
@@ -51,14 +55,16 @@ def fundamentals(
 ) -> None:
     """Fetch daily quotes and quarterly/annual statements of the tickers into the warehouse.
 
-    Each ticker is fetched on its own with a hard timeout and bounded retries; a failed
-    ticker is reported with its reason (and recorded in the run's source_runs) while the
-    others still load. Exit code 0 when any ticker loaded, 1 when all failed.
+    Each ticker is fetched on its own with a hard timeout and bounded retries, all within
+    THESIS_FUNDAMENTALS_BUDGET_S as in the daily run; a failed ticker is reported with its
+    reason (and recorded in the run's source_runs) while the others still load. Exit code
+    0 when any ticker loaded, 1 when all failed.
     """
     # Tests hand a session answering from a local server through the context object.
     session = ctx.obj.get("yfinance_session") if isinstance(ctx.obj, dict) else None
+    policy = FetchPolicy(deadline_s=timeout_s, attempts=attempts)
     try:
-        result = _load(tickers, db, session, FetchPolicy(deadline_s=timeout_s, attempts=attempts))
+        result = fetch_and_store(db, tickers, theses_path=theses, session=session, policy=policy)
     except ThesisError as err:
         typer.echo(f"thesis: {err}", err=True)
         raise typer.Exit(err.exit_code) from None
@@ -68,23 +74,6 @@ def fundamentals(
         typer.echo(render(result))
     if not result.ok:
         raise typer.Exit(1)
-
-
-def _load(
-    tickers: list[str] | None, db: str | None, session: object | None, policy: FetchPolicy
-) -> FundamentalsResult:
-    wanted = normalize_tickers(tickers or DEFAULT_TICKERS)
-    started_at = runs.now()
-    fetched = fetch_fundamentals(wanted, session=session, policy=policy)  # warehouse closed
-    con = connect(db)
-    try:
-        run_id = runs.start_run(con, "fundamentals", started_at)
-        result = store_fundamentals(con, fetched, run_id=run_id)
-        status = "ok" if not result.failed else ("partial" if result.ok else "failed")
-        runs.finish_run(con, run_id, status, result.to_json())
-    finally:
-        con.close()
-    return result
 
 
 def render(result: FundamentalsResult) -> str:

@@ -88,23 +88,12 @@ def infer(
     Reads `latest_prices` and `latest_limits`, prints every inference with its
     assumptions, and (unless --no-store) records them in the `inferences` table.
     """
-    from warehouse import db as wdb
-    from warehouse.inferences import infer_and_store
+    from pipeline.inference import InferenceRequest
+    from pipeline.inference import infer as run_inference
 
     now = datetime.now(UTC)
-    con = wdb.connect(db, read_only=not store)
-    try:
-        found = infer_and_store(
-            con,
-            now=now,
-            provider=provider,
-            model=model,
-            assume_model=assume_model,
-            assume_hardware=assume_hardware,
-            store=store,
-        )
-    finally:
-        con.close()
+    request = InferenceRequest(provider, model, assume_model, assume_hardware)
+    found = run_inference(db, request, now=now, store=store)
     if not found:
         wanted = " and ".join(
             f"{k} {v!r}" for k, v in (("provider", provider), ("model", model)) if v

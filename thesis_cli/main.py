@@ -88,34 +88,10 @@ def import_snapshots(
 
     Files already loaded add nothing, so the command can be re-run safely.
     """
-    from extractors.registry import get_source
+    from pipeline.history import import_history
     from thesis_cli.output import print_import
-    from warehouse import db as wdb
-    from warehouse import runs
-    from warehouse.importer import import_snapshots as do_import
 
-    src = get_source(source)
-    con = wdb.connect(db)
-    try:
-        run_id = runs.start_run(con, "import")
-        result = do_import(con, src, directory, run_id=run_id)
-        status = "ok" if result.count("failed") == 0 else "partial"
-        doc = {
-            "source": src.id,
-            "files": len(result.results),
-            "loaded": result.count("loaded"),
-            "unchanged": result.count("unchanged"),
-            "failed": [
-                {"snapshot_id": r.snapshot_id, "error": str(r.error)}
-                for r in result.results
-                if r.status == "failed"
-            ],
-            "rows_added": sum(r.rows_added for r in result.results),
-            "skipped_files": result.skipped_files,
-        }
-        runs.finish_run(con, run_id, status, doc)
-    finally:
-        con.close()
+    doc = import_history(db, source, directory)
     if as_json:
         emit_json(doc)
     else:
@@ -127,24 +103,9 @@ def reprocess(
     source: SourceOption = None, db: DbOption = None, as_json: JsonOption = False
 ) -> None:
     """Rebuild observations from the archived raw payloads with the current parsers."""
-    from extractors.registry import select
-    from warehouse import db as wdb
-    from warehouse.load import rebuild_source
+    from pipeline.reprocess import reprocess as rebuild
 
-    sources = select(source)
-    con = wdb.connect(db)
-    doc = {}
-    try:
-        for src in sources:
-            results = rebuild_source(con, src)
-            doc[src.id] = {
-                "snapshots": len(results),
-                "loaded": sum(r.status == "loaded" for r in results),
-                "failed": sum(r.status == "failed" for r in results),
-                "rows": sum(r.rows_added for r in results),
-            }
-    finally:
-        con.close()
+    doc = rebuild(db, source)
     if as_json:
         emit_json(doc)
         return
@@ -212,10 +173,9 @@ def extract(
 @app.command()
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the price sources and, when a warehouse exists, each one's last outcome."""
-    from extractors.registry import SOURCES
-    from thesis_cli.output import sources_doc
+    from pipeline.daily import source_status
 
-    doc = sources_doc(list(SOURCES.values()), db)
+    doc = source_status(db)
     if as_json:
         emit_json(doc)
         return

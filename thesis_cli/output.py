@@ -6,9 +6,7 @@ from typing import Any
 
 import typer
 
-from core.errors import WarehouseError
 from core.rows import Parsed
-from extractors.base import Source
 from warehouse.query import render_table
 
 
@@ -124,33 +122,3 @@ def print_parsed(source_id: str, parsed: Parsed) -> None:
     typer.echo(f"{source_id}: {doc['models']} models, {len(rows)} prices, {len(lrows)} limits")
     if doc["unmapped_fields"]:
         typer.echo(f"not mapped (ignored): {', '.join(doc['unmapped_fields'])}")
-
-
-def sources_doc(sources: list[Source], db: str | None) -> list[dict[str, Any]]:
-    """The registry, with each source's latest recorded outcome when a warehouse exists."""
-    from warehouse.db import connect
-
-    last: dict[str, dict[str, Any]] = {}
-    try:
-        con = connect(db, read_only=True, wait_s=2)
-    except WarehouseError:
-        con = None
-    if con is not None:
-        try:
-            rows = con.execute(
-                "select source, status, error, finished_at from source_runs qualify "
-                "row_number() over (partition by source order by started_at desc) = 1"
-            ).fetchall()
-        finally:
-            con.close()
-        last = {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
-    return [
-        {
-            "id": s.id,
-            "official": s.official,
-            "url": s.url,
-            "description": s.description,
-            "last": last.get(s.id),
-        }
-        for s in sources
-    ]

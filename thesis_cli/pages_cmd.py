@@ -13,10 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import ConfigError
-from extractors.registry import SOURCES, get_source
+from pipeline.pages import page_diffs, skipped_sections
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
-from warehouse.db import connect
-from warehouse.page_records import PageDiff, latest_skipped, stored_diffs
+from warehouse.page_records import PageDiff
 
 app = new_app(
     "The labs' official price pages: page diffs between captures and the sections the "
@@ -26,15 +25,6 @@ app = new_app(
 SourceArgument = Annotated[
     str, typer.Argument(help="An official page source, e.g. gemini-docs.", show_default=False)
 ]
-
-
-def page_source(source_id: str) -> str:
-    """The id of an official page source, or a ConfigError naming the choices."""
-    pages = [s for s, src in SOURCES.items() if src.page_text is not None]
-    get_source(source_id)  # unknown: names every source
-    if source_id not in pages:
-        raise ConfigError(f"{source_id} is not an official page; choose one of: {', '.join(pages)}")
-    return source_id
 
 
 def parse_day(text: str) -> date:
@@ -61,18 +51,13 @@ def diff(
 ) -> None:
     """What changed in a page's pricing sections between captures (a unified diff of the
     normalised text, stored when the page changed)."""
-    wanted = page_source(source)
     day = parse_day(since) if since is not None else None
-    con = connect(db, read_only=True)
-    try:
-        diffs = stored_diffs(con, wanted, day)
-    finally:
-        con.close()
+    diffs = page_diffs(db, source, day)
     if as_json:
-        emit_json({"source": wanted, "since": since, "diffs": [_diff_json(d) for d in diffs]})
+        emit_json({"source": source, "since": since, "diffs": [_diff_json(d) for d in diffs]})
         return
     if not diffs:
-        typer.echo(f"no page diff stored for {wanted}" + (f" since {since}" if since else ""))
+        typer.echo(f"no page diff stored for {source}" + (f" since {since}" if since else ""))
         return
     for d in diffs:
         typer.echo(_title(d))
@@ -106,16 +91,11 @@ def _diff_json(d: PageDiff) -> dict[str, Any]:
 @app.command("skipped")
 def skipped(source: SourceArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """The sections the newest loaded capture of a page skipped, and why."""
-    wanted = page_source(source)
-    con = connect(db, read_only=True)
-    try:
-        found = latest_skipped(con, wanted)
-    finally:
-        con.close()
+    found = skipped_sections(db, source)
     if as_json:
         emit_json(
             {
-                "source": wanted,
+                "source": source,
                 "skipped": [
                     {
                         "section": f.section,
@@ -130,6 +110,6 @@ def skipped(source: SourceArgument, db: DbOption = None, as_json: JsonOption = F
         )
         return
     if not found:
-        typer.echo(f"{wanted}: every section of the newest capture was read")
+        typer.echo(f"{source}: every section of the newest capture was read")
     for f in found:
         typer.echo(f"{f.section}  ({f.kind})  {f.reason}")

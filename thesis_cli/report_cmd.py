@@ -45,7 +45,7 @@ def report(
     """
     # Imported here so that `thesis --help` does not pay for matplotlib.
     from alerts.theses.load import DEFAULT_THESES_PATH
-    from reporting.build import build_report
+    from pipeline.report import build_report
 
     result = build_report(db, out, theses_path=theses or DEFAULT_THESES_PATH)
     doc = {

@@ -8,8 +8,7 @@ asked of the database per file: that is what keeps an import near the cost of pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +20,7 @@ from core.errors import SourceError, TooFewModels
 from core.rows import SectionFailure
 from extractors.base import Source
 from warehouse.archive import ENCODING, compress, read_raw, sha256
+from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.page_records import PageRecorder
 
@@ -108,21 +108,6 @@ class Payload:
     gz: bytes | None = None  # the payload already gzip-compressed, if the caller has it
 
 
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, *, enabled: bool = True) -> Iterator[None]:
-    """Commit on success, roll back on any error; a no-op inside a caller's transaction."""
-    if not enabled:
-        yield
-        return
-    con.execute("begin transaction")
-    try:
-        yield
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-
-
 def snapshot_id_for(source: str, observed_at: datetime, digest: str) -> str:
     return f"{source}/{observed_at:%Y-%m-%dT%H:%M:%SZ}/{digest[:12]}"
 
@@ -140,10 +125,9 @@ class BulkLoader:
         source: Source,
         *,
         batch_size: int = 100,
-        own_tx: bool = True,
     ) -> None:
         self.con, self.source = con, source
-        self.batch_size, self.own_tx = batch_size, own_tx
+        self.batch_size = batch_size
         self.loaded = {
             (digest, utc_day(at))
             for digest, at in con.execute(
@@ -227,10 +211,10 @@ class BulkLoader:
         )
 
     def flush(self) -> None:
-        """Write the queued batch in one transaction."""
+        """Write the queued batch in one transaction (the caller's, if it holds one)."""
         if not self._snapshots:
             return
-        with transaction(self.con, enabled=self.own_tx):
+        with transaction(self.con):
             _insert(
                 self.con,
                 "raw_snapshots",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -69,6 +70,49 @@ def connect(
     if not read_only:
         migrate(con, dialect=dialect_of(target))
     return con
+
+
+@contextmanager
+def connection(
+    path: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    wait_s: float | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connect` for a `with` block: the connection is closed when the block ends, however
+    it ends, so a warehouse lock is never held past the step that needed it."""
+    con = connect(path, read_only=read_only, wait_s=wait_s)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+_IN_TRANSACTION: set[int] = set()  # ids of connections inside a `transaction` block
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit on success, roll back on any error (an interrupt too).
+
+    Inside another `transaction` on the same connection it is a no-op: the outer block
+    commits or rolls back the whole (DuckDB has no nested transactions, and a second
+    BEGIN would abort the caller's).
+    """
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield
+        return
+    con.execute("begin transaction")
+    _IN_TRANSACTION.add(key)
+    try:
+        yield
+    except BaseException:
+        _IN_TRANSACTION.discard(key)
+        con.execute("rollback")
+        raise
+    _IN_TRANSACTION.discard(key)
+    con.execute("commit")
 
 
 def dialect_of(target: Target) -> Dialect:
@@ -191,15 +235,10 @@ def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list
     for version, name, sql in migrations():
         if version in done:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(for_dialect(sql, dialect))
             con.execute(
                 "insert into schema_migrations (version, name) values (?, ?)", [version, name]
             )
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(name)
     return applied

@@ -1,4 +1,7 @@
-"""Read current prices for the inversion and store its inferences (the I/O edge of model/)."""
+"""Read current prices for the roofline inversion and store its inferences.
+
+The inversion itself runs in pipeline/inference.py; this module only reads and writes.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from typing import Any
 
 import duckdb
 
-from model.inversion.infer import infer_all
 from model.inversion.inference import Inference
+from warehouse.query import dict_rows
 from warehouse.upsert import merge_rows
 
 _INFERENCE_TYPES = {
@@ -35,22 +38,21 @@ PRICE_COLUMNS = (
 )
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [col[0] for col in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def read_price_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every current price (view `latest_prices`), for `model.inversion.infer.infer_all`."""
-    return _dicts(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
+    return dict_rows(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
 
 
 def read_limit_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _dicts(
+    return dict_rows(
         con,
         "select provider, model, context_window_tokens, max_input_tokens from latest_limits",
     )
+
+
+def delete_inferences(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the table (a backtest's scratch warehouse, between replayed days)."""
+    con.execute("delete from inferences")
 
 
 def store_inferences(
@@ -90,28 +92,3 @@ def store_inferences(
             replace=True,
         )
     return len(rows)
-
-
-def infer_and_store(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    run_id: str | None = None,
-    now: datetime | None = None,
-    provider: str | None = None,
-    model: str | None = None,
-    assume_model: str | None = None,
-    assume_hardware: str | None = None,
-    store: bool = True,
-) -> list[Inference]:
-    """The daily flow's step: invert today's prices for every model and record the result."""
-    found = infer_all(
-        read_price_rows(con),
-        read_limit_rows(con),
-        provider=provider,
-        model=model,
-        assume_model=assume_model,
-        assume_hardware=assume_hardware,
-    )
-    if store:
-        store_inferences(con, found, computed_at=now or datetime.now(UTC), run_id=run_id)
-    return found

@@ -22,9 +22,9 @@ from warehouse.bulk import (
     Payload,
     snapshot_id_for,
     snapshot_record,
-    transaction,
     utc_day,
 )
+from warehouse.db import transaction
 
 __all__ = [
     "LoadResult",
@@ -33,7 +33,6 @@ __all__ = [
     "load_payload",
     "rebuild_source",
     "stage_payload",
-    "transaction",
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -101,7 +100,7 @@ def rebuild_source(
             con.execute(
                 f"delete from {table} where source = ? and observed_at >= ?", [source.id, cutoff]
             )
-        loader = BulkLoader(con, source, own_tx=False)
+        loader = BulkLoader(con, source)
         for observed_at, digest, run_id, origin, url, etag, last_modified in rows:
             item = Payload(
                 source,

@@ -11,7 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from warehouse.db import connect
+import duckdb
+
+from warehouse.db import connection
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,14 +26,20 @@ class Answer:
 
 def run_query(path: Path | str | None, sql: str, *, wait_s: float = 10.0) -> Answer:
     """Run `sql` on a read-only connection that is closed straight after."""
-    con = connect(path, read_only=True, wait_s=wait_s)
-    try:
+    with connection(path, read_only=True, wait_s=wait_s) as con:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall() if columns else []
-    finally:
-        con.close()
     return Answer(columns, rows)
+
+
+def dict_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
+    """The answer to `sql` as one {column: value} dict per row."""
+    cursor = con.execute(sql, params)
+    names = [col[0] for col in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _plain(value: Any) -> Any:

@@ -58,6 +58,15 @@ def record_source(
     )
 
 
+def last_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Each source's most recent outcome: status, error and when it finished."""
+    rows = con.execute(
+        "select source, status, error, finished_at from source_runs qualify "
+        "row_number() over (partition by source order by started_at desc) = 1"
+    ).fetchall()
+    return {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection, run_id: str, status: str, summary: dict[str, Any]
 ) -> None:

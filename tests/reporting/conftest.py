@@ -16,11 +16,11 @@ from extractors.fundamentals.rows import (
     gross_margin_rows,
 )
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
+from pipeline.inference import infer_and_store
 from tests.paths import FIXTURES
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals
-from warehouse.importer import import_snapshots
-from warehouse.inferences import infer_and_store
 
 HISTORY = FIXTURES / "litellm_history"
 FUNDAMENTALS = FIXTURES / "fundamentals"

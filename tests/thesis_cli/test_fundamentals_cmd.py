@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 import yfinance
 from requests.adapters import BaseAdapter
 from typer.testing import CliRunner
 
-from extractors.fundamentals.fetch import FundamentalsResult, TickerOutcome
+from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
+from pipeline.fundamentals import FundamentalsResult, TickerOutcome
 from thesis_cli.fundamentals_cmd import app, render
 from warehouse.db import connect
 
@@ -70,3 +72,44 @@ def test_every_ticker_failing_exits_1_and_is_recorded_in_the_run(tmp_path: Path)
     assert con.execute("select source, status from source_runs").fetchall() == [
         ("yfinance:NVDA", "failed")
     ]
+
+
+def test_by_default_the_theses_tickers_within_the_daily_runs_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same tickers and time budget as `thesis run`: the theses file's [[ticker]] list
+    and THESIS_FUNDAMENTALS_BUDGET_S (a spent budget skips the tickers left)."""
+    monkeypatch.setenv("THESIS_FUNDAMENTALS_BUDGET_S", "0")
+    yfinance.set_tz_cache_location(str(tmp_path))
+    theses = tmp_path / "theses.toml"
+    theses.write_text(
+        DEFAULT_THESES_PATH.read_text(encoding="utf-8")
+        + '\n[[ticker]]\nsymbol = "ASML"\nname = "ASML"\ngroup = "lithography"\n'
+    )
+    runs = {
+        "shipped": ["--db", str(tmp_path / "a.duckdb")],
+        "own": ["--theses", str(theses), "--db", str(tmp_path / "b.duckdb")],
+    }
+    failed = {}
+    for name, args in runs.items():
+        result = CliRunner().invoke(
+            app,
+            [*args, "--attempts", "1", "--json"],
+            obj={"yfinance_session": unreachable_session()},
+        )
+        assert result.exit_code == 1, result.output
+        failed[name] = json.loads(result.output)["failed"]
+    shipped = list(load_theses().ticker_symbols())
+    assert len(shipped) > 1
+    assert list(failed["shipped"]) == shipped
+    assert list(failed["own"]) == [*shipped, "ASML"]
+    assert set(list(failed["own"].values())[1:]) == {"skipped: run budget of 0s spent"}
+
+
+def test_a_bad_budget_setting_exits_2_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THESIS_FUNDAMENTALS_BUDGET_S", "soon")
+    result = CliRunner().invoke(app, ["--tickers", "NVDA", "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert "thesis: THESIS_FUNDAMENTALS_BUDGET_S=" in result.output

@@ -10,11 +10,11 @@ import typer
 from typer.testing import CliRunner
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from tests.paths import FIXTURES
 from thesis_cli.common import new_app
 from thesis_cli.infer_cmd import infer
 from warehouse.db import connect
-from warehouse.importer import import_snapshots
 
 runner = CliRunner()
 # The lead registers `infer` on the main app; a two-command group here gives the same

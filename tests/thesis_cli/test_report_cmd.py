@@ -9,11 +9,11 @@ import typer
 from typer.testing import CliRunner
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from tests.paths import FIXTURES
 from thesis_cli.common import new_app
 from thesis_cli.report_cmd import report
 from warehouse.db import connect
-from warehouse.importer import import_snapshots
 
 
 def cli() -> typer.Typer:

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from warehouse.archive import read_raw
-from warehouse.importer import import_snapshots
 from warehouse.load import Payload, load_payload
 
 LITELLM = get_source("litellm")

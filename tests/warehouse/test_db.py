@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from tests.paths import FIXTURES
 from warehouse.db import connect, migrations
-from warehouse.importer import import_snapshots
 
 
 def test_migrations_apply_once_in_order(db_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.registry import get_source
-from warehouse.importer import import_snapshots
+from pipeline.history import import_snapshots
 
 
 def _changes(con: duckdb.DuckDBPyConnection, key: str, component: str) -> list[tuple]:

@@ -14,9 +14,9 @@ from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_source
 from alerts.triggers.state import WarehouseState
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from tests.paths import FIXTURES as FIXTURES_ROOT
 from warehouse.db import connect
-from warehouse.importer import import_snapshots
 
 HISTORY = FIXTURES_ROOT / "alerts" / "litellm_history"
 THESES = load_theses()

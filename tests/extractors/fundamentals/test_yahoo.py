@@ -29,8 +29,9 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from core.errors import FetchFailed
-from extractors.fundamentals.fetch import load_fundamentals
+from extractors.fundamentals.fetch import fetch_fundamentals
 from extractors.fundamentals.yahoo import FetchPolicy, fetch_ticker
+from pipeline.fundamentals import store_fundamentals
 from tests.paths import FIXTURES as FIXTURES_ROOT
 from thesis_cli.fundamentals_cmd import app
 from warehouse.db import connect
@@ -247,14 +248,10 @@ def test_load_records_failed_tickers_and_loads_the_others(
 ) -> None:
     session = yahoo(fake_yahoo(["NVDA", "005930.KS"]))  # AMD: Yahoo answers 404
     con = connect(tmp_path / "w.duckdb")
-    result = load_fundamentals(
-        con,
-        ["NVDA", "AMD", "005930.KS"],
-        session=session,
-        policy=policy,
-        run_id="run-1",
-        sleep=Sleeps(),
+    fetched = fetch_fundamentals(
+        ["NVDA", "AMD", "005930.KS"], session=session, policy=policy, budget_s=60, sleep=Sleeps()
     )
+    result = store_fundamentals(con, fetched, run_id="run-1")
     assert result.ok == ["NVDA", "005930.KS"]
     assert list(result.failed) == ["AMD"]
     assert result.failed["AMD"] == "HTTP 404 from Yahoo (after 1 attempt(s))"  # not retried
@@ -279,8 +276,12 @@ def test_loading_the_same_day_twice_adds_nothing(
 ) -> None:
     session = yahoo(fake_yahoo(["NVDA"]))
     con = connect(tmp_path / "w.duckdb")
-    first = load_fundamentals(con, ["NVDA"], session=session, policy=policy)
-    again = load_fundamentals(con, ["NVDA"], session=session, policy=policy)
+    first = store_fundamentals(
+        con, fetch_fundamentals(["NVDA"], session=session, policy=policy, budget_s=60)
+    )
+    again = store_fundamentals(
+        con, fetch_fundamentals(["NVDA"], session=session, policy=policy, budget_s=60)
+    )
     # 2 annual periods x 8 items, 3 quarters x 6 income items (no quarterly cash flow)
     assert (first.outcomes[0].quotes_added, first.outcomes[0].fundamentals_added) == (1, 34)
     assert (again.outcomes[0].quotes_added, again.outcomes[0].fundamentals_added) == (0, 0)

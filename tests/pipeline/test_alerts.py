@@ -1,21 +1,25 @@
-"""The daily alert step over a warehouse that grows one snapshot a day."""
+"""The alert use case: evaluate, record and deliver over a warehouse that grows one
+snapshot a day; each alert and each breakage is sent once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
-from alerts.daily import evaluate_and_alert
+from alerts.delivery.outbox import deliver_pending
 from alerts.delivery.slack import SlackWebhook
-from alerts.records import SourceFailure
+from alerts.records import Alert, SourceFailure
 from alerts.theses.load import load_theses
 from extractors.registry import get_source
-from warehouse.db import connect
-from warehouse.importer import import_snapshots
+from pipeline.alerts import alert, evaluate_and_alert, record_run
+from pipeline.history import import_snapshots
+from warehouse.db import connect, connection
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 HOOK = "/services/T1/B2/secret"
@@ -113,3 +117,59 @@ def _genai(tmp_path: Path, days: list[str]) -> Path:
     for day in days:
         shutil.copy(GENAI / f"{day}T180000_genai.json", folder)
     return folder
+
+
+def test_runs_send_each_alert_and_each_breakage_once(
+    tmp_path: Path, httpserver: HTTPServer, gpt4o_cut: Alert
+) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    slack = [SlackWebhook(httpserver.url_for(HOOK))]
+    days = [dt.date(2026, 11, d) for d in (1, 2, 3, 4)]
+
+    def broken(day: dt.date) -> SourceFailure:
+        return SourceFailure("openrouter", "fetch_failed", "openrouter: HTTP 503", day)
+
+    def run(day: dt.date, alerts: list[Alert], failures: list[SourceFailure]) -> list[str]:
+        before = len(httpserver.log)
+        ok = ["litellm"] if failures else ["litellm", "openrouter"]
+        record_run(con, [c.name for c in slack], alerts, failures, ok, day)
+        assert all(d.ok for d in deliver_pending(con, slack))
+        return [
+            json.loads(req.get_data())["blocks"][0]["text"]["text"]
+            for req, _ in httpserver.log[before:]
+        ]
+
+    assert run(days[0], [gpt4o_cut], [broken(days[0])]) == [
+        "thesis: 1 alert (1 info)",
+        "thesis: source broken: openrouter",
+    ]
+    # Same alert evaluated again (a re-run) and the source still broken: nothing new.
+    assert run(days[1], [gpt4o_cut], [broken(days[1])]) == []
+    assert run(days[2], [], []) == []
+    assert run(days[3], [], [broken(days[3])]) == ["thesis: source broken: openrouter"]
+
+
+def test_the_flow_step_opens_the_warehouse_and_summarises_for_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [n for n in os.environ if n.startswith("THESIS_")]:
+        monkeypatch.delenv(name)  # no channel configured
+    db = tmp_path / "w.duckdb"
+    with connection(db) as con:
+        days = ["2024-09-01", "2024-09-02", "2024-10-02", "2024-10-03"]
+        import_snapshots(con, get_source("litellm"), _only(tmp_path, days))
+    broken = SourceFailure("openrouter", "fetch_failed", "HTTP 503", dt.date(2024, 10, 3))
+    report = alert(
+        db, load_theses(), succeeded=["litellm"], failures=[broken], on=dt.date(2024, 10, 3)
+    )
+    assert report.as_dict() == {
+        "alerts_recorded": 6,
+        "source_failures_recorded": 1,
+        "channels": ["none configured"],
+        "deliveries": [],
+    }
+    with connection(db, read_only=True) as con:
+        assert con.execute("select distinct channel, status from alerts").fetchall() == [
+            ("none", "no_channel")
+        ]

@@ -1,7 +1,8 @@
-"""Importing dated history: observations dated by file name, idempotent, order-proof."""
+"""The history import use case: observations dated by file name, idempotent, order-proof."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,7 +11,8 @@ from pathlib import Path
 import duckdb
 
 from extractors.registry import get_source
-from warehouse.importer import import_snapshots, observed_at_from_name
+from pipeline.history import import_history, import_snapshots, observed_at_from_name
+from warehouse.db import connection
 
 LITELLM = get_source("litellm")
 
@@ -123,3 +125,22 @@ def test_latest_prices_and_views_answer_from_the_newest_snapshot(
         " where model = 'gpt-4o' order by valid_from"
     ).fetchall()
     assert [m for m, _ in limits] == [4096, 16384]
+
+
+def test_an_import_is_a_run_of_its_own_with_its_summary(tmp_path: Path, history: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    doc = import_history(db, "litellm", history)
+    assert {k: doc[k] for k in ("source", "files", "loaded", "unchanged", "failed")} == {
+        "source": "litellm",
+        "files": 5,
+        "loaded": 5,
+        "unchanged": 0,
+        "failed": [],
+    }
+    assert doc["skipped_files"] == ["README.md"]
+    again = import_history(db, "litellm", history)
+    assert (again["loaded"], again["unchanged"], again["rows_added"]) == (0, 5, 0)
+    with connection(db, read_only=True) as con:
+        runs = con.execute("select kind, status, summary from runs order by started_at").fetchall()
+    assert [(kind, status) for kind, status, _ in runs] == [("import", "ok"), ("import", "ok")]
+    assert json.loads(runs[0][2])["rows_added"] == doc["rows_added"] > 0

@@ -1,4 +1,9 @@
-"""`thesis import-snapshots`: load a directory of dated payloads as history."""
+"""`thesis import-snapshots`: load a directory of dated payloads as history.
+
+Files are dated by their names and loaded oldest first through the warehouse's bulk
+loader; history older than what is already loaded is staged and the source rebuilt
+from its start, so the order of imports never changes the observations.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from core.errors import ThesisError
 from extractors.base import Source
+from extractors.registry import get_source
+from warehouse import runs
 from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
 from warehouse.bulk import BulkLoader
+from warehouse.db import connection
 from warehouse.load import (
     LoadResult,
     Payload,
@@ -36,6 +45,33 @@ class ImportResult:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
+
+    def summary(self, source: str) -> dict[str, Any]:
+        """The import's outcome, as the run record and `--json` show it."""
+        return {
+            "source": source,
+            "files": len(self.results),
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "failed": [
+                {"snapshot_id": r.snapshot_id, "error": str(r.error)}
+                for r in self.results
+                if r.status == "failed"
+            ],
+            "rows_added": sum(r.rows_added for r in self.results),
+            "skipped_files": self.skipped_files,
+        }
+
+
+def import_history(db: Path | str | None, source_id: str, folder: Path) -> dict[str, Any]:
+    """`thesis import-snapshots`: import `folder` under a run of its own; its summary."""
+    source = get_source(source_id)
+    with connection(db) as con:
+        run_id = runs.start_run(con, "import")
+        result = import_snapshots(con, source, folder, run_id=run_id)
+        doc = result.summary(source.id)
+        runs.finish_run(con, run_id, "ok" if result.count("failed") == 0 else "partial", doc)
+    return doc
 
 
 def observed_at_from_name(name: str) -> datetime | None:

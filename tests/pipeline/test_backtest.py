@@ -1,4 +1,5 @@
-"""The backtest's roofline step explains each alert with the prices of its own day."""
+"""The backtest use case: replayed history fires the alerts it would have, each explained
+by the roofline inversion of the prices of its own day."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from alerts.backtest_explain import explain_backtest
 from alerts.explain import with_explanations
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_source
+from core.errors import ConfigError
 from extractors.registry import get_source
+from pipeline.backtest import alert_json, explain_backtest, run_backtest
+from pipeline.history import import_snapshots
+from pipeline.inference import infer_and_store
 from warehouse.db import connect
-from warehouse.importer import import_snapshots
-from warehouse.inferences import infer_and_store
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 
@@ -57,3 +60,20 @@ def test_an_alert_is_explained_by_its_own_days_prices_not_the_last_snapshots(
     explained = explain_backtest(con, "litellm", [before, cut])
     assert "A 3x output/input ratio" in explained[0].explanation
     assert "A 4x output/input ratio" in explained[1].explanation  # $2.50/$10 from 2024-10-03
+
+
+def test_a_backtest_replays_the_history_in_a_scratch_warehouse(tmp_path: Path) -> None:
+    result = run_backtest("litellm", HISTORY, load_theses(), explain=False)
+    assert (result.source, result.snapshots_loaded) == ("litellm", 6)
+    assert (result.snapshots_failed, result.skipped_files) == ((), ("README.md",))
+    assert len(result.alerts) == 6
+    assert not any(a.explanation for a in result.alerts)  # explain=False: no inversion
+    assert alert_json(result.alerts[0])["date"] == "2024-10-03"
+
+
+def test_a_folder_without_dated_files_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no date in this name")
+    with pytest.raises(ConfigError, match="no loadable files"):
+        run_backtest("litellm", tmp_path, load_theses())
+    with pytest.raises(ConfigError, match="not a directory"):
+        run_backtest("litellm", tmp_path / "notes.txt", load_theses())

@@ -1,17 +1,21 @@
-"""Inferences from warehouse prices: read `latest_prices`, invert, store once per day."""
+"""The inference use case: read `latest_prices`, invert, store once per day."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from core.errors import WarehouseMissing
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
+from pipeline.inference import InferenceRequest, infer, infer_and_store
 from tests.warehouse.conftest import HISTORY
-from warehouse.importer import import_snapshots
-from warehouse.inferences import infer_and_store, read_price_rows
+from warehouse.db import connection
+from warehouse.inferences import read_price_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -100,7 +104,8 @@ def test_long_context_cache_and_storage_prices_become_inferences(
 
 def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
     _observe(con, [("input", 0, "1.25"), ("output", 0, "10")])
-    infer_and_store(con, now=NOON, assume_model="llama-3.1-405b", assume_hardware="h200")
+    assumed = InferenceRequest(assume_model="llama-3.1-405b", assume_hardware="h200")
+    infer_and_store(con, assumed, now=NOON)
     (raw,) = con.execute(
         "select assumptions from inferences where name = 'effective_decode_batch'"
     ).fetchone() or ("{}",)
@@ -108,3 +113,26 @@ def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
     assert assumptions["model"] == "llama-3.1-405b"
     assert assumptions["hardware"] == "h200"
     assert assumptions["margin"] == "same on input and output"
+
+
+def test_infer_opens_the_warehouse_for_the_step_and_reads_only_when_not_storing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with connection(db) as con:
+        _load_litellm_history(con)
+    shown = infer(db, now=NOON, store=False)
+    assert shown
+    with connection(db, read_only=True) as con:
+        assert con.execute("select count(*) from inferences").fetchone() == (0,)
+    stored = infer(db, now=NOON, run_id="daily-test")
+    assert [i.name for i in stored] == [i.name for i in shown]
+    with connection(db, read_only=True) as con:
+        assert con.execute(
+            "select count(*) from inferences where run_id = 'daily-test'"
+        ).fetchone() == (len(stored),)
+
+
+def test_infer_without_storing_needs_an_existing_warehouse(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseMissing):
+        infer(tmp_path / "nope.duckdb", store=False)

@@ -1,4 +1,4 @@
-"""What a daily run reports: each source's outcome and the run's summary."""
+"""What a daily run reports: each source's outcome and the run's summary and status."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ class RunSummary:
     @property
     def failed(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def succeeded(self) -> list[str]:
+        """The sources that did not fail this run: their triggers are evaluated."""
+        return [o.source for o in self.outcomes if o.status != "failed"]
 
     @property
     def status(self) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reporting.build import build_report
+from pipeline.report import build_report
 from reporting.section import Section
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,194 @@
+"""The daily run's alert step and `thesis alerts test|list`: evaluate the checklist's
+triggers on today's data, explain, record in the outbox, deliver.
+
+The flow calls `alert` once per run, after load and inference, with the sources that
+loaded and the ones that failed on this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from alerts.delivery.base import Channel, DeliveryFailed
+from alerts.delivery.channels import channels_from_env
+from alerts.delivery.outbox import (
+    DeliveryResult,
+    deliver_pending,
+    recent,
+    record_alerts,
+    record_source_failures,
+)
+from alerts.delivery.render import probe_message
+from alerts.explain import with_explanations
+from alerts.page_news import THESIS_ID as PAGES_THESIS_ID
+from alerts.page_news import THESIS_TITLE as PAGES_TITLE
+from alerts.page_news import page_alerts
+from alerts.records import Alert, SourceFailure
+from alerts.theses.load import Theses
+from alerts.triggers.evaluate import evaluate_source, one_per_event
+from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
+from alerts.triggers.state import (
+    WarehouseState,
+    failures_to_alert,
+    last_evaluated,
+    mark_evaluated,
+)
+from extractors.registry import SOURCES
+from warehouse.db import connection, transaction
+
+FUNDAMENTALS = "fundamentals"  # evaluation bookkeeping key beside the price sources
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRunReport:
+    alerts_recorded: int
+    failures_recorded: int
+    deliveries: tuple[DeliveryResult, ...]
+    channels: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.deliveries)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The alert step's part of the run summary."""
+        return {
+            "alerts_recorded": self.alerts_recorded,
+            "source_failures_recorded": self.failures_recorded,
+            "channels": list(self.channels) or ["none configured"],
+            "deliveries": [
+                {
+                    "channel": d.channel,
+                    "type": d.message_type,
+                    "items": d.items,
+                    "ok": d.ok,
+                    "error": d.error,
+                }
+                for d in self.deliveries
+            ],
+        }
+
+
+def alert(
+    db: Path | str | None,
+    theses: Theses,
+    *,
+    succeeded: Sequence[str],
+    failures: Sequence[SourceFailure],
+    on: date,
+    run_id: str | None = None,
+) -> AlertRunReport:
+    """The daily run's step: the configured channels, the warehouse open for the step."""
+    channels = channels_from_env()
+    with connection(db) as con:
+        return evaluate_and_alert(
+            con, theses, channels, succeeded=succeeded, failures=failures, on=on, run_id=run_id
+        )
+
+
+def evaluate_and_alert(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    channels: Sequence[Channel],
+    *,
+    succeeded: Sequence[str],
+    failures: Sequence[SourceFailure],
+    on: date,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> AlertRunReport:
+    """Evaluate every trigger over each loaded source, keep what is new since the last
+    evaluation of that source (the first run: only today's, never the imported past),
+    attach roofline explanations, record and deliver."""
+    # Evaluation moves trigger state on; recording in the same transaction means a crash
+    # before the alerts are recorded also forgets the state change, and the re-run
+    # finds the same alerts again.
+    names = [c.name for c in channels]
+    with transaction(con):
+        alerts = _evaluate(con, theses, succeeded, on, now)
+        added, broken = record_run(con, names, alerts, failures, succeeded, on, run_id, now)
+    titles = (*theses.titles(), (PAGES_THESIS_ID, PAGES_TITLE))
+    results = deliver_pending(con, channels, titles, now=now)
+    return AlertRunReport(added, broken, tuple(results), tuple(names))
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    channel_names: Sequence[str],
+    alerts: Iterable[Alert],
+    failures: Iterable[SourceFailure],
+    succeeded_sources: Iterable[str],
+    on: date,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Record alerts and newly broken sources; (alerts added, failures added)."""
+    fresh = failures_to_alert(WarehouseState(con, now), failures, succeeded_sources, on)
+    added = record_alerts(con, alerts, channel_names, run_id=run_id, now=now)
+    broken = record_source_failures(con, fresh, channel_names, run_id=run_id, now=now)
+    return added, broken
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    sources: Sequence[str],
+    on: date,
+    now: datetime | None,
+) -> list[Alert]:
+    alerts: list[Alert] = []
+    state = WarehouseState(con, now)
+    yesterday = on - timedelta(days=1)
+    for source in sources:
+        # New since the last evaluation before today; a same-day re-run sees today's
+        # alerts again and the outbox drops them as already recorded.
+        since = min(last_evaluated(con, source) or yesterday, yesterday)
+        alerts += evaluate_source(
+            con, theses, source, state=state, since=since, source_url=_page_url(source)
+        )
+        alerts += page_alerts(con, source, state=state, since=since)
+        state.flush()
+        mark_evaluated(con, source, on, now)
+    since = min(last_evaluated(con, FUNDAMENTALS) or yesterday, yesterday)
+    alerts += evaluate_fundamentals(con, theses, since=since)
+    mark_evaluated(con, FUNDAMENTALS, on, now)
+    # The same change stated by two sources is one alert.
+    found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
+    return with_explanations(con, found)
+
+
+def _page_url(source: str) -> str:
+    found = SOURCES.get(source)
+    return found.page_url if found else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    channel: str
+    ok: bool
+    error: str = ""
+
+
+def send_probe(channels: Sequence[Channel]) -> list[ProbeResult]:
+    """`thesis alerts test`: a test message to each channel, and what each answered."""
+    results = []
+    for channel in channels:
+        try:
+            channel.send(probe_message())
+        except DeliveryFailed as exc:
+            results.append(ProbeResult(channel.name, False, str(exc)))
+        else:
+            results.append(ProbeResult(channel.name, True))
+    return results
+
+
+def recent_alerts(db: Path | str | None, limit: int) -> list[dict[str, Any]]:
+    """`thesis alerts list`: the newest alert rows, one per alert and channel."""
+    with connection(db, read_only=True) as con:
+        return recent(con, limit)

@@ -1,0 +1,26 @@
+"""`thesis report`: the static HTML report (index.html and a PNG per chart) drawn by
+reporting/ from the warehouse, opened read-only for the drawing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from alerts.theses.load import DEFAULT_THESES_PATH
+from reporting.build import Report, write_report
+from warehouse.db import connection
+from warehouse.target import parse_target
+
+
+def build_report(
+    db: Path | str | None,
+    out_dir: Path,
+    *,
+    theses_path: Path = DEFAULT_THESES_PATH,
+    now: datetime | None = None,
+) -> Report:
+    """Write out_dir/index.html and one PNG per chart that has data; return what was made."""
+    target = parse_target(db)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with connection(target.location, read_only=True) as con:
+        return write_report(con, out_dir, db_label=str(target), theses_path=theses_path, now=now)
