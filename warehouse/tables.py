@@ -5,9 +5,13 @@ code names their columns. Writes and reads derive column lists, casts and rows f
 (warehouse/table.py, warehouse/write.py), and tests/warehouse/test_tables.py fails when a
 class and its migrated table differ. How to add a column: docs/warehouse.md, "Tables".
 
-Rows are built by keyword (kw_only): a row is never a positional tuple. A field has a
-default only where leaving it out has one meaning: the column's SQL default, or null for
-a column that a later update fills.
+Rows are built by keyword (kw_only): a row is never a positional tuple. They are not
+frozen: a frozen dataclass sets each field through object.__setattr__, which costs 5 us a
+row of price_observations against 1.3 us, a tenth more on an import of LiteLLM releases
+(benchmarks/import_history.py). Treat a row as a value all the same. A field has a
+default only where leaving it out has one obvious meaning: the column's SQL default, or
+null where some rows have nothing to say (a source failure's alert has no trigger, a
+running run no summary).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from extractors.fundamentals.rows import FundamentalRow, QuoteRow
 from warehouse.table import Table
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class RunRow:
     run_id: Varchar
     kind: Varchar  # daily | import | reprocess | backtest | fundamentals
@@ -42,7 +46,7 @@ class RunRow:
     summary: Json | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class SourceRunRow:
     run_id: Varchar
     source: Varchar
@@ -55,7 +59,7 @@ class SourceRunRow:
     finished_at: TimestampTz | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class RawSnapshotRow:
     content_sha256: Varchar  # of the uncompressed payload
     source: Varchar
@@ -65,7 +69,7 @@ class RawSnapshotRow:
     payload: Blob
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class SnapshotRow:
     snapshot_id: Varchar
     source: Varchar
@@ -85,7 +89,7 @@ class SnapshotRow:
     unmapped_fields: VarcharList | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class PriceObservationRow:
     source: Varchar
     source_model_key: Varchar
@@ -103,7 +107,7 @@ class PriceObservationRow:
     observed_at: TimestampTz
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class ModelLimitRow:
     source: Varchar
     source_model_key: Varchar
@@ -117,7 +121,7 @@ class ModelLimitRow:
     observed_at: TimestampTz
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class InferenceRow:
     day: Date  # UTC date of computed_at
     computed_at: TimestampTz
@@ -134,7 +138,7 @@ class InferenceRow:
     assumptions: Json
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class AlertRow:
     alert_id: BigInt  # numbers rows in the order they were recorded
     alert_key: Varchar
@@ -163,7 +167,7 @@ class AlertRow:
     delivered_at: TimestampTz | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class TriggerStateRow:
     trigger_id: Varchar
     subject: Varchar
@@ -174,7 +178,7 @@ class TriggerStateRow:
     updated_at: TimestampTz
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class PageSectionFailureRow:
     snapshot_id: Varchar
     source: Varchar
@@ -186,7 +190,7 @@ class PageSectionFailureRow:
     models: VarcharList
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class PageDiffRow:
     snapshot_id: Varchar
     source: Varchar
