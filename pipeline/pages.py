@@ -10,7 +10,8 @@ from core.errors import ConfigError
 from core.rows import SectionFailure
 from extractors.registry import SOURCES, get_source
 from warehouse.db import connection
-from warehouse.page_records import PageDiff, latest_skipped, stored_diffs
+from warehouse.page_records import latest_skipped, stored_diffs
+from warehouse.tables import PageDiffRow
 
 
 def official_page(source_id: str) -> str:
@@ -22,7 +23,7 @@ def official_page(source_id: str) -> str:
     return source_id
 
 
-def page_diffs(db: Path | str | None, source_id: str, since: date | None) -> list[PageDiff]:
+def page_diffs(db: Path | str | None, source_id: str, since: date | None) -> list[PageDiffRow]:
     """The stored diffs of a page observed on or after `since`; the newest one without."""
     source = official_page(source_id)
     with connection(db, read_only=True) as con:

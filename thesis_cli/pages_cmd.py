@@ -15,7 +15,7 @@ import typer
 from core.errors import ConfigError
 from pipeline.pages import page_diffs, skipped_sections
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
-from warehouse.page_records import PageDiff
+from warehouse.tables import PageDiffRow
 
 app = new_app(
     "The labs' official price pages: page diffs between captures and the sections the "
@@ -68,14 +68,14 @@ def _stamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
 
 
-def _title(d: PageDiff) -> str:
+def _title(d: PageDiffRow) -> str:
     return (
         f"== {d.source}: {_stamp(d.previous_observed_at)} -> {_stamp(d.observed_at)}"
         f" (+{d.lines_added} -{d.lines_removed}) =="
     )
 
 
-def _diff_json(d: PageDiff) -> dict[str, Any]:
+def _diff_json(d: PageDiffRow) -> dict[str, Any]:
     return {
         "snapshot_id": d.snapshot_id,
         "observed_at": d.observed_at.astimezone(UTC).isoformat(),

@@ -8,6 +8,9 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse.tables import RAW_SNAPSHOTS, RawSnapshotRow
+from warehouse.write import insert_rows
+
 GZIP_MAGIC = b"\x1f\x8b"
 ENCODING = "gzip"  # how raw_snapshots.payload is stored
 
@@ -24,6 +27,20 @@ def sha256(payload: bytes) -> str:
 def gunzip_if_needed(data: bytes) -> bytes:
     """Imported files may be gzipped or plain; the archive hashes the plain bytes."""
     return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+
+
+def raw_row(
+    source: str, payload: bytes, seen_at: datetime, digest: str, gz: bytes | None = None
+) -> RawSnapshotRow:
+    """The archive's row of `payload`; `gz` is the payload already compressed, if at hand."""
+    return RawSnapshotRow(
+        content_sha256=digest,
+        source=source,
+        first_seen_at=seen_at,
+        size_bytes=len(payload),
+        encoding=ENCODING,
+        payload=gz if gz is not None else compress(payload),
+    )
 
 
 def store_raw(
@@ -45,11 +62,7 @@ def store_raw(
         "select 1 from raw_snapshots where content_sha256 = ?", [digest]
     ).fetchone()
     if exists is None:
-        blob = gz if gz is not None else compress(payload)
-        con.execute(
-            "insert into raw_snapshots values (?, ?, ?, ?, ?, ?)",
-            [digest, source, seen_at, len(payload), ENCODING, blob],
-        )
+        insert_rows(con, RAW_SNAPSHOTS, [raw_row(source, payload, seen_at, digest, gz)])
     return digest
 
 

@@ -11,69 +11,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import duckdb
-import pandas as pd
 
 from core.errors import SourceError, TooFewModels
 from core.rows import SectionFailure
 from extractors.base import Source
-from warehouse.archive import ENCODING, compress, read_raw, sha256
+from warehouse.archive import raw_row, read_raw, sha256
 from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.page_records import PageRecorder
+from warehouse.tables import (
+    MODEL_LIMITS,
+    PRICE_OBSERVATIONS,
+    RAW_SNAPSHOTS,
+    SNAPSHOTS,
+    ModelLimitRow,
+    PriceObservationRow,
+    RawSnapshotRow,
+    SnapshotRow,
+)
+from warehouse.write import insert_rows
 
 # A payload with fewer than this fraction of the last good snapshot's models is a broken
 # layout, not a mass withdrawal of models.
 MIN_MODEL_FRACTION = 0.5
-
-SNAPSHOT_COLUMNS = [
-    "snapshot_id",
-    "source",
-    "observed_at",
-    "content_sha256",
-    "run_id",
-    "origin",
-    "url",
-    "etag",
-    "last_modified",
-    "status",
-    "error_kind",
-    "error",
-    "models",
-    "price_rows",
-    "limit_rows",
-    "unmapped_fields",
-]
-PRICE_COLUMNS = [
-    "source",
-    "source_model_key",
-    "provider",
-    "model",
-    "component",
-    "service_tier",
-    "tier_min_prompt_tokens",
-    "condition",
-    "effective_from",
-    "effective_to",
-    "usd_per_mtok",
-    "change",
-    "snapshot_id",
-    "observed_at",
-]
-LIMIT_COLUMNS = [
-    "source",
-    "source_model_key",
-    "provider",
-    "model",
-    "context_window_tokens",
-    "max_input_tokens",
-    "max_output_tokens",
-    "change",
-    "snapshot_id",
-    "observed_at",
-]
 
 
 @dataclass(slots=True)
@@ -141,8 +103,8 @@ class BulkLoader:
         }
         self.state, self.prev_models = self._last_good_state()
         self.pages = PageRecorder(con, source)
-        self._raw: list[tuple[Any, ...]] = []
-        self._snapshots: list[tuple[Any, ...]] = []
+        self._raw: list[RawSnapshotRow] = []
+        self._snapshots: list[SnapshotRow] = []
         self._changes: list[tuple[Changes, str, datetime]] = []
 
     def _last_good_state(self) -> tuple[EntryState, int]:
@@ -166,9 +128,8 @@ class BulkLoader:
         if error is None and (digest, utc_day(item.observed_at)) in self.loaded:
             return LoadResult(self.source.id, snap_id, "unchanged")
         if digest not in self.archived:
-            blob = item.gz if item.gz is not None else compress(item.payload)
             self._raw.append(
-                (digest, self.source.id, item.observed_at, len(item.payload), ENCODING, blob)
+                raw_row(self.source.id, item.payload, item.observed_at, digest, item.gz)
             )
             self.archived.add(digest)
         try:
@@ -182,7 +143,7 @@ class BulkLoader:
         result.error = self.pages.add(
             snap_id, digest, item.observed_at, item.payload, result.section_failures, result.error
         )
-        self._snapshots.append(snapshot_record(item, snap_id, digest, result))
+        self._snapshots.append(snapshot_row(item, snap_id, digest, result))
         if len(self._snapshots) >= self.batch_size:
             self.flush()
         return result
@@ -215,59 +176,35 @@ class BulkLoader:
         if not self._snapshots:
             return
         with transaction(self.con):
-            _insert(
-                self.con,
-                "raw_snapshots",
-                self._raw,
-                ["content_sha256", "source", "first_seen_at", "size_bytes", "encoding", "payload"],
-                "content_sha256, source, first_seen_at, size_bytes, encoding, payload",
-            )
-            ids = [s[0] for s in self._snapshots]
+            insert_rows(self.con, RAW_SNAPSHOTS, self._raw)
+            ids = [s.snapshot_id for s in self._snapshots]
             self.con.execute("delete from snapshots where list_contains(?, snapshot_id)", [ids])
-            _insert(self.con, "snapshots", self._snapshots, SNAPSHOT_COLUMNS, "*")
+            insert_rows(self.con, SNAPSHOTS, self._snapshots)
             append_changes(self.con, self.source.id, self._changes)
             self.pages.flush(ids)
         self._raw, self._snapshots, self._changes = [], [], []
 
 
-def snapshot_record(
-    item: Payload, snap_id: str, digest: str, result: LoadResult
-) -> tuple[Any, ...]:
+def snapshot_row(item: Payload, snap_id: str, digest: str, result: LoadResult) -> SnapshotRow:
     err = result.error
-    return (
-        snap_id,
-        item.source.id,
-        item.observed_at,
-        digest,
-        item.run_id,
-        item.origin,
-        item.url,
-        item.etag,
-        item.last_modified,
-        result.status,
-        err.kind if err else None,
-        err.reason if err else None,
-        result.models if result.status == "loaded" else None,
-        result.price_rows,
-        result.limit_rows,
-        sorted(result.unmapped_fields),
+    return SnapshotRow(
+        snapshot_id=snap_id,
+        source=item.source.id,
+        observed_at=item.observed_at,
+        content_sha256=digest,
+        run_id=item.run_id,
+        origin=item.origin,
+        url=item.url,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        status=result.status,
+        error_kind=err.kind if err else None,
+        error=err.reason if err else None,
+        models=result.models if result.status == "loaded" else None,
+        price_rows=result.price_rows,
+        limit_rows=result.limit_rows,
+        unmapped_fields=sorted(result.unmapped_fields),
     )
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    rows: Sequence[tuple[Any, ...]],
-    columns: list[str],
-    select: str,
-) -> None:
-    if not rows:
-        return
-    con.register("_batch_frame", pd.DataFrame(rows, columns=columns, dtype=object))
-    try:
-        con.execute(f"insert into {table} select {select} from _batch_frame")
-    finally:
-        con.unregister("_batch_frame")
 
 
 def append_changes(
@@ -276,57 +213,40 @@ def append_changes(
     batch: Sequence[tuple[Changes, str, datetime]],
 ) -> None:
     prices = [
-        (
-            source,
-            r.source_model_key,
-            r.provider,
-            r.model,
-            r.component,
-            r.service_tier,
-            r.tier_min_prompt_tokens,
-            r.condition,
-            r.effective_from,
-            r.effective_to,
-            None if value is None else str(value),
-            change,
-            snap_id,
-            observed_at,
+        PriceObservationRow(
+            source=source,
+            source_model_key=r.source_model_key,
+            provider=r.provider,
+            model=r.model,
+            component=r.component,
+            service_tier=r.service_tier,
+            tier_min_prompt_tokens=r.tier_min_prompt_tokens,
+            condition=r.condition,
+            effective_from=r.effective_from,
+            effective_to=r.effective_to,
+            usd_per_mtok=value,
+            change=change,
+            snapshot_id=snap_id,
+            observed_at=observed_at,
         )
         for changes, snap_id, observed_at in batch
         for r, value, change in changes.prices
     ]
-    _insert(
-        con,
-        "price_observations",
-        prices,
-        PRICE_COLUMNS,
-        "source, source_model_key, provider, model, component, service_tier, "
-        "cast(tier_min_prompt_tokens as bigint), condition, cast(effective_from as date), "
-        "cast(effective_to as date), cast(usd_per_mtok as decimal(20, 9)), change, "
-        "snapshot_id, cast(observed_at as timestamptz)",
-    )
+    insert_rows(con, PRICE_OBSERVATIONS, prices)
     limits = [
-        (
-            source,
-            lim.source_model_key,
-            lim.provider,
-            lim.model,
-            lim.context_window_tokens if present else None,
-            lim.max_input_tokens if present else None,
-            lim.max_output_tokens if present else None,
-            change,
-            snap_id,
-            observed_at,
+        ModelLimitRow(
+            source=source,
+            source_model_key=lim.source_model_key,
+            provider=lim.provider,
+            model=lim.model,
+            context_window_tokens=lim.context_window_tokens if present else None,
+            max_input_tokens=lim.max_input_tokens if present else None,
+            max_output_tokens=lim.max_output_tokens if present else None,
+            change=change,
+            snapshot_id=snap_id,
+            observed_at=observed_at,
         )
         for changes, snap_id, observed_at in batch
         for lim, present, change in changes.limits
     ]
-    _insert(
-        con,
-        "model_limits",
-        limits,
-        LIMIT_COLUMNS,
-        "source, source_model_key, provider, model, cast(context_window_tokens as bigint), "
-        "cast(max_input_tokens as bigint), cast(max_output_tokens as bigint), change, "
-        "snapshot_id, cast(observed_at as timestamptz)",
-    )
+    insert_rows(con, MODEL_LIMITS, limits)

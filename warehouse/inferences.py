@@ -14,24 +14,9 @@ import duckdb
 
 from model.inversion.inference import Inference
 from warehouse.query import dict_rows
-from warehouse.upsert import merge_rows
+from warehouse.tables import INFERENCES, InferenceRow
+from warehouse.write import merge_rows
 
-_INFERENCE_TYPES = {
-    "day": "date",
-    "computed_at": "timestamptz",
-    "run_id": "varchar",
-    "provider": "varchar",
-    "model": "varchar",
-    "name": "varchar",
-    "value": "double",
-    "unit": "varchar",
-    "label": "varchar",
-    "explanation": "varchar",
-    "reference_model": "varchar",
-    "reference_hardware": "varchar",
-    "assumptions": "json",
-}
-_INFERENCE_KEY = ("day", "provider", "model", "name", "reference_model", "reference_hardware")
 PRICE_COLUMNS = (
     "provider, model, component, service_tier, tier_min_prompt_tokens, condition, "
     "usd_per_mtok, effective_from, effective_to"
@@ -64,31 +49,22 @@ def store_inferences(
 ) -> int:
     """Write inferences; a second write on the same UTC day replaces that day's rows."""
     rows = [
-        (
-            computed_at.astimezone(UTC).date(),
-            computed_at,
-            run_id,
-            i.provider,
-            i.model,
-            i.name,
-            i.value,
-            i.unit,
-            i.label,
-            i.explanation,
-            str(i.assumptions.get("model", "")),
-            str(i.assumptions.get("hardware", "")),
-            json.dumps(i.assumptions, sort_keys=True, default=str),
+        InferenceRow(
+            day=computed_at.astimezone(UTC).date(),
+            computed_at=computed_at,
+            run_id=run_id,
+            provider=i.provider,
+            model=i.model,
+            name=i.name,
+            value=i.value,
+            unit=i.unit,
+            label=i.label,
+            explanation=i.explanation,
+            reference_model=str(i.assumptions.get("model", "")),
+            reference_hardware=str(i.assumptions.get("hardware", "")),
+            assumptions=json.dumps(i.assumptions, sort_keys=True, default=str),
         )
         for i in inferences
     ]
-    if rows:
-        # One statement from a frame: executemany costs ~4 ms a row, minutes for a day.
-        merge_rows(
-            con,
-            "inferences",
-            rows,
-            _INFERENCE_KEY,
-            casts=_INFERENCE_TYPES,
-            replace=True,
-        )
+    merge_rows(con, INFERENCES, rows, replace=True)
     return len(rows)

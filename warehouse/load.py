@@ -21,10 +21,12 @@ from warehouse.bulk import (
     LoadResult,
     Payload,
     snapshot_id_for,
-    snapshot_record,
+    snapshot_row,
     utc_day,
 )
 from warehouse.db import transaction
+from warehouse.tables import SNAPSHOTS
+from warehouse.write import insert_rows
 
 __all__ = [
     "LoadResult",
@@ -72,10 +74,7 @@ def stage_payload(con: duckdb.DuckDBPyConnection, item: Payload) -> str | None:
     with transaction(con):
         store_raw(con, item.source.id, item.payload, item.observed_at, digest=digest, gz=item.gz)
         con.execute("delete from snapshots where snapshot_id = ?", [snap_id])
-        con.execute(
-            "insert into snapshots values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(snapshot_record(item, snap_id, digest, pending)),
-        )
+        insert_rows(con, SNAPSHOTS, [snapshot_row(item, snap_id, digest, pending)])
     return snap_id
 
 
@@ -89,11 +88,13 @@ def rebuild_source(
     One transaction: a crash half-way leaves the warehouse as it was.
     """
     cutoff = since or EPOCH
-    rows = con.execute(
-        "select observed_at, content_sha256, run_id, origin, url, etag, last_modified"
-        " from snapshots where source = ? and observed_at >= ? order by observed_at, snapshot_id",
-        [source.id, cutoff],
-    ).fetchall()
+    snapshots = SNAPSHOTS.rows(
+        con.execute(
+            "select * from snapshots where source = ? and observed_at >= ?"
+            " order by observed_at, snapshot_id",
+            [source.id, cutoff],
+        )
+    )
     results = []
     with transaction(con):
         for table in (*PAGE_TABLES, "price_observations", "model_limits", "snapshots"):
@@ -101,16 +102,16 @@ def rebuild_source(
                 f"delete from {table} where source = ? and observed_at >= ?", [source.id, cutoff]
             )
         loader = BulkLoader(con, source)
-        for observed_at, digest, run_id, origin, url, etag, last_modified in rows:
+        for snap in snapshots:
             item = Payload(
                 source,
-                read_raw(con, digest),
-                observed_at,
-                origin,
-                run_id,
-                url,
-                etag,
-                last_modified,
+                read_raw(con, snap.content_sha256),
+                snap.observed_at,
+                origin=snap.origin,
+                run_id=snap.run_id,
+                url=snap.url,
+                etag=snap.etag,
+                last_modified=snap.last_modified,
             )
             results.append(loader.add(item))
         loader.flush()
@@ -140,13 +141,19 @@ def _loaded_that_day(
 
 
 def result_of(con: duckdb.DuckDBPyConnection, snap_id: str) -> LoadResult:
-    row = con.execute(
-        "select source, status, error_kind, error, models, price_rows, limit_rows "
-        "from snapshots where snapshot_id = ?",
-        [snap_id],
-    ).fetchone()
-    if row is None:
+    found = SNAPSHOTS.rows(con.execute("select * from snapshots where snapshot_id = ?", [snap_id]))
+    if not found:
         raise KeyError(f"no snapshot {snap_id}")
-    source, status, kind, reason, models, prices, limits = row
-    error = source_error(kind or "", source, reason or "failed") if status == "failed" else None
-    return LoadResult(source, snap_id, status, models or 0, prices or 0, limits or 0, error)
+    snap = found[0]
+    error = None
+    if snap.status == "failed":
+        error = source_error(snap.error_kind or "", snap.source, snap.error or "failed")
+    return LoadResult(
+        snap.source,
+        snap_id,
+        snap.status,
+        models=snap.models or 0,
+        price_rows=snap.price_rows or 0,
+        limit_rows=snap.limit_rows or 0,
+        error=error,
+    )

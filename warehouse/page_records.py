@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 import duckdb
 
@@ -16,22 +15,11 @@ from core.errors import SourceError, source_error
 from core.rows import SectionFailure
 from extractors.base import Source
 from warehouse.archive import read_raw
+from warehouse.tables import PAGE_DIFFS, PAGE_SECTION_FAILURES, PageDiffRow, PageSectionFailureRow
+from warehouse.write import insert_rows
 
 # Error kinds whose alert points at the page diff: the page changed under the parser.
 _LAYOUT_KINDS = frozenset({"layout_changed", "too_few_models"})
-
-
-@dataclass(frozen=True, slots=True)
-class PageDiff:
-    snapshot_id: str
-    source: str
-    observed_at: datetime
-    content_sha256: str
-    previous_sha256: str
-    previous_observed_at: datetime
-    lines_added: int
-    lines_removed: int
-    diff: str
 
 
 def diff_command(source: str, since: date) -> str:
@@ -70,8 +58,8 @@ class PageRecorder:
 
     con: duckdb.DuckDBPyConnection
     source: Source
-    failures: list[tuple[Any, ...]] = field(default_factory=list)
-    diffs: list[PageDiff] = field(default_factory=list)
+    failures: list[PageSectionFailureRow] = field(default_factory=list)
+    diffs: list[PageDiffRow] = field(default_factory=list)
     _previous: tuple[str, datetime, str | None] | None = None
     _started: bool = False
 
@@ -89,15 +77,15 @@ class PageRecorder:
         if self.source.page_text is None:
             return error
         self.failures += [
-            (
-                snapshot_id,
-                f.source,
-                observed_at,
-                f.section,
-                f.heading,
-                f.kind,
-                f.reason,
-                list(f.models),
+            PageSectionFailureRow(
+                snapshot_id=snapshot_id,
+                source=f.source,
+                observed_at=observed_at,
+                section=f.section,
+                heading=f.heading,
+                error_kind=f.kind,
+                error=f.reason,
+                models=list(f.models),
             )
             for f in failures
         ]
@@ -109,7 +97,7 @@ class PageRecorder:
 
     def _diff(
         self, snapshot_id: str, digest: str, observed_at: datetime, payload: bytes
-    ) -> PageDiff | None:
+    ) -> PageDiffRow | None:
         previous = self._latest()
         text = self._text(payload)
         self._previous = (digest, observed_at, text)
@@ -119,16 +107,16 @@ class PageRecorder:
         if old_text is None or old_digest == digest or old_text == text:
             return None
         body, added, removed = text_diff(self.source.id, old_text, text, old_at, observed_at)
-        found = PageDiff(
-            snapshot_id,
-            self.source.id,
-            observed_at,
-            digest,
-            old_digest,
-            old_at,
-            added,
-            removed,
-            body,
+        found = PageDiffRow(
+            snapshot_id=snapshot_id,
+            source=self.source.id,
+            observed_at=observed_at,
+            content_sha256=digest,
+            previous_sha256=old_digest,
+            previous_observed_at=old_at,
+            lines_added=added,
+            lines_removed=removed,
+            diff=body,
         )
         self.diffs.append(found)
         return found
@@ -162,57 +150,44 @@ class PageRecorder:
             self.con.execute(
                 f"delete from {table} where list_contains(?, snapshot_id)", [snapshot_ids]
             )
-        if self.failures:
-            self.con.executemany(
-                "insert into page_section_failures values (?, ?, ?, ?, ?, ?, ?, ?)",
-                self.failures,
-            )
-        if self.diffs:
-            self.con.executemany(
-                "insert into page_diffs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        d.snapshot_id,
-                        d.source,
-                        d.observed_at,
-                        d.content_sha256,
-                        d.previous_sha256,
-                        d.previous_observed_at,
-                        d.lines_added,
-                        d.lines_removed,
-                        d.diff,
-                    )
-                    for d in self.diffs
-                ],
-            )
+        insert_rows(self.con, PAGE_SECTION_FAILURES, self.failures)
+        insert_rows(self.con, PAGE_DIFFS, self.diffs)
         self.failures, self.diffs = [], []
 
 
 def stored_diffs(
     con: duckdb.DuckDBPyConnection, source: str, since: date | None = None
-) -> list[PageDiff]:
+) -> list[PageDiffRow]:
     """The page diffs of `source` observed on or after `since`, oldest first; without
     `since`, the newest one only."""
-    sql = (
-        "select snapshot_id, source, observed_at, content_sha256, previous_sha256,"
-        " previous_observed_at, lines_added, lines_removed, diff from page_diffs where source = ?"
-    )
+    sql = "select * from page_diffs where source = ?"
     if since is None:
-        rows = con.execute(sql + " order by observed_at desc limit 1", [source]).fetchall()
+        query = con.execute(sql + " order by observed_at desc limit 1", [source])
     else:
-        rows = con.execute(
+        query = con.execute(
             sql + " and cast(observed_at as date) >= ? order by observed_at", [source, since]
-        ).fetchall()
-    return [PageDiff(*row) for row in rows]
+        )
+    return PAGE_DIFFS.rows(query)
 
 
 def latest_skipped(con: duckdb.DuckDBPyConnection, source: str) -> list[SectionFailure]:
     """The sections the newest loaded snapshot of `source` skipped."""
-    rows = con.execute(
-        "select f.source, f.section, f.heading, f.error_kind, f.error, f.models"
-        " from page_section_failures f where f.snapshot_id = (select snapshot_id from snapshots"
-        " where source = ? and status = 'loaded' order by observed_at desc limit 1)"
-        " order by f.section",
-        [source],
-    ).fetchall()
-    return [SectionFailure(s, sec, h, k, r, tuple(m)) for s, sec, h, k, r, m in rows]
+    rows = PAGE_SECTION_FAILURES.rows(
+        con.execute(
+            "select * from page_section_failures where snapshot_id = (select snapshot_id"
+            " from snapshots where source = ? and status = 'loaded'"
+            " order by observed_at desc limit 1) order by section",
+            [source],
+        )
+    )
+    return [
+        SectionFailure(
+            source=r.source,
+            section=r.section,
+            heading=r.heading,
+            kind=r.error_kind,
+            reason=r.error,
+            models=tuple(r.models),
+        )
+        for r in rows
+    ]

@@ -9,7 +9,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.upsert import merge_select
+from warehouse.tables import RUNS, SOURCE_RUNS, RunRow, SourceRunRow
+from warehouse.write import insert_rows, merge_rows
 
 
 def now() -> datetime:
@@ -17,10 +18,10 @@ def now() -> datetime:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, started_at: datetime | None = None) -> str:
-    run_id = f"{kind}-{(started_at or now()):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    con.execute(
-        "insert into runs (run_id, kind, started_at, status) values (?, ?, ?, 'running')",
-        [run_id, kind, started_at or now()],
+    started_at = started_at or now()
+    run_id = f"{kind}-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    insert_rows(
+        con, RUNS, [RunRow(run_id=run_id, kind=kind, started_at=started_at, status="running")]
     )
     return run_id
 
@@ -37,25 +38,18 @@ def record_source(
     snapshot_id: str | None = None,
     rows_added: int = 0,
 ) -> None:
-    columns = [
-        "run_id",
-        "source",
-        "status",
-        "error_kind",
-        "error",
-        "snapshot_id",
-        "rows_added",
-        "started_at",
-        "finished_at",
-    ]
-    merge_select(
-        con,
-        "source_runs",
-        "select " + ", ".join(f"? as {c}" for c in columns),
-        ["run_id", "source"],
-        [run_id, source, status, error_kind, error, snapshot_id, rows_added, started_at, now()],
-        replace=True,
+    row = SourceRunRow(
+        run_id=run_id,
+        source=source,
+        status=status,
+        error_kind=error_kind,
+        error=error,
+        snapshot_id=snapshot_id,
+        rows_added=rows_added,
+        started_at=started_at,
+        finished_at=now(),
     )
+    merge_rows(con, SOURCE_RUNS, [row], replace=True)
 
 
 def last_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:

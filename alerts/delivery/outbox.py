@@ -13,41 +13,22 @@ but before its rows are marked, the next run sends it again (at-least-once in a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import partial
+from itertools import product
+from typing import Any, cast
 
 import duckdb
 
 from alerts.delivery.base import Channel, DeliveryFailed
 from alerts.delivery.render import digest, source_broken
-from alerts.records import Alert, Message, SourceFailure, value_text
-from warehouse.upsert import merge_rows
+from alerts.records import Alert, Message, Severity, SourceFailure, value_text
+from warehouse.tables import ALERTS, AlertRow
+from warehouse.write import merge_rows
 
 NO_CHANNEL = "none"
-_TYPES = {
-    "alert_key": "varchar",
-    "message_type": "varchar",
-    "trigger_id": "varchar",
-    "kind": "varchar",
-    "thesis_id": "varchar",
-    "severity": "varchar",
-    "provider": "varchar",
-    "model": "varchar",
-    "source_model_key": "varchar",
-    "subject": "varchar",
-    "old_value": "varchar",
-    "new_value": "varchar",
-    "unit": "varchar",
-    "explanation": "varchar",
-    "source_url": "varchar",
-    "event_date": "date",
-    "fired_at": "timestamptz",
-    "run_id": "varchar",
-    "channel": "varchar",
-    "status": "varchar",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,27 +52,6 @@ def _targets(channel_names: Sequence[str]) -> list[tuple[str, str]]:
     return [(name, "pending") for name in channel_names]
 
 
-def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> int:
-    """Insert rows whose (alert_key, channel) is new; return how many were added."""
-    if not rows:
-        return 0
-    before = _count(con)
-    # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
-    next_id = (
-        ", (select coalesce(max(alert_id), 0) from alerts)"
-        " + row_number() over (order by _merge_ord) as alert_id"
-    )
-    merge_rows(
-        con, "alerts", rows, ("alert_key", "channel"), casts=_TYPES, replace=False, extra=next_id
-    )
-    return _count(con) - before
-
-
-def _count(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("select count(*) from alerts").fetchone()
-    return int(row[0]) if row else 0
-
-
 def record_alerts(
     con: duckdb.DuckDBPyConnection,
     alerts: Iterable[Alert],
@@ -101,34 +61,29 @@ def record_alerts(
     now: datetime | None = None,
 ) -> int:
     """Record fired alerts for each channel; an alert already recorded is skipped."""
-    fired_at = _now(now)
-    rows = [
-        (
-            a.key,
-            "alert",
-            a.trigger_id,
-            a.kind,
-            a.thesis_id,
-            a.severity,
-            a.provider,
-            a.model,
-            a.source_model_key,
-            a.subject,
-            None if a.old_value is None else value_text(a.old_value),
-            None if a.new_value is None else value_text(a.new_value),
-            a.unit,
-            a.explanation,
-            a.source_url,
-            a.date,
-            fired_at,
-            run_id,
-            channel,
-            status,
+    events = [
+        partial(
+            AlertRow,
+            alert_key=a.key,
+            message_type="alert",
+            trigger_id=a.trigger_id,
+            kind=a.kind,
+            thesis_id=a.thesis_id,
+            severity=a.severity,
+            provider=a.provider,
+            model=a.model,
+            source_model_key=a.source_model_key,
+            subject=a.subject,
+            old_value=None if a.old_value is None else value_text(a.old_value),
+            new_value=None if a.new_value is None else value_text(a.new_value),
+            unit=a.unit,
+            explanation=a.explanation,
+            source_url=a.source_url,
+            event_date=a.date,
         )
         for a in alerts
-        for channel, status in _targets(channel_names)
     ]
-    return _insert(con, rows)
+    return _record(con, events, channel_names, run_id, _now(now))
 
 
 def record_source_failures(
@@ -139,34 +94,53 @@ def record_source_failures(
     run_id: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    fired_at = _now(now)
-    rows = [
-        (
-            f.key,
-            "source_broken",
-            None,
-            f.kind,
-            None,
-            "warning",
-            None,
-            None,
-            None,
-            f.source,
-            None,
-            None,
-            None,
-            f.reason,
-            f.source_url,
-            f.date,
-            fired_at,
-            run_id,
-            channel,
-            status,
+    events = [
+        partial(
+            AlertRow,
+            alert_key=f.key,
+            message_type="source_broken",
+            kind=f.kind,
+            severity="warning",
+            subject=f.source,
+            explanation=f.reason,
+            source_url=f.source_url,
+            event_date=f.date,
         )
         for f in failures
-        for channel, status in _targets(channel_names)
     ]
-    return _insert(con, rows)
+    return _record(con, events, channel_names, run_id, _now(now))
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    events: Sequence[Callable[..., AlertRow]],
+    channel_names: Sequence[str],
+    run_id: str | None,
+    fired_at: datetime,
+) -> int:
+    """Insert a row per event and channel unless its (alert_key, channel) is recorded;
+    return how many were added."""
+    if not events:
+        return 0
+    before = _count(con)
+    # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
+    first_id = _next_alert_id(con)
+    rows = [
+        event(alert_id=first_id + i, fired_at=fired_at, run_id=run_id, channel=name, status=status)
+        for i, (event, (name, status)) in enumerate(product(events, _targets(channel_names)))
+    ]
+    merge_rows(con, ALERTS, rows, replace=False)
+    return _count(con) - before
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select count(*) from alerts").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _next_alert_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select coalesce(max(alert_id), 0) + 1 from alerts").fetchone()
+    return int(row[0]) if row else 1
 
 
 def deliver_pending(
@@ -193,14 +167,14 @@ def _pending_message(
     message_type: str,
     titles: tuple[tuple[str, str], ...],
 ) -> tuple[list[int], Message]:
-    cursor = con.execute(
-        "select * from alerts where channel = ? and message_type = ?"
-        " and status in ('pending', 'failed') order by alert_id",
-        [channel, message_type],
+    rows = ALERTS.rows(
+        con.execute(
+            "select * from alerts where channel = ? and message_type = ?"
+            " and status in ('pending', 'failed') order by alert_id",
+            [channel, message_type],
+        )
     )
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    ids = [int(r["alert_id"]) for r in rows]
+    ids = [r.alert_id for r in rows]
     if message_type == "alert":
         return ids, digest([alert_from_row(r) for r in rows], titles)
     return ids, source_broken([failure_from_row(r) for r in rows])
@@ -232,32 +206,32 @@ def _send(
     return DeliveryResult(channel.name, message_type, len(ids), True)
 
 
-def alert_from_row(row: dict[str, Any]) -> Alert:
+def alert_from_row(row: AlertRow) -> Alert:
     return Alert(
-        trigger_id=row["trigger_id"] or "",
-        kind=row["kind"],
-        thesis_id=row["thesis_id"] or "",
-        severity=row["severity"],
-        provider=row["provider"] or "",
-        model=row["model"] or "",
-        source_model_key=row["source_model_key"] or "",
-        subject=row["subject"],
-        old_value=row["old_value"],
-        new_value=row["new_value"],
-        unit=row["unit"] or "",
-        explanation=row["explanation"] or "",
-        source_url=row["source_url"] or "",
-        date=_as_date(row["event_date"]),
+        trigger_id=row.trigger_id or "",
+        kind=row.kind,
+        thesis_id=row.thesis_id or "",
+        severity=cast(Severity, row.severity),  # recorded from an Alert's Severity
+        provider=row.provider or "",
+        model=row.model or "",
+        source_model_key=row.source_model_key or "",
+        subject=row.subject,
+        old_value=row.old_value,
+        new_value=row.new_value,
+        unit=row.unit or "",
+        explanation=row.explanation or "",
+        source_url=row.source_url or "",
+        date=_as_date(row.event_date),
     )
 
 
-def failure_from_row(row: dict[str, Any]) -> SourceFailure:
+def failure_from_row(row: AlertRow) -> SourceFailure:
     return SourceFailure(
-        source=row["subject"],
-        kind=row["kind"],
-        reason=row["explanation"] or "",
-        date=_as_date(row["event_date"]),
-        source_url=row["source_url"] or "",
+        source=row.subject,
+        kind=row.kind,
+        reason=row.explanation or "",
+        date=_as_date(row.event_date),
+        source_url=row.source_url or "",
     )
 
 

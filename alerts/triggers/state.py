@@ -16,17 +16,8 @@ from typing import Protocol
 import duckdb
 
 from alerts.records import SourceFailure
-from warehouse.upsert import merge_rows
-
-_STATE_TYPES = {
-    "trigger_id": "varchar",
-    "subject": "varchar",
-    "active": "boolean",
-    "since": "date",
-    "last_value": "varchar",
-    "evaluated_on": "date",
-    "updated_at": "timestamptz",
-}
+from warehouse.tables import TRIGGER_STATE, TriggerStateRow
+from warehouse.write import merge_rows
 
 SOURCE_BROKEN = "source_broken"
 EVALUATED = "_evaluated"  # trigger_state row per source: the last day triggers ran on it
@@ -94,11 +85,8 @@ class WarehouseState:
     def _loaded(self) -> dict[tuple[str, str], StateRow]:
         if self._rows is None:
             self._rows = {
-                (t, s): StateRow(bool(a), since, value, on)
-                for t, s, a, since, value, on in self.con.execute(
-                    "select trigger_id, subject, active, since, last_value, evaluated_on"
-                    " from trigger_state"
-                ).fetchall()
+                (r.trigger_id, r.subject): StateRow(r.active, r.since, r.last_value, r.evaluated_on)
+                for r in TRIGGER_STATE.rows(self.con.execute("select * from trigger_state"))
             }
         return self._rows
 
@@ -116,17 +104,19 @@ class WarehouseState:
         if not self._pending:
             return
         updated_at = self.now or datetime.now(UTC)
-        merge_rows(
-            self.con,
-            "trigger_state",
-            [
-                (t, s, r.active, r.since, r.last_value, r.evaluated_on, updated_at)
-                for (t, s), r in self._pending.items()
-            ],
-            ("trigger_id", "subject"),
-            casts=_STATE_TYPES,
-            replace=True,
-        )
+        rows = [
+            TriggerStateRow(
+                trigger_id=trigger_id,
+                subject=subject,
+                active=r.active,
+                since=r.since,
+                last_value=r.last_value,
+                evaluated_on=r.evaluated_on,
+                updated_at=updated_at,
+            )
+            for (trigger_id, subject), r in self._pending.items()
+        ]
+        merge_rows(self.con, TRIGGER_STATE, rows, replace=True)
         self._pending.clear()
 
 

@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from core.errors import BadPayload
+from core.sqltypes import VARCHAR, Date, Decimal38_6, TimestampTz, Varchar
 
 PeriodType = Literal["annual", "quarterly"]
 Statement = Literal["income", "cash_flow"]
@@ -43,25 +44,27 @@ GROSS_MARGIN = "gross_margin"  # gross_profit / total_revenue, a ratio: currency
 MARGIN_PLACES = Decimal("0.000001")
 
 
+# These two are also the rows of tables `quotes` and `fundamentals` (warehouse/tables.py):
+# the annotations are the columns' types.
 @dataclass(frozen=True, slots=True)
 class QuoteRow:
-    ticker: str
-    as_of: date  # the exchange's trading date of the price
-    price: Decimal
-    currency: str
-    market_cap: Decimal | None
-    fetched_at: datetime
+    ticker: Varchar
+    as_of: Date  # the exchange's trading date of the price
+    price: Decimal38_6
+    currency: Varchar
+    market_cap: Decimal38_6 | None
+    fetched_at: TimestampTz
 
 
 @dataclass(frozen=True, slots=True)
 class FundamentalRow:
-    ticker: str
-    period_end: date
-    period_type: PeriodType
-    item: str
-    value: Decimal | None  # None: the line item is missing for that period
-    currency: str | None  # the statements' currency; None for ratios
-    fetched_at: datetime
+    ticker: Varchar
+    period_end: Date
+    period_type: Annotated[PeriodType, VARCHAR]
+    item: Varchar
+    value: Decimal38_6 | None  # None: the line item is missing for that period
+    currency: Varchar | None  # the statements' currency; None for ratios
+    fetched_at: TimestampTz
 
 
 @dataclass

@@ -7,6 +7,8 @@ from pathlib import Path
 from alerts.explain import with_explanations
 from alerts.records import Alert
 from warehouse.db import connect
+from warehouse.tables import INFERENCES, InferenceRow
+from warehouse.write import insert_rows
 
 NOW = dt.datetime(2026, 11, 24, 6, tzinfo=dt.UTC)
 # Wording as model/ writes it for gpt-4o at $2.50/$10 on its reference deployment.
@@ -25,11 +27,25 @@ def test_alerts_get_the_inference_their_kind_reads_best(
         ("openai", "gpt-4o", "effective_decode_batch", None, "sequences", "below range"),
         ("openai", "gpt-4o", "cache_hit_prefill_cost_avoided", 0.5, "fraction", "half"),
     ]
-    for provider, model, name, value, unit, text in rows:
-        con.execute(
-            "insert into inferences values (?, ?, null, ?, ?, ?, ?, ?, '', ?, 'm', 'h', '{}')",
-            [NOW.date(), NOW, provider, model, name, value, unit, text],
+    inferences = [
+        InferenceRow(
+            day=NOW.date(),
+            computed_at=NOW,
+            run_id=None,
+            provider=provider,
+            model=model,
+            name=name,
+            value=value,
+            unit=unit,
+            label="",
+            explanation=text,
+            reference_model="m",
+            reference_hardware="h",
+            assumptions="{}",
         )
+        for provider, model, name, value, unit, text in rows
+    ]
+    insert_rows(con, INFERENCES, inferences)
     cache_alert = replace(gpt4o_cut, kind="cache_pricing", subject="openai gpt-4o cache")
     explained = with_explanations(con, [gpt4o_cut, cache_alert, gemini_tier])
     assert [a.explanation for a in explained] == [

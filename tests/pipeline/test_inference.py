@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,8 @@ from pipeline.inference import InferenceRequest, infer, infer_and_store
 from tests.warehouse.conftest import HISTORY
 from warehouse.db import connection
 from warehouse.inferences import read_price_rows
+from warehouse.tables import PRICE_OBSERVATIONS, PriceObservationRow
+from warehouse.write import insert_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -72,12 +75,26 @@ def _observe(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, str]]) -
         "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
         [NOON],
     )
-    for component, threshold, price in rows:
-        con.execute(
-            "insert into price_observations values ('gemini-docs', 'gemini-2.5-pro', 'google', "
-            "'gemini-2.5-pro', ?, 'standard', ?, '', null, null, ?, 'new', 'gemini-docs/1', ?)",
-            [component, threshold, price, NOON],
+    observed = [
+        PriceObservationRow(
+            source="gemini-docs",
+            source_model_key="gemini-2.5-pro",
+            provider="google",
+            model="gemini-2.5-pro",
+            component=component,
+            service_tier="standard",
+            tier_min_prompt_tokens=threshold,
+            condition="",
+            effective_from=None,
+            effective_to=None,
+            usd_per_mtok=Decimal(price),
+            change="new",
+            snapshot_id="gemini-docs/1",
+            observed_at=NOON,
         )
+        for component, threshold, price in rows
+    ]
+    insert_rows(con, PRICE_OBSERVATIONS, observed)
 
 
 def test_long_context_cache_and_storage_prices_become_inferences(

@@ -11,7 +11,10 @@ import pytest
 
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
+from extractors.fundamentals.rows import FundamentalRow, PeriodType, QuoteRow
 from warehouse.db import connect
+from warehouse.tables import FUNDAMENTALS, QUOTES
+from warehouse.write import insert_rows
 
 NOW = dt.datetime(2026, 11, 24, 6, tzinfo=dt.UTC)
 THESES = load_theses()
@@ -23,24 +26,34 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def quote(con: duckdb.DuckDBPyConnection, ticker: str, day: str, price: str, cur: str) -> None:
-    con.execute(
-        "insert into quotes values (?, ?, ?, ?, null, ?)",
-        [ticker, dt.date.fromisoformat(day), Decimal(price), cur, NOW],
+    row = QuoteRow(
+        ticker=ticker,
+        as_of=dt.date.fromisoformat(day),
+        price=Decimal(price),
+        currency=cur,
+        market_cap=None,
+        fetched_at=NOW,
     )
+    insert_rows(con, QUOTES, [row])
 
 
 def item(
-    con: duckdb.DuckDBPyConnection, ticker: str, end: str, period: str, name: str, value: str
+    con: duckdb.DuckDBPyConnection, ticker: str, end: str, period: PeriodType, name: str, value: str
 ) -> None:
-    currency = None if name == "gross_margin" else "USD"
-    con.execute(
-        "insert into fundamentals values (?, ?, ?, ?, ?, ?, ?)",
-        [ticker, dt.date.fromisoformat(end), period, name, Decimal(value), currency, NOW],
+    row = FundamentalRow(
+        ticker=ticker,
+        period_end=dt.date.fromisoformat(end),
+        period_type=period,
+        item=name,
+        value=Decimal(value),
+        currency=None if name == "gross_margin" else "USD",
+        fetched_at=NOW,
     )
+    insert_rows(con, FUNDAMENTALS, [row])
 
 
 def capex(
-    con: duckdb.DuckDBPyConnection, period: str, year_ends: dict[str, dict[str, str]]
+    con: duckdb.DuckDBPyConnection, period: PeriodType, year_ends: dict[str, dict[str, str]]
 ) -> None:
     for ticker, by_end in year_ends.items():
         for end, value in by_end.items():

@@ -1,0 +1,247 @@
+"""Every table the code writes: one row dataclass each, its fields the columns in order.
+
+The migrations (warehouse/migrations/*.sql) create the tables; these classes are how the
+code names their columns. Writes and reads derive column lists, casts and rows from them
+(warehouse/table.py, warehouse/write.py), and tests/warehouse/test_tables.py fails when a
+class and its migrated table differ. How to add a column: docs/warehouse.md, "Tables".
+
+Rows are built by keyword (kw_only): a row is never a positional tuple. They are not
+frozen: a frozen dataclass sets each field through object.__setattr__, which costs 5 us a
+row of price_observations against 1.3 us, a tenth more on an import of LiteLLM releases
+(benchmarks/import_history.py). Treat a row as a value all the same. A field has a
+default only where leaving it out has one obvious meaning: the column's SQL default, or
+null where some rows have nothing to say (a source failure's alert has no trigger, a
+running run no summary).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.sqltypes import (
+    BigInt,
+    Blob,
+    Boolean,
+    Date,
+    Decimal20_9,
+    Double,
+    Integer,
+    Json,
+    TimestampTz,
+    Varchar,
+    VarcharList,
+)
+from extractors.fundamentals.rows import FundamentalRow, QuoteRow
+from warehouse.table import Table
+
+
+@dataclass(slots=True, kw_only=True)
+class RunRow:
+    run_id: Varchar
+    kind: Varchar  # daily | import | reprocess | backtest | fundamentals
+    started_at: TimestampTz
+    finished_at: TimestampTz | None = None
+    status: Varchar  # running | ok | partial | failed
+    summary: Json | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class SourceRunRow:
+    run_id: Varchar
+    source: Varchar
+    status: Varchar  # loaded | unchanged | not_modified | failed
+    error_kind: Varchar | None
+    error: Varchar | None
+    snapshot_id: Varchar | None
+    rows_added: Integer = 0
+    started_at: TimestampTz
+    finished_at: TimestampTz | None
+
+
+@dataclass(slots=True, kw_only=True)
+class RawSnapshotRow:
+    content_sha256: Varchar  # of the uncompressed payload
+    source: Varchar
+    first_seen_at: TimestampTz
+    size_bytes: BigInt
+    encoding: Varchar
+    payload: Blob
+
+
+@dataclass(slots=True, kw_only=True)
+class SnapshotRow:
+    snapshot_id: Varchar
+    source: Varchar
+    observed_at: TimestampTz
+    content_sha256: Varchar
+    run_id: Varchar | None
+    origin: Varchar  # fetch | import | reprocess
+    url: Varchar | None
+    etag: Varchar | None
+    last_modified: Varchar | None
+    status: Varchar  # loaded | failed | pending
+    error_kind: Varchar | None
+    error: Varchar | None
+    models: Integer | None
+    price_rows: Integer | None
+    limit_rows: Integer | None
+    unmapped_fields: VarcharList | None
+
+
+@dataclass(slots=True, kw_only=True)
+class PriceObservationRow:
+    source: Varchar
+    source_model_key: Varchar
+    provider: Varchar
+    model: Varchar
+    component: Varchar
+    service_tier: Varchar
+    tier_min_prompt_tokens: BigInt
+    condition: Varchar
+    effective_from: Date | None
+    effective_to: Date | None
+    usd_per_mtok: Decimal20_9 | None  # null when the series was removed
+    change: Varchar  # new | changed | removed
+    snapshot_id: Varchar
+    observed_at: TimestampTz
+
+
+@dataclass(slots=True, kw_only=True)
+class ModelLimitRow:
+    source: Varchar
+    source_model_key: Varchar
+    provider: Varchar
+    model: Varchar
+    context_window_tokens: BigInt | None
+    max_input_tokens: BigInt | None
+    max_output_tokens: BigInt | None
+    change: Varchar  # new | changed | removed
+    snapshot_id: Varchar
+    observed_at: TimestampTz
+
+
+@dataclass(slots=True, kw_only=True)
+class InferenceRow:
+    day: Date  # UTC date of computed_at
+    computed_at: TimestampTz
+    run_id: Varchar | None
+    provider: Varchar
+    model: Varchar
+    name: Varchar
+    value: Double | None
+    unit: Varchar
+    label: Varchar
+    explanation: Varchar
+    reference_model: Varchar
+    reference_hardware: Varchar
+    assumptions: Json
+
+
+@dataclass(slots=True, kw_only=True)
+class AlertRow:
+    alert_id: BigInt  # numbers rows in the order they were recorded
+    alert_key: Varchar
+    message_type: Varchar  # alert | source_broken
+    trigger_id: Varchar | None = None
+    kind: Varchar
+    thesis_id: Varchar | None = None
+    severity: Varchar
+    provider: Varchar | None = None
+    model: Varchar | None = None
+    source_model_key: Varchar | None = None
+    subject: Varchar
+    old_value: Varchar | None = None
+    new_value: Varchar | None = None
+    unit: Varchar | None = None
+    explanation: Varchar | None = None
+    source_url: Varchar | None = None
+    event_date: Date
+    fired_at: TimestampTz
+    run_id: Varchar | None
+    channel: Varchar
+    status: Varchar = "pending"  # pending | delivered | failed | no_channel
+    attempts: Integer = 0
+    last_error: Varchar | None = None
+    last_attempt_at: TimestampTz | None = None
+    delivered_at: TimestampTz | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class TriggerStateRow:
+    trigger_id: Varchar
+    subject: Varchar
+    active: Boolean
+    since: Date
+    last_value: Varchar | None
+    evaluated_on: Date
+    updated_at: TimestampTz
+
+
+@dataclass(slots=True, kw_only=True)
+class PageSectionFailureRow:
+    snapshot_id: Varchar
+    source: Varchar
+    observed_at: TimestampTz
+    section: Varchar  # the section's key on the page
+    heading: Varchar
+    error_kind: Varchar
+    error: Varchar  # one-line reason
+    models: VarcharList
+
+
+@dataclass(slots=True, kw_only=True)
+class PageDiffRow:
+    snapshot_id: Varchar
+    source: Varchar
+    observed_at: TimestampTz
+    content_sha256: Varchar
+    previous_sha256: Varchar
+    previous_observed_at: TimestampTz
+    lines_added: Integer
+    lines_removed: Integer
+    diff: Varchar  # unified diff of the page's pricing text from the previous payload
+
+
+RUNS = Table("runs", RunRow, key=("run_id",))
+SOURCE_RUNS = Table("source_runs", SourceRunRow, key=("run_id", "source"))
+RAW_SNAPSHOTS = Table("raw_snapshots", RawSnapshotRow, key=("content_sha256",))
+SNAPSHOTS = Table("snapshots", SnapshotRow, key=("snapshot_id",))
+PRICE_OBSERVATIONS = Table("price_observations", PriceObservationRow)
+MODEL_LIMITS = Table("model_limits", ModelLimitRow)
+INFERENCES = Table(
+    "inferences",
+    InferenceRow,
+    key=("day", "provider", "model", "name", "reference_model", "reference_hardware"),
+)
+ALERTS = Table("alerts", AlertRow, key=("alert_key", "channel"))
+TRIGGER_STATE = Table("trigger_state", TriggerStateRow, key=("trigger_id", "subject"))
+PAGE_SECTION_FAILURES = Table(
+    "page_section_failures", PageSectionFailureRow, key=("snapshot_id", "section")
+)
+PAGE_DIFFS = Table("page_diffs", PageDiffRow, key=("snapshot_id",))
+# The parser's rows are stored as they are (extractors/fundamentals/rows.py).
+QUOTES = Table("quotes", QuoteRow, key=("ticker", "as_of"))
+FUNDAMENTALS = Table(
+    "fundamentals",
+    FundamentalRow,
+    key=("ticker", "period_end", "period_type", "item", "fetched_at"),
+)
+
+TABLES: tuple[Table[Any], ...] = (
+    RUNS,
+    SOURCE_RUNS,
+    RAW_SNAPSHOTS,
+    SNAPSHOTS,
+    PRICE_OBSERVATIONS,
+    MODEL_LIMITS,
+    INFERENCES,
+    ALERTS,
+    TRIGGER_STATE,
+    PAGE_SECTION_FAILURES,
+    PAGE_DIFFS,
+    QUOTES,
+    FUNDAMENTALS,
+)
+# Tables the migrations fill and the code only reads: no row type.
+MIGRATION_DATA = ("schema_migrations", "source_catalog", "reconciliation_settings")
