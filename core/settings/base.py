@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, ClassVar, Self, get_args
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
@@ -45,6 +45,14 @@ def setting(
         "problem": problem,
     }
     return Field(default, description=help, json_schema_extra=extra, **constraints)
+
+
+def _lowered(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+# For a Literal field whose values a user may write in capitals (`Thread`, `TLS`).
+AnyCase = BeforeValidator(_lowered)
 
 
 def env_name(field: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import SecretStr, field_validator, model_validator
 
-from core.settings.base import Section, setting
+from core.settings.base import AnyCase, Section, setting
 
 Security = Literal["starttls", "tls", "none"]
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
@@ -46,7 +46,7 @@ class ChannelSettings(Section):
     smtp_host: str | None = setting(
         None, "SMTP relay host; setting it enables email.", example="smtp.gmail.com"
     )
-    smtp_security: Security = setting(
+    smtp_security: Annotated[Security, AnyCase] = setting(
         "starttls",
         '`starttls`, `tls` (implicit TLS, "SMTPS") or `none`.',
         example="tls",
@@ -96,11 +96,6 @@ class ChannelSettings(Section):
     @classmethod
     def _split(cls, value: object) -> object:
         return split_list(value)
-
-    @field_validator("smtp_security", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
 
     @field_validator("slack_webhook_url")
     @classmethod

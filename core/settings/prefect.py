@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import field_validator, model_validator
 
-from core.settings.base import Section, setting
+from core.settings.base import AnyCase, Section, setting
 
 RunnerKind = Literal["thread", "dask", "ray"]
 
@@ -27,7 +27,7 @@ class PrefectSettings(Section):
         unit="s",
         gt=0,
     )
-    task_runner: RunnerKind = setting(
+    task_runner: Annotated[RunnerKind, AnyCase] = setting(
         "thread",
         "`thread`: a thread pool in the flow's process; `dask`: prefect-dask's DaskTaskRunner "
         "(`uv sync --extra dask`); `ray`: prefect-ray's RayTaskRunner (`uv sync --extra ray`).",
@@ -54,11 +54,6 @@ class PrefectSettings(Section):
         example="ray://10.0.0.5:10001",
         default_text="a temporary local Ray instance for each run",
     )
-
-    @field_validator("task_runner", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
 
     @field_validator("dask_address")
     @classmethod
