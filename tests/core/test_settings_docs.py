@@ -15,16 +15,7 @@ from core.settings.sources import URL_PREFIX
 from tests.paths import ROOT
 
 DOC = ROOT / "docs" / "configuration.md"
-PACKAGES = [
-    "core",
-    "extractors",
-    "model",
-    "warehouse",
-    "alerts",
-    "flows",
-    "thesis_cli",
-    "reporting",
-]
+PACKAGES = sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name != "tests")
 
 
 def test_the_configuration_reference_is_generated_from_the_registry() -> None:
