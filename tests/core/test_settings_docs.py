@@ -7,6 +7,7 @@ import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from core.settings import SECTIONS, env_name
 from core.settings.docs import COMMAND, markdown
@@ -44,12 +45,21 @@ def test_every_setting_is_documented_with_its_type_default_and_example() -> None
 
 
 def test_every_thesis_variable_the_code_names_is_a_registered_setting() -> None:
+    """In strings (messages, help, docstrings): a stale or misspelt name fails here."""
     known = set(known_variables())
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
-            for name in re.findall(r"\bTHESIS_[A-Z0-9_]*[A-Z0-9]\b", path.read_text()):
-                if not name.startswith(URL_PREFIX):
-                    assert name in known, f"{path.relative_to(ROOT)} names {name}"
+            for text in _strings(path):
+                for name in re.findall(r"\bTHESIS_[A-Z0-9_]*[A-Z0-9]\b", text):
+                    if not name.startswith(URL_PREFIX):
+                        assert name in known, f"{path.relative_to(ROOT)} names {name}"
+
+
+def _strings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 # The environment is still touched here, but for Prefect's own variables, not settings.
