@@ -17,9 +17,9 @@ from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
 from core.errors import ConfigError, SourceError
-from core.settings import Settings, load_settings
+from core.settings import FetchSettings, SourceUrls
 from extractors.base import Source
-from extractors.registry import select
+from extractors.registry import SOURCES, select
 from flows.tasks import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from pipeline import daily
 from pipeline.daily_summary import RunSummary, SourceOutcome
@@ -73,8 +73,9 @@ def daily_flow(
     then load, the roofline inversion, the checklist's triggers and the alerts."""
     target = parse_target(db_path)
     path = target.location
-    cfg = load_settings()
+    cfg = FetchSettings.load()
     chosen = select(sources)
+    SourceUrls.load(SOURCES)  # a THESIS_URL_* naming no source is a typo: stop before fetching
     problems: list[str] = []
     theses, problem = daily.load_checklist(theses_path)
     if problem is not None:
@@ -105,7 +106,7 @@ def daily_flow(
 
 
 def _fetch_all(
-    target: Target, chosen: list[Source], cfg: Settings, fundamentals: bool, tickers: list[str]
+    target: Target, chosen: list[Source], cfg: FetchSettings, fundamentals: bool, tickers: list[str]
 ) -> tuple[dict[str, daily.Fetched], PrefectFuture[Any] | None]:
     """Every price source and the fundamentals, concurrently; payloads go to the spool."""
     root = target.spool_dir()

@@ -1,24 +1,22 @@
 """Serve the daily flow on a cron schedule against a Prefect server (`thesis serve`).
 
-    THESIS_SCHEDULE_CRON  five-field cron expression (default "0 6 * * *": 06:00 daily)
-    THESIS_SCHEDULE_TZ    IANA time zone the cron is read in (default UTC), e.g.
-                          Europe/London; daylight-saving changes follow that zone
-
-Serving registers a deployment named `thesis-daily/daily` with the server in
-PREFECT_API_URL and runs each scheduled run in a subprocess of this one until stopped.
+The schedule comes from `--cron` / `--timezone`, else the settings THESIS_SCHEDULE_CRON /
+THESIS_SCHEDULE_TZ (core.settings.ScheduleSettings; docs/configuration.md). Serving
+registers a deployment named `thesis-daily/daily` with the server in PREFECT_API_URL and
+runs each scheduled run in a subprocess of this one until stopped.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ConfigError
+from core.settings import ScheduleSettings
 
-DEFAULT_CRON = "0 6 * * *"
-DEFAULT_TIMEZONE = "UTC"
+DEFAULT_CRON = ScheduleSettings.model_fields["schedule_cron"].default
+DEFAULT_TIMEZONE = ScheduleSettings.model_fields["schedule_tz"].default
 DEPLOYMENT_NAME = "daily"
 ENV_CRON, ENV_TZ = "THESIS_SCHEDULE_CRON", "THESIS_SCHEDULE_TZ"
 CRON_EXAMPLE = "e.g. '0 6 * * *' for 06:00 daily, '30 5 * * 1-5' for 05:30 on weekdays"
@@ -33,10 +31,10 @@ class ScheduleConfig:
 def schedule_config(
     cron: str | None = None, timezone: str | None = None, env: Mapping[str, str] | None = None
 ) -> ScheduleConfig:
-    """The schedule from explicit values, else the environment, else the defaults."""
-    env = os.environ if env is None else env
-    chosen_cron = " ".join((cron or env.get(ENV_CRON, "") or DEFAULT_CRON).split())
-    chosen_tz = (timezone or env.get(ENV_TZ, "") or DEFAULT_TIMEZONE).strip()
+    """The schedule from explicit values, else the settings (their defaults included)."""
+    settings = ScheduleSettings.load(env)
+    chosen_cron = " ".join((cron or settings.schedule_cron).split())
+    chosen_tz = (timezone or settings.schedule_tz).strip()
     _check(chosen_cron, chosen_tz)
     return ScheduleConfig(chosen_cron, chosen_tz)
 

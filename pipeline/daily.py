@@ -18,7 +18,7 @@ import duckdb
 from alerts.delivery.channels import channels_from_env
 from alerts.theses.load import Theses, load_theses
 from core.errors import ConfigError, SourceError, WarehouseError
-from core.settings import load_settings, source_url
+from core.settings import FetchSettings, source_url
 from extractors.registry import SOURCES, get_source
 from pipeline.daily_summary import RunSummary, SourceOutcome
 from warehouse import ingest, runs, spool
@@ -45,7 +45,7 @@ def fetch_source(
     so the run log shows one line for it, not a traceback.
     """
     source = get_source(source_id)
-    cfg = load_settings()
+    cfg = FetchSettings.load()
     try:
         got = source.fetch(
             etag=etag,

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from alerts.theses.load import Theses, load_theses
-from core.settings import load_settings
+from core.settings import FetchSettings
 from extractors.fundamentals.fetch import (
     DEFAULT_TICKERS,
     TickerFetch,
@@ -80,7 +80,7 @@ def fetch(
 ) -> list[TickerFetch]:
     """Every ticker within THESIS_FUNDAMENTALS_BUDGET_S (tickers left when it is spent are
     skipped). The daily flow and `thesis fundamentals` both fetch through here."""
-    budget_s = load_settings().fundamentals_budget_s
+    budget_s = FetchSettings.load().fundamentals_budget_s
     return fetch_fundamentals(tickers, session=session, policy=policy, budget_s=budget_s)
 
 

@@ -30,14 +30,29 @@ JsonOption = Annotated[
 
 
 class ThesisGroup(TyperGroup):
-    """Turns every typed error into one line on stderr and a non-zero exit code."""
+    """Checks every setting before a command starts, and turns every typed error into
+    one line on stderr and a non-zero exit code."""
 
     def invoke(self, ctx: Context) -> Any:
         try:
+            if ctx.parent is None and not set(ctx.args) & set(ctx.help_option_names):
+                check_settings()
             return super().invoke(ctx)
         except ThesisError as err:
             typer.echo(f"thesis: {err}", err=True)
             ctx.exit(err.exit_code)
+
+
+def check_settings() -> None:
+    """Every THESIS_* setting, validated: a bad one stops the command now, in one line,
+    before Prefect or the warehouse is touched (help still shows)."""
+    from core.settings import load_settings
+    from extractors.registry import SOURCES
+    from warehouse.target import parse_target
+
+    settings = load_settings(source_ids=SOURCES)
+    if settings.warehouse.db:
+        parse_target(settings.warehouse.db)
 
 
 def new_app(help_text: str) -> typer.Typer:

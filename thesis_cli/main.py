@@ -49,9 +49,9 @@ def run(
     """
     import os
 
-    from core.settings import load_settings
+    from core.settings import PrefectSettings
 
-    cfg = load_settings()  # a bad setting is one line now, before Prefect starts
+    cfg = PrefectSettings.load()  # all settings were checked as the command started
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from flows.configured import configured_daily_flow
     from flows.prefect_api import ensure_api

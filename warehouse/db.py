@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -13,15 +12,13 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseLocked, WarehouseMissing, WarehouseUnavailable
-from core.settings import load_settings
+from core.settings import WarehouseSettings
 from warehouse.dialect import Dialect, for_dialect
-from warehouse.target import ENV_DATA_PATH, Target, parse_target, redact
+from warehouse.target import Target, parse_target, redact
 
 # Files stay readable by the duckdb CLI of `pip install duckdb-cli` (1.5.x).
 STORAGE_COMPATIBILITY = "v1.5.0"
 LAKE_ALIAS = "thesis_lake"
-ENV_EXTENSION_REPOSITORY = "THESIS_DUCKDB_EXTENSION_REPOSITORY"
-ENV_EXTENSION_DIR = "THESIS_DUCKDB_EXTENSION_DIR"
 DuckConfigValue = str | bool | int | float | list[str]
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -43,7 +40,7 @@ def connect(
     """
     target = parse_target(path)
     if wait_s is None:
-        wait_s = load_settings().lock_wait_s
+        wait_s = WarehouseSettings.load().lock_wait_s
     if read_only and target.exists() is False:
         raise WarehouseMissing(f"no warehouse at {target}: run `thesis run` or pass --db PATH")
     if not read_only and target.local is not None:
@@ -122,14 +119,12 @@ def dialect_of(target: Target) -> Dialect:
 def _config(env: Mapping[str, str] | None = None) -> dict[str, DuckConfigValue]:
     """DuckDB settings from the environment: an extension mirror and folder, for machines
     that cannot reach extensions.duckdb.org (MotherDuck and DuckLake are extensions)."""
-    env = os.environ if env is None else env
+    settings = WarehouseSettings.load(env)
     config: dict[str, DuckConfigValue] = {}
-    repository = env.get(ENV_EXTENSION_REPOSITORY, "").strip()
-    if repository:
-        config["custom_extension_repository"] = repository
-    folder = env.get(ENV_EXTENSION_DIR, "").strip()
-    if folder:
-        config["extension_directory"] = str(Path(folder).expanduser())
+    if settings.duckdb_extension_repository:
+        config["custom_extension_repository"] = settings.duckdb_extension_repository
+    if settings.duckdb_extension_dir is not None:
+        config["extension_directory"] = str(settings.duckdb_extension_dir)
     return config
 
 
@@ -174,7 +169,7 @@ def load_ducklake(con: duckdb.DuckDBPyConnection) -> None:
 
 def _lake_options(read_only: bool) -> str:
     options = []
-    data_path = os.environ.get(ENV_DATA_PATH, "").strip()
+    data_path = WarehouseSettings.load().ducklake_data_path
     if data_path:
         options.append(f"data_path '{_quoted(data_path)}'")
     if read_only:

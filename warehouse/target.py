@@ -16,7 +16,6 @@ the spool of fetched payloads sits beside it unless THESIS_SPOOL_DIR says otherw
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,10 +25,7 @@ from typing import Literal
 from platformdirs import user_data_dir
 
 from core.errors import ConfigError
-
-ENV_DB = "THESIS_DB"
-ENV_SPOOL = "THESIS_SPOOL_DIR"
-ENV_DATA_PATH = "THESIS_DUCKLAKE_DATA_PATH"
+from core.settings import WarehouseSettings
 
 Kind = Literal["file", "ducklake", "motherduck"]
 # DuckLake catalogs that are a file on this machine: a DuckDB file, or sqlite:FILE.
@@ -60,10 +56,9 @@ class Target:
     def spool_dir(self, env: Mapping[str, str] | None = None) -> Path:
         """Where fetched payloads wait for the load: THESIS_SPOOL_DIR, else beside the
         file, else the user data directory (a MotherDuck or remote-catalog warehouse)."""
-        env = os.environ if env is None else env
-        chosen = env.get(ENV_SPOOL, "").strip()
-        if chosen:
-            return Path(chosen).expanduser()
+        chosen = WarehouseSettings.load(env).spool_dir
+        if chosen is not None:
+            return chosen
         if self.local is not None:
             return self.local.parent / "spool"
         return Path(user_data_dir("thesis", appauthor=False)) / "spool"
@@ -76,8 +71,7 @@ def redact(text: str) -> str:
 
 def default_location(env: Mapping[str, str] | None = None) -> str:
     """$THESIS_DB, else thesis.duckdb under the user's data directory."""
-    env = os.environ if env is None else env
-    chosen = env.get(ENV_DB, "").strip()
+    chosen = WarehouseSettings.load(env).db
     if chosen:
         return chosen
     return str(Path(user_data_dir("thesis", appauthor=False)) / "thesis.duckdb")
@@ -87,7 +81,7 @@ def parse_target(value: str | Path | None, env: Mapping[str, str] | None = None)
     """The warehouse a connection string names (None: THESIS_DB or the default file)."""
     text = default_location(env) if value is None else str(value).strip()
     if not text:
-        raise ConfigError(f"empty warehouse location; set {ENV_DB} or pass --db PATH")
+        raise ConfigError("empty warehouse location; set THESIS_DB or pass --db PATH")
     if _SECRET_PARAM.search(text):
         raise ConfigError(
             f"warehouse {redact(text)!r} carries a secret; connection strings are stored with "

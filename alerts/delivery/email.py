@@ -8,14 +8,12 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Literal
 
 from alerts.delivery.base import DeliveryFailed
 from alerts.delivery.escape import header_value
 from alerts.delivery.render import html_body, plain_text
 from alerts.records import Message
-
-Security = Literal["starttls", "tls", "none"]
+from core.settings.channels import Security
 
 
 @dataclass(frozen=True, slots=True)
