@@ -34,9 +34,7 @@ def test_locked_warehouse_fails_naming_the_holder_after_waiting(db_path: Path) -
     try:
         waits: list[float] = []
         with pytest.raises(WarehouseLocked) as err:
-            connect(
-                db_path, wait_s=3, poll_s=0.1, sleep=lambda s: (waits.append(s), time.sleep(s))
-            )
+            connect(db_path, wait_s=3, poll_s=0.1, sleep=lambda s: (waits.append(s), time.sleep(s)))
         assert f"PID {holder.pid}" in str(err.value)
         assert "the next run catches up" in str(err.value)
         assert len(waits) >= 2
