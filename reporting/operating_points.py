@@ -25,7 +25,7 @@ from model.catalog.specs import Hardware
 from model.inversion.references import Reference, deployment_for, reference_for
 from model.roofline.decode import decode_step
 from model.roofline.deployment import Deployment
-from reporting.relations import columns, rows
+from reporting.relations import columns, literal, rows
 
 BATCH_INFERENCE = "effective_decode_batch"
 REQUIRED = ("provider", "model", "name", "value")
@@ -82,9 +82,8 @@ def latest_batches(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]]
     found = rows(
         con,
         f"""select provider, model, cast(value as double) as value{extra}
-            from inferences where name = ?
+            from inferences where name = {literal(BATCH_INFERENCE)}
             qualify row_number() over (partition by provider, model order by {order}) = 1""",
-        [BATCH_INFERENCE],
     )
     if not found:
         return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"
