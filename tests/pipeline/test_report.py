@@ -16,8 +16,9 @@ from bokeh.models import ColumnDataSource, OpenURL, TapTool
 
 from extractors.registry import get_source
 from pipeline.report import build_report
-from reporting.build import Report
+from reporting.build import Report, draw
 from reporting.figures import CSV_TAG
+from reporting.page import problems
 from reporting.section import Section
 from tests.paths import FIXTURES
 from warehouse.db import connect
@@ -364,3 +365,15 @@ def test_missing_warehouse_is_a_typed_error(tmp_path: Path) -> None:
 
     with pytest.raises(WarehouseMissing):
         build_report(tmp_path / "nope.duckdb", tmp_path / "r", now=NOW)
+
+
+def test_bokeh_finds_nothing_wrong_with_the_charts(shared_full: Path) -> None:
+    """Bokeh's own integrity checks (the page build skips them for speed)."""
+    con = duckdb.connect(str(shared_full), read_only=True)
+    try:
+        sections, selector = draw(con)
+    finally:
+        con.close()
+    roots = [s.chart for s in sections if s.chart is not None]
+    assert selector is not None
+    assert problems([*roots, selector]) == []

@@ -19,10 +19,14 @@ from typing import Any
 
 import pytest
 
+from extractors.registry import get_source
 from pipeline.report import build_report
 from reporting.build import Report
 from tests.paths import FIXTURES
 from tests.reporting.chromium import CHROMIUM, SKIP_REASON, Browser, browser
+from tests.reporting.report_page import import_real_history, opened
+from warehouse.db import connect
+from pipeline.history import import_snapshots
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 NOW = datetime(2024, 10, 6, 8, 30, tzinfo=UTC)
@@ -36,54 +40,6 @@ MIN_MARKS = {
     "roofline": 3,  # the chip's roofline, its ridge point, Claude's operating point
     "memory-vs-capex": 7,  # 5 margins + 2 years of capex
 }
-# JavaScript helpers: BokehJS views of the page, walked from its root views.
-VIEWS = """
-window.thesisViews = function* () {
-  function* walk(v) { yield v; for (const k of (v.child_views ?? [])) yield* walk(k); }
-  for (const root of Object.values(Bokeh.index)) yield* walk(root);
-};
-window.thesisFigures = (chart) => [...thesisViews()].filter(
-  (v) => v.renderer_views && v.model.tags[0] === "thesis-chart" && v.model.tags[1] === chart);
-window.thesisMarks = (chart) => thesisFigures(chart).map((f) => [...f.renderer_views.values()]
-  .filter((r) => r.glyph && r.model.visible)
-  .reduce((n, r) => n + r.glyph.data_size, 0));
-window.thesisInView = (chart) => thesisFigures(chart).reduce((n, f) => {
-  const [a, b] = [f.model.x_range.start, f.model.x_range.end];
-  for (const r of f.renderer_views.values()) {
-    if (!r.glyph || !r.model.visible) continue;
-    const g = r.model.glyph, field = (g.x ?? g.x0)?.field;
-    if (!field) continue;
-    const xs = r.model.data_source.get_array(field);
-    n += xs.filter((x) => x >= a && x <= b).length;
-  }
-  return n;
-}, 0);
-window.thesisText = (pattern) => {
-  const found = [];
-  (function visit(root) {
-    for (const el of root.querySelectorAll("*")) {
-      if (el.shadowRoot) visit(el.shadowRoot);
-      if (pattern.test(String(el.className)) && el.textContent.trim()) {
-        found.push(el.textContent.trim());
-      }
-    }
-  })(document);
-  return found;
-};
-"""
-READY = """new Promise((resolve, reject) => {
-  const started = Date.now();
-  (function poll() {
-    const charts = document.querySelectorAll(".chart").length;
-    if (window.Bokeh && Bokeh.documents.length && Object.keys(Bokeh.index).length > charts) {
-      resolve(true);
-    } else if (Date.now() - started > 45000) {
-      reject(new Error("the charts did not render within 45 s"));
-    } else {
-      setTimeout(poll, 50);
-    }
-  })();
-})"""
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +52,6 @@ def page(report: Report, tmp_path: Path) -> Iterator[Browser]:
     with browser(tmp_path / "profile") as driver:
         opened(driver, report.index)
         yield driver
-
-
-def opened(driver: Browser, index: Path, width: int = 1280, height: int = 900) -> None:
-    driver.open(index.resolve().as_uri(), width=width, height=height)
-    driver.evaluate(READY)
-    driver.evaluate(VIEWS)
 
 
 def test_every_chart_draws_its_marks_offline_and_without_errors(
@@ -194,10 +144,6 @@ def test_each_chart_downloads_the_numbers_behind_it(
 
 def test_scraped_markup_stays_text_in_the_browser(prices_only: Path, tmp_path: Path) -> None:
     hostile = hostile_history(tmp_path)
-    from extractors.registry import get_source
-    from warehouse.db import connect
-    from pipeline.history import import_snapshots
-
     con = connect(prices_only)
     try:
         import_snapshots(con, get_source("litellm"), hostile)
@@ -222,6 +168,14 @@ def test_scraped_markup_stays_text_in_the_browser(prices_only: Path, tmp_path: P
         assert any(HOSTILE in t for t in driver.evaluate("thesisText(/choices|item/)")), (
             "the model picker shows the name as text"
         )
+        folder = tmp_path / "downloads"
+        folder.mkdir()
+        driver.allow_downloads(folder)
+        driver.evaluate("document.querySelector('button[data-chart=\"spreads\"]').click()")
+        saved = folder / driver.wait_for_download()
+        models = {r["model"] for r in csv.DictReader(saved.open(encoding="utf-8"))}
+    # A name a spreadsheet would run as a formula is written quoted.
+    assert {HOSTILE, "'" + FORMULA} <= models and FORMULA not in models
 
 
 def test_the_first_screen_shows_charts_not_a_blank_page(page: Browser) -> None:
@@ -235,22 +189,58 @@ def test_the_first_screen_shows_charts_not_a_blank_page(page: Browser) -> None:
 
 
 HOSTILE = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://127.0.0.1/","x")'
 
 
 def hostile_history(tmp_path: Path) -> Path:
     """The fixture's last LiteLLM snapshot on two more days, plus a model whose scraped
-    name is markup."""
+    name is markup and one whose name is a spreadsheet formula."""
     folder = tmp_path / "hostile"
     folder.mkdir()
     last = FIXTURES / "litellm_history" / "2024-10-05T120000_litellm.json"
     doc: dict[str, Any] = json.loads(last.read_text(encoding="utf-8"))
-    doc[f"xai/{HOSTILE}"] = {
-        "litellm_provider": "xai",
-        "mode": "chat",
-        "input_cost_per_token": 2e-06,
-        "output_cost_per_token": 1e-05,
-        "max_input_tokens": 131072,
-    }
+    for name in (HOSTILE, FORMULA):
+        doc[f"xai/{name}"] = {
+            "litellm_provider": "xai",
+            "mode": "chat",
+            "input_cost_per_token": 2e-06,
+            "output_cost_per_token": 1e-05,
+            "max_input_tokens": 131072,
+        }
     for day in ("2024-10-06", "2024-10-07"):
         (folder / f"{day}T120000_litellm.json").write_text(json.dumps(doc), encoding="utf-8")
     return folder
+
+
+# -- the 363-day real history ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The issue's check: the real LiteLLM history plus one genai-prices and one
+    OpenRouter file from the samples, imported into a new warehouse, then the report."""
+    from tests.paths import SAMPLES
+
+    if not SAMPLES.is_dir():
+        pytest.skip(f"real samples not present at {SAMPLES}")
+    work = tmp_path_factory.mktemp("real")
+    db = import_real_history(SAMPLES, work)
+    return build_report(db, work / "report", now=NOW)
+
+
+@pytest.mark.samples
+def test_three_years_of_real_history_draw_every_panel(real_report: Report, tmp_path: Path) -> None:
+    assert real_report.size_bytes < 5 * 1024 * 1024
+    with browser(tmp_path / "profile") as driver:
+        opened(driver, real_report.index)
+        lines = driver.evaluate(
+            """thesisFigures("price-history").map((f) => [f.model.title.text,
+                 [...f.renderer_views.values()].filter((r) => r.glyph &&
+                   r.model.glyph.type === "Segment").reduce((n, r) => n + r.glyph.data_size, 0)])"""
+        )
+        assert [lab for lab, _ in lines] == ["openai", "anthropic", "google", "deepseek", "xai"]
+        assert all(n > 0 for _, n in lines), lines  # every lab's panel has lines
+        for chart in ("spreads", "context-ceilings", "context-frontier", "context-tiers"):
+            marks = driver.evaluate(f"thesisMarks({json.dumps(chart)})")
+            assert marks and all(m > 0 for m in marks), (chart, marks)
+        assert driver.errors == []
