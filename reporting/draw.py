@@ -73,25 +73,8 @@ def draw_group(
 ) -> Drawn:
     """Draw series that share a colour and a legend entry; `dashes` maps a metric to
     its line dash (solid by default). Their points are the chart's CSV rows."""
-    lines: Data = {name: [] for name, _, _ in CSV_COLUMNS} | {
-        k: [] for k in ("x0", "y0", "x1", "y1", "dash")
-    }
-    points: list[tuple[Series, Point]] = []
-    shown: list[int] = []
-    for item in series:
-        for x0, y0, x1, y1, point in segments(item.points):
-            for name, value in (
-                *_row(item, point).items(),
-                ("x0", x0),
-                ("y0", y0),
-                ("x1", x1),
-                ("y1", y1),
-                ("dash", (dashes or {}).get(item.metric, "solid")),
-            ):
-                lines[name].append(value)
-        shown += [len(points) + i for i in range(len(item.points)) if _marked(item.points, i)]
-        points += [(item, p) for p in item.points]
     renderers = []
+    lines = _segment_data(series, dashes or {})
     if lines["x0"]:
         glyph = Segment(
             x0="x0",
@@ -104,6 +87,9 @@ def draw_group(
             line_alpha=0.9,
         )
         renderers.append(add_glyph(fig, glyph, ColumnDataSource(lines)))
+    points = [(s, p) for s in series for p in s.points]
+    marked = [_marked(s.points, i) for s in series for i in range(len(s.points))]
+    shown = [i for i, m in enumerate(marked) if m]
     data: Data = {name: [_row(s, p)[name] for s, p in points] for name, _, _ in CSV_COLUMNS}
     data["marker"] = [STATE_MARKERS[p.state] for _, p in points]
     data["fill"] = [STATE_FILL[p.state] or colour for _, p in points]
@@ -121,6 +107,19 @@ def draw_group(
     view = CDSView(filter=IndexFilter(indices=shown))
     renderers.append(add_glyph(fig, marker, csv_source(chart_id, CSV_COLUMNS, data), view))
     return Drawn(renderers, len(lines["x0"]) + len(shown))
+
+
+def _segment_data(series: Sequence[Series], dashes: Mapping[str, str]) -> Data:
+    """One row per segment of the series' step lines, with the point it draws (hover)."""
+    lines: Data = {name: [] for name, _, _ in CSV_COLUMNS}
+    lines |= {name: [] for name in ("x0", "y0", "x1", "y1", "dash")}
+    for item in series:
+        dash = dashes.get(item.metric, "solid")
+        for x0, y0, x1, y1, point in segments(item.points):
+            row = _row(item, point) | {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "dash": dash}
+            for name, value in row.items():
+                lines[name].append(value)
+    return lines
 
 
 def segments(points: Sequence[Point]) -> Segments:

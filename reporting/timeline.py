@@ -25,6 +25,7 @@ from bokeh.models.widgets import Button, DateRangeSlider
 from bokeh.plotting import figure
 
 from reporting.figures import DAY_MS, ms, new_figure
+from reporting.series import Series
 
 RANGE_NAME = "shared-dates"
 SLIDER_NAME = "date-range"
@@ -73,6 +74,10 @@ class Timeline:
         for day in days:
             self._first = day if self._first is None else min(self._first, day)
             self._last = day if self._last is None else max(self._last, day)
+
+    def cover_series(self, series: Iterable[Series]) -> None:
+        for item in series:
+            self.cover(d for p in item.points for d in (p.start, p.last_seen))
 
     def selector(self) -> LayoutDOM | None:
         """Fix the range to the covered dates (plus a margin) and return its controls;

@@ -27,8 +27,7 @@ def build(found: tuple[list[Series], str | None], timeline: Timeline) -> Section
     items = []
     drawn = []
     for series in ceilings:
-        timeline.cover(p.start for p in series.points)
-        timeline.cover(p.last_seen for p in series.points)
+        timeline.cover_series([series])
         result = draw_group(fig, ID, [series], provider_colour(series.provider))
         items.append((series.provider, result.renderers))
         drawn.extend(result.renderers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from bokeh.layouts import gridplot
+from bokeh.plotting import figure
 
 from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
 from reporting.figures import SERIES_COLOURS, TOKENS_FORMAT, hover, legend, provider_colour
@@ -31,34 +32,9 @@ def build(
     tiers, tiers_why = tier_lines
     if why:
         return skipped(ID, TITLE, CAPTION, why)
-    panels = []
-    rows: list[tuple[Cell, ...]] = []
-    for ceiling in ceilings:
-        own = [t for t in tiers if t.provider == ceiling.provider]
-        fig = timeline.figure(
-            ID,
-            ceiling.provider,
-            "prompt tokens",
-            y_axis_type="log",
-            log_format=TOKENS_FORMAT,
-            width=545,
-            height=300,
-        )
-        items = []
-        drawn = []
-        for series, colour, dash in [
-            (ceiling, provider_colour(ceiling.provider), "solid"),
-            *((t, c, "dashed") for t, c in zip(own, SERIES_COLOURS[1:] * 3, strict=False)),
-        ]:
-            timeline.cover(p.start for p in series.points)
-            timeline.cover(p.last_seen for p in series.points)
-            result = draw_group(fig, ID, [series], colour, dashes={series.metric: dash})
-            items.append((_short(series.metric), result.renderers))
-            drawn.extend(result.renderers)
-            rows.append(_row(series))
-        hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
-        legend(fig, items, place="below", columns=3)
-        panels.append(fig)
+    labs = [(c, [t for t in tiers if t.provider == c.provider]) for c in ceilings]
+    panels = [_panel(ceiling, own, timeline) for ceiling, own in labs]
+    rows = [_row(series) for ceiling, own in labs for series in (ceiling, *own)]
     notes = not_drawn(tiers)  # the ceilings' own are listed under their chart
     if tiers_why:
         notes = (f"Tiers: {tiers_why}", *notes)
@@ -67,12 +43,39 @@ def build(
         title=TITLE,
         caption=CAPTION,
         chart=gridplot(
-            cast(list[Any], panels), ncols=2, toolbar_location="right", merge_tools=False
+            cast(list[Any], panels), ncols=2, merge_tools=False, toolbar_options={"logo": None}
         ),
         notes=notes,
         table=table(("provider", "line", "tokens now", "from", "until"), rows, limit=60),
         facts={"providers": len(ceilings), "tier_lines": len(tiers)},
     )
+
+
+def _panel(ceiling: Series, tiers: list[Series], timeline: Timeline) -> figure:
+    """A lab's ceiling (solid, its colour) and its tier thresholds (dashed)."""
+    fig = timeline.figure(
+        ID,
+        ceiling.provider,
+        "prompt tokens",
+        y_axis_type="log",
+        log_format=TOKENS_FORMAT,
+        width=545,
+        height=300,
+    )
+    lines = [
+        (ceiling, provider_colour(ceiling.provider), "solid"),
+        *((t, c, "dashed") for t, c in zip(tiers, SERIES_COLOURS[1:] * 3, strict=False)),
+    ]
+    items = []
+    drawn = []
+    for series, colour, dash in lines:
+        timeline.cover_series([series])
+        result = draw_group(fig, ID, [series], colour, dashes={series.metric: dash})
+        items.append((_short(series.metric), result.renderers))
+        drawn.extend(result.renderers)
+    hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
+    legend(fig, items, place="below", columns=3)
+    return fig
 
 
 def _short(metric: str) -> str:

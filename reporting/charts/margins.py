@@ -8,7 +8,7 @@ from bokeh.layouts import column
 from bokeh.models import NumeralTickFormatter
 
 from reporting.feeds import implied_margins
-from reporting.figures import SERIES_COLOURS, Renderer, csv_source, hover, legend, ms
+from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
 from reporting.picker import model_picker
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
@@ -41,9 +41,7 @@ def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
     for colour, (provider, model) in zip(SERIES_COLOURS * 10, models, strict=False):
         own = [r for r in found if (r["provider"], r["model"]) == (provider, model)]
         timeline.cover(r["day"] for r in own)
-        data = {name: [r[name] for r in own] for name, _, _ in CSV}
-        data["day"] = [ms(r["day"]) for r in own]
-        source = csv_source(ID, CSV, data)
+        source = rows_source(ID, CSV, own)
         band = fig.varea("day", "low", "high", source=source, fill_color=colour, fill_alpha=0.25)
         edges = fig.scatter("day", "high", source=source, color=colour, size=4)
         hover(

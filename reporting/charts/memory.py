@@ -9,7 +9,7 @@ from bokeh.models.annotations import LabelSet
 from bokeh.plotting import figure
 
 from reporting.feeds import hyperscaler_capex, memory_margins
-from reporting.figures import DAY_MS, Data, Renderer, csv_source, hover, legend, ms
+from reporting.figures import DAY_MS, Renderer, hover, legend, ms, rows_source
 from reporting.relations import Row, missing
 from reporting.section import Cell, Section, skipped, table
 from reporting.timeline import Timeline
@@ -82,7 +82,7 @@ def _margin_figure(margins: list[Row], margin_type: str | None, timeline: Timeli
     items: list[tuple[str, list[Renderer]]] = []
     for ticker in dict.fromkeys(m["ticker"] for m in margins):
         own = [m for m in margins if m["ticker"] == ticker]
-        source = csv_source(ID, CSV, _data([_margin_values(m) for m in own]))
+        source = rows_source(ID, CSV, [_margin_values(m) for m in own])
         colour = COLOURS.get(ticker, "#555555")
         line = fig.line("period_end", "value", source=source, color=colour, line_width=2)
         dots = fig.scatter("period_end", "value", source=source, color=colour, size=7)
@@ -108,10 +108,9 @@ def _capex_figure(capex: list[Row], timeline: Timeline) -> figure:
     fig = timeline.figure(ID, f"Hyperscaler capex ({kind}, {currency})", "billions", height=260)
     if capex:
         width = DAY_MS * (200 if kind == "annual" else 60)
-        data = _data([_capex_values(c) for c in capex])
-        data["x"] = [ms(c["period_end"]) - width / 2 for c in capex]
-        data["billions"] = [c["capex"] / 1e9 for c in capex]
-        source = csv_source(ID, CSV, data)
+        source = rows_source(ID, CSV, [_capex_values(c) for c in capex])
+        source.add([ms(c["period_end"]) - width / 2 for c in capex], "x")
+        source.add([c["capex"] / 1e9 for c in capex], "billions")
         bars = fig.vbar(x="x", top="billions", width=width, source=source, color="#7a869a")
         fig.add_layout(
             LabelSet(
@@ -139,11 +138,11 @@ def _capex_figure(capex: list[Row], timeline: Timeline) -> figure:
     return fig
 
 
-def _margin_values(m: Row) -> dict[str, object]:
+def _margin_values(m: Row) -> Row:
     return {
         "series": f"{NAMES.get(m['ticker'], m['ticker'])} gross margin",
         "period_type": m["period_type"],
-        "period_end": ms(m["period_end"]),
+        "period_end": m["period_end"],
         "value": m["margin"],
         "unit": "fraction of revenue",
         "currency": m["currency"],
@@ -151,21 +150,17 @@ def _margin_values(m: Row) -> dict[str, object]:
     }
 
 
-def _capex_values(c: Row) -> dict[str, object]:
+def _capex_values(c: Row) -> Row:
     growth = f"{c['yoy_growth']:+.0%} yoy" if c["yoy_growth"] is not None else ""
     return {
         "series": "hyperscaler capex",
         "period_type": c["period_type"],
-        "period_end": ms(c["period_end"]),
+        "period_end": c["period_end"],
         "value": c["capex"],
         "unit": c["currency"],
         "currency": c["currency"],
         "note": growth,
     }
-
-
-def _data(values: list[dict[str, object]]) -> Data:
-    return {name: [v[name] for v in values] for name, _, _ in CSV}
 
 
 def _most_common_type(margins: list[Row]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from bokeh.layouts import column
+from bokeh.plotting import figure
 
 from reporting.data import Prices
 from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
@@ -27,27 +28,12 @@ CAPTION = (
 def build(prices: Prices, timeline: Timeline) -> Section:
     if prices.why:
         return skipped(ID, TITLE, CAPTION, prices.why)
-    providers = list(dict.fromkeys(s.provider for s in prices.series))
-    panels = []
-    for provider in providers:
-        own = [s for s in prices.series if s.provider == provider]
-        fig = timeline.figure(ID, provider, "USD per million tokens", y_axis_type="log", height=300)
-        items = []
-        drawn = []
-        models = list(dict.fromkeys(s.model for s in own))
-        for colour, model in zip(SERIES_COLOURS * 4, models, strict=False):
-            group = [s for s in own if s.model == model]
-            for item in group:
-                timeline.cover(p.start for p in item.points)
-                timeline.cover(p.last_seen for p in item.points)
-            result = draw_group(fig, ID, group, colour, dashes=DASHES)
-            items.append((model, result.renderers))
-            drawn.extend(result.renderers)
-        legend(fig, items, title="model")
-        hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
-        panels.append(fig)
-    chart = column(*panels)
     series = prices.series
+    timeline.cover_series(series)
+    providers = dict.fromkeys(s.provider for s in series)
+    chart = column(
+        *(_panel(lab, [s for s in series if s.provider == lab], timeline) for lab in providers)
+    )
     return Section(
         id=ID,
         title=TITLE,
@@ -75,6 +61,21 @@ def build(prices: Prices, timeline: Timeline) -> Section:
             "not_drawn": sum(len(s.rejected) for s in series),
         },
     )
+
+
+def _panel(lab: str, own: list[Series], timeline: Timeline) -> figure:
+    """One lab's models, a colour and a legend entry each (input and output together)."""
+    fig = timeline.figure(ID, lab, "USD per million tokens", y_axis_type="log", height=300)
+    items = []
+    drawn = []
+    models = dict.fromkeys(s.model for s in own)
+    for colour, model in zip(SERIES_COLOURS * 4, models, strict=False):
+        result = draw_group(fig, ID, [s for s in own if s.model == model], colour, dashes=DASHES)
+        items.append((model, result.renderers))
+        drawn.extend(result.renderers)
+    legend(fig, items, title="model")
+    hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
+    return fig
 
 
 def _rows(series: tuple[Series, ...]) -> list[tuple[Cell, ...]]:

@@ -83,6 +83,23 @@ TOOLTIPS = (
 
 def build(con: duckdb.DuckDBPyConnection) -> Section:
     catalog = load_catalog()
+    points, notes = _placed(con, catalog)
+    chips = _chips(points) if points else _reference_chips(catalog)
+    return Section(
+        id=ID,
+        title=TITLE,
+        caption=CAPTION,
+        chart=_figure(points, chips),
+        notes=tuple(notes),
+        table=_table(points) if points else _chip_table(chips),
+        facts={"chips": len(chips), "operating_points": len(points)},
+    )
+
+
+def _placed(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog
+) -> tuple[list[OperatingPoint], list[str]]:
+    """The frontier models' operating points, and notes on every model left out."""
     found, why = latest_batches(con)
     frontier = set(frontier_models(first_seen(con))) if found else set()
     shown = [r for r in found if (r["provider"], r["model"]) in frontier]
@@ -108,7 +125,12 @@ def build(con: duckdb.DuckDBPyConnection) -> Section:
         f"Not placed, {label} ({UNPLACED.get(label, 'no effective batch')}): {', '.join(models)}"
         for label, models in unplaced.items()
     )
-    chips = _chips(points) if points else _reference_chips(catalog)
+    return points, notes
+
+
+def _figure(points: list[OperatingPoint], chips: list[tuple[Hardware, str]]) -> figure:
+    """The chips' rooflines, their ridge points and the operating points (one data
+    source: the CSV rows), a legend entry per chip and per provider."""
     fig = new_figure(
         ID,
         "Roofline (per chip)",
@@ -137,15 +159,7 @@ def build(con: duckdb.DuckDBPyConnection) -> Section:
         hover(fig, [dots], CHIP_TOOLTIPS if chip else TOOLTIPS)
         items.append((group if chip else f"{group} (implied by prices)", [dots]))
     legend(fig, items)
-    return Section(
-        id=ID,
-        title=TITLE,
-        caption=CAPTION,
-        chart=fig,
-        notes=tuple(notes),
-        table=_table(points) if points else _chip_table(chips),
-        facts={"chips": len(chips), "operating_points": len(points)},
-    )
+    return fig
 
 
 def _curves(fig: figure, chips: list[tuple[Hardware, str]]) -> list[tuple[str, list[Renderer]]]:

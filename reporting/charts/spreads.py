@@ -44,33 +44,11 @@ def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Tim
         return skipped(ID, TITLE, CAPTION, prices.why)
     if not prices.spreads:
         return skipped(ID, TITLE, CAPTION, "no data yet: no frontier model has both prices")
-    fig = timeline.figure(ID, "Output price ÷ input price", "ratio (x)", height=420)
-    fig.add_layout(
-        BoxAnnotation(bottom=band.low, top=band.high, fill_color="#2ca02c", fill_alpha=0.12)
-    )
-    groups: list[tuple[str, list[Renderer]]] = []
-    by_lab: dict[str, list[Renderer]] = {}
-    drawn = []
-    for item in prices.spreads:
-        timeline.cover(p.start for p in item.points)
-        timeline.cover(p.last_seen for p in item.points)
-        result = draw_group(fig, ID, [item], provider_colour(item.provider), width=1.6)
-        groups.append((item.label, result.renderers))
-        by_lab.setdefault(item.provider, []).extend(result.renderers)
-        drawn.extend(result.renderers)
-    hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
-    shown = [
-        a
-        for a in alerts
-        if any((a.provider, a.model) == (s.provider, s.model) for s in prices.spreads)
-    ]
+    plotted = {(s.provider, s.model) for s in prices.spreads}
+    shown = [a for a in alerts if (a.provider, a.model) in plotted]
+    fig, groups = _figure(prices.spreads, band, timeline)
     if shown:
         _alert_markers(fig, shown, prices.spreads, band)
-    legend(
-        fig,
-        [(lab, by_lab[lab]) for lab in by_provider((s.provider, s.model) for s in prices.spreads)],
-        title="lab",
-    )
     latest = [_row(s, band) for s in prices.spreads]
     outside = sum(1 for r in latest if r[-1] not in ("inside", "—"))
     return Section(
@@ -88,6 +66,27 @@ def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Tim
         entries=tuple(_entry(a) for a in shown),
         facts={"models": len(prices.spreads), "outside_band": outside, "alerts": len(shown)},
     )
+
+
+def _figure(
+    spreads: Sequence[Series], band: Band, timeline: Timeline
+) -> tuple[figure, list[tuple[str, list[Renderer]]]]:
+    """The spreads over the band, a colour per lab; each model's renderers (the picker)."""
+    fig = timeline.figure(ID, "Output price ÷ input price", "ratio (x)", height=420)
+    fig.add_layout(
+        BoxAnnotation(bottom=band.low, top=band.high, fill_color="#2ca02c", fill_alpha=0.12)
+    )
+    timeline.cover_series(spreads)
+    groups: list[tuple[str, list[Renderer]]] = []
+    by_lab: dict[str, list[Renderer]] = {}
+    for item in spreads:
+        result = draw_group(fig, ID, [item], provider_colour(item.provider), width=1.6)
+        groups.append((item.label, result.renderers))
+        by_lab.setdefault(item.provider, []).extend(result.renderers)
+    hover(fig, [r for _, rs in groups for r in rs], TOOLTIPS, DATE_FIELDS)
+    labs = by_provider((s.provider, s.model) for s in spreads)
+    legend(fig, [(lab, by_lab[lab]) for lab in labs], title="lab")
+    return fig, groups
 
 
 def _alert_markers(

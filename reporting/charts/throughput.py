@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import duckdb
 from bokeh.layouts import column
+from bokeh.plotting import figure
 
 from reporting.feeds import host_throughput
-from reporting.figures import SERIES_COLOURS, Renderer, csv_source, hover, legend, ms
+from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
 from reporting.picker import model_picker
+from reporting.relations import Row
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
 
@@ -41,32 +43,8 @@ def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
     found, why = host_throughput(con)
     if why:
         return skipped(ID, TITLE, CAPTION, why)
-    fig = timeline.figure(
-        ID,
-        "p50 throughput per output dollar",
-        "(tokens/s) per (USD/Mtok)",
-        y_axis_type="log",
-        height=400,
-    )
-    groups: list[tuple[str, list[Renderer]]] = []
-    hosts = list(dict.fromkeys(r["host"] for r in found))
-    colours = dict(zip(hosts, SERIES_COLOURS * 20, strict=False))
-    by_host: dict[str, list[Renderer]] = {}
-    for model in dict.fromkeys(r["model"] for r in found):
-        renderers: list[Renderer] = []
-        for host in dict.fromkeys(r["host"] for r in found if r["model"] == model):
-            own = [r for r in found if (r["model"], r["host"]) == (model, host)]
-            timeline.cover(r["day"] for r in own)
-            data = {name: [r[name] for r in own] for name, _, _ in CSV}
-            data["day"] = [ms(r["day"]) for r in own]
-            source = csv_source(ID, CSV, data)
-            line = fig.line("day", "per_dollar", source=source, color=colours[host], line_width=1.5)
-            dots = fig.scatter("day", "per_dollar", source=source, color=colours[host], size=7)
-            hover(fig, [dots], TOOLTIPS, ("day",))
-            renderers += [line, dots]
-            by_host.setdefault(host, []).extend([line, dots])
-        groups.append((model, renderers))
-    legend(fig, list(by_host.items()), title="host")
+    fig, groups = _figure(found, timeline)
+    hosts = dict.fromkeys(r["host"] for r in found)
     latest = {(r["model"], r["host"]): r for r in found}
     return Section(
         id=ID,
@@ -90,3 +68,32 @@ def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
         ),
         facts={"models": len(groups), "hosts": len(hosts)},
     )
+
+
+def _figure(
+    found: list[Row], timeline: Timeline
+) -> tuple[figure, list[tuple[str, list[Renderer]]]]:
+    """A line per (model, host), a colour and a legend entry per host; each model's
+    renderers for the picker."""
+    fig = timeline.figure(
+        ID, "p50 throughput per output dollar", "(tokens/s) per (USD/Mtok)", y_axis_type="log"
+    )
+    timeline.cover(r["day"] for r in found)
+    hosts = dict.fromkeys(r["host"] for r in found)
+    colours = dict(zip(hosts, SERIES_COLOURS * 20, strict=False))
+    groups: list[tuple[str, list[Renderer]]] = []
+    by_host: dict[str, list[Renderer]] = {}
+    for model in dict.fromkeys(r["model"] for r in found):
+        renderers: list[Renderer] = []
+        for host in dict.fromkeys(r["host"] for r in found if r["model"] == model):
+            source = rows_source(
+                ID, CSV, [r for r in found if (r["model"], r["host"]) == (model, host)]
+            )
+            line = fig.line("day", "per_dollar", source=source, color=colours[host], line_width=1.5)
+            dots = fig.scatter("day", "per_dollar", source=source, color=colours[host], size=7)
+            renderers += [line, dots]
+            by_host.setdefault(host, []).extend([line, dots])
+        groups.append((model, renderers))
+    hover(fig, [r for _, rs in groups for r in rs[1::2]], TOOLTIPS, ("day",))
+    legend(fig, list(by_host.items()), title="host")
+    return fig, groups

@@ -6,6 +6,7 @@ import math
 
 import duckdb
 from bokeh.models.annotations import LabelSet
+from bokeh.plotting import figure
 from bokeh.transform import dodge
 
 from reporting.data import current_tiers
@@ -48,6 +49,27 @@ def build(con: duckdb.DuckDBPyConnection) -> Section:
     if why:
         return skipped(ID, TITLE, CAPTION, why)
     providers = _providers(groups)
+    notes: tuple[str, ...] = ()
+    hidden = len({g["provider"] for g in groups}) - len(providers)
+    if hidden:
+        notes = (f"{hidden} more providers with fewer tiered models are in the table only.",)
+    return Section(
+        id=ID,
+        title=TITLE,
+        caption=CAPTION,
+        chart=_figure(groups, providers),
+        notes=notes,
+        table=table(
+            ("provider", "component", "threshold tokens", "multiplier", "models", "e.g."),
+            [_row(g) for g in groups],
+            limit=50,
+        ),
+        facts={"providers": len({g["provider"] for g in groups}), "tiers": len(groups)},
+    )
+
+
+def _figure(groups: list[Row], providers: list[str]) -> figure:
+    """A row per provider: a dot per threshold, input above and output below."""
     fig = new_figure(
         ID,
         "Threshold (prompt tokens) → price multiplier",
@@ -78,23 +100,7 @@ def build(con: duckdb.DuckDBPyConnection) -> Section:
         hover(fig, [dots], TOOLTIPS)
         items.append((component, [dots]))
     legend(fig, items)
-    notes: tuple[str, ...] = ()
-    hidden = len({g["provider"] for g in groups}) - len(providers)
-    if hidden:
-        notes = (f"{hidden} more providers with fewer tiered models are in the table only.",)
-    return Section(
-        id=ID,
-        title=TITLE,
-        caption=CAPTION,
-        chart=fig,
-        notes=notes,
-        table=table(
-            ("provider", "component", "threshold tokens", "multiplier", "models", "e.g."),
-            [_row(g) for g in groups],
-            limit=50,
-        ),
-        facts={"providers": len({g["provider"] for g in groups}), "tiers": len(groups)},
-    )
+    return fig
 
 
 def _data(groups: list[Row]) -> Data:

@@ -266,21 +266,29 @@ def test_feeds_nobody_stores_yet_say_so_in_words(report: Report) -> None:
         assert f'<div class="empty">{escape(why)}</div>' in html
 
 
+def with_table(warehouse: Path, tmp_path: Path, sql: str) -> Path:
+    """A copy of the warehouse with one more relation, as another part would write it."""
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse, db)
+    con = connect(db)
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+    return db
+
+
 def test_the_margin_band_chart_draws_its_contract_relation(
     shared_full: Path, tmp_path: Path
 ) -> None:
-    db = tmp_path / "copy.duckdb"
-    shutil.copy(shared_full, db)
-    con = connect(db)
-    try:
-        con.execute(
-            "create table implied_margin_daily as select * from (values"
-            " (date '2024-10-04', 'openai', 'gpt-4o', 0.41, 0.63),"
-            " (date '2024-10-05', 'openai', 'gpt-4o', 0.40, 0.61))"
-            " t(day, provider, model, margin_low, margin_high)"
-        )
-    finally:
-        con.close()
+    db = with_table(
+        shared_full,
+        tmp_path,
+        "create table implied_margin_daily as select * from (values"
+        " (date '2024-10-04', 'openai', 'gpt-4o', 0.41, 0.63),"
+        " (date '2024-10-05', 'openai', 'gpt-4o', 0.40, 0.61))"
+        " t(day, provider, model, margin_low, margin_high)",
+    )
     margin = section(build_report(db, tmp_path / "r", now=NOW).sections, "implied-margin")
     assert margin.drawn and margin.facts == {"models": 1}
     assert [(r["low"], r["high"]) for r in csv_rows(margin)] == [(0.41, 0.63), (0.40, 0.61)]
@@ -289,19 +297,15 @@ def test_the_margin_band_chart_draws_its_contract_relation(
 def test_the_throughput_chart_draws_its_contract_relation(
     shared_full: Path, tmp_path: Path
 ) -> None:
-    db = tmp_path / "copy.duckdb"
-    shutil.copy(shared_full, db)
-    con = connect(db)
-    try:
-        con.execute(
-            "create table openrouter_endpoints_daily as select * from (values"
-            " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Chutes', 0.8, 60.0),"
-            " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Baseten', 1.0, 150.0),"
-            " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Nebius', 1.5, null))"
-            " t(day, model, host, output_usd_per_mtok, throughput_p50_tokens_per_s)"
-        )
-    finally:
-        con.close()
+    db = with_table(
+        shared_full,
+        tmp_path,
+        "create table openrouter_endpoints_daily as select * from (values"
+        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Chutes', 0.8, 60.0),"
+        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Baseten', 1.0, 150.0),"
+        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Nebius', 1.5, null))"
+        " t(day, model, host, output_usd_per_mtok, throughput_p50_tokens_per_s)",
+    )
     hosts = section(build_report(db, tmp_path / "r", now=NOW).sections, "host-throughput")
     assert hosts.facts == {"models": 1, "hosts": 2}  # no throughput: no point
     assert sorted((r["host"], r["per_dollar"]) for r in csv_rows(hosts)) == [
@@ -311,13 +315,9 @@ def test_the_throughput_chart_draws_its_contract_relation(
 
 
 def test_a_contract_relation_missing_a_column_is_named(shared_full: Path, tmp_path: Path) -> None:
-    db = tmp_path / "copy.duckdb"
-    shutil.copy(shared_full, db)
-    con = connect(db)
-    try:
-        con.execute("create table implied_margin_daily (day date, provider varchar)")
-    finally:
-        con.close()
+    db = with_table(
+        shared_full, tmp_path, "create table implied_margin_daily (day date, provider varchar)"
+    )
     margin = section(build_report(db, tmp_path / "r", now=NOW).sections, "implied-margin")
     assert margin.notes == (
         "no data yet: `implied_margin_daily` has no column model, margin_low, margin_high",
