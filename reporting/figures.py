@@ -28,6 +28,8 @@ from bokeh.models.glyph import Glyph
 from bokeh.models.renderers import GlyphRenderer
 from bokeh.plotting import figure
 
+from reporting.relations import Row
+
 CHART_TAG = "thesis-chart"
 CSV_TAG = "thesis-csv"
 WIDTH = 1100
@@ -68,7 +70,6 @@ LOG_TICKS = [m * 10.0**e for e in range(-3, 17) for m in (1, 2, 5)]
 TOKENS_FORMAT = "0.[0]a"  # 128k, 2m
 Column = tuple[str, str, str]  # field, CSV header, kind (date | number | text)
 Data = dict[str, Any]  # a data source's columns
-Row = dict[str, Any]  # a warehouse row by column name
 if TYPE_CHECKING:
     Renderer = GlyphRenderer[Any]  # generic for the type checker only
 else:

@@ -54,6 +54,7 @@ CHIP_TOOLTIPS = (
     ("chip", "@chip (@precision)"),
     ("peak", "@y{0,0.0} TFLOP/s per chip"),
     ("ridge", "@ridge{0,0} FLOP/byte"),
+    ("source", "model/catalog"),
 )
 TERA = 1e12
 INTENSITY = np.logspace(0, 4, 120)  # 1 .. 10,000 FLOP/byte
@@ -78,6 +79,7 @@ TOOLTIPS = (
     ("intensity", "@intensity{0,0.0} FLOP/byte"),
     ("attainable", "@y{0,0.0} TFLOP/s per chip"),
     ("bound", "@bound"),
+    ("source", "latest_inferences (thesis infer) on model/catalog"),
 )
 
 

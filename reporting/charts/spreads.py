@@ -36,6 +36,7 @@ ALERT_TOOLTIPS = (
     ("on", "@day{%F}"),
     ("change", "@old → @new @unit"),
     ("severity", "@severity (@trigger)"),
+    ("source", "thesis alerts (click for the text)"),
 )
 
 
