@@ -15,6 +15,7 @@ import pytest
 from bokeh.models import ColumnDataSource, OpenURL, TapTool
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from pipeline.report import build_report
 from reporting.build import Report, draw
 from reporting.figures import CSV_TAG
@@ -22,7 +23,6 @@ from reporting.page import problems
 from reporting.section import Section
 from tests.paths import FIXTURES
 from warehouse.db import connect
-from pipeline.history import import_snapshots
 
 NOW = datetime(2024, 10, 6, 8, 30, tzinfo=UTC)
 CHARTS = (

@@ -8,9 +8,9 @@ import tarfile
 from pathlib import Path
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from tests.reporting.chromium import Browser
 from warehouse.db import connect
-from pipeline.history import import_snapshots
 
 HISTORY = "litellm_history/litellm_daily_2023-11-03_2026-11-17.tar.gz"
 EXTRA = {  # source -> (sample file, the dated name import-snapshots needs)

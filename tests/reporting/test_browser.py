@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 
 from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from pipeline.report import build_report
 from reporting.build import Report
 from tests.paths import FIXTURES
 from tests.reporting.chromium import CHROMIUM, SKIP_REASON, Browser, browser
 from tests.reporting.report_page import import_real_history, opened
 from warehouse.db import connect
-from pipeline.history import import_snapshots
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 NOW = datetime(2024, 10, 6, 8, 30, tzinfo=UTC)
