@@ -13,7 +13,7 @@ import duckdb
 from bokeh.models import LayoutDOM
 
 from alerts.theses.load import DEFAULT_THESES_PATH
-from reporting import feeds, page
+from reporting import page
 from reporting.band import spread_band
 from reporting.charts import (
     ceilings,
@@ -26,8 +26,9 @@ from reporting.charts import (
     throughput,
     tiers,
 )
-from reporting.data import context_ceilings, frontier_prices, tier_thresholds
+from reporting.read import Warehouse, read
 from reporting.section import Section
+from reporting.sheets import context_ceilings, frontier_prices, tier_thresholds
 from reporting.timeline import Timeline
 
 INDEX = "index.html"
@@ -60,8 +61,7 @@ def write_report(
 ) -> Report:
     """Write out_dir/index.html, one self-contained page naming the warehouse `db_label`;
     return what was made."""
-    con.execute("set enable_progress_bar = false")  # DuckDB's bar would print to the CLI
-    sections, selector = draw(con, theses_path)
+    sections, selector = draw(read(con), theses_path)
     html = page.render(sections, selector, db_label, now or datetime.now(UTC))
     index = out_dir / INDEX
     index.write_text(html, encoding="utf-8")
@@ -71,21 +71,21 @@ def write_report(
 
 
 def draw(
-    con: duckdb.DuckDBPyConnection, theses_path: Path = DEFAULT_THESES_PATH
+    data: Warehouse, theses_path: Path = DEFAULT_THESES_PATH
 ) -> tuple[tuple[Section, ...], LayoutDOM | None]:
     """Every section in page order, and the date-range selector the time charts share."""
     timeline = Timeline()
-    price_series = frontier_prices(con)
-    ceiling_series = context_ceilings(con)
+    price_series = frontier_prices(data.sheets)
+    ceiling_series = context_ceilings(data.sheets)
     sections = (
         prices.build(price_series, timeline),
-        spreads.build(price_series, spread_band(theses_path), feeds.alerts(con), timeline),
-        tiers.build(con),
+        spreads.build(price_series, spread_band(theses_path), data.alerts, timeline),
+        tiers.build(data.tiers),
         ceilings.build(ceiling_series, timeline),
-        context_frontier.build(ceiling_series, tier_thresholds(con), timeline),
-        roofline.build(con),
-        margins.build(con, timeline),
-        throughput.build(con, timeline),
-        memory.build(con, timeline),
+        context_frontier.build(ceiling_series, tier_thresholds(data.sheets), timeline),
+        roofline.build(data.batches, data.sheets.frontier),
+        margins.build(data.margins, timeline),
+        throughput.build(data.hosts, timeline),
+        memory.build(data.fundamentals, timeline),
     )
     return sections, timeline.selector()

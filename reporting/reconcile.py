@@ -1,6 +1,6 @@
 """Several sources' daily values made into one series with a state per day (pure).
 
-The report's stand-in for issue #12's reconciled series, used by reporting.data only:
+The report's stand-in for issue #12's reconciled series, used by reporting.sheets only:
 
 - each source's days are judged by the confirmation rule (reporting.states). A snapshot
   without the value is judged like a value too, so a key missing for one day is a blip,

@@ -1,4 +1,5 @@
-"""Read-only helpers over the warehouse: does a relation exist, rows as dicts.
+"""Read-only SQL helpers for reporting.read (the only module that queries): does a
+relation exist, rows as dicts.
 
 The report passes no query parameters: DuckDB's Python client imports pandas (about a
 second) on the first parameterised query. Values go into SQL through `literal`, which

@@ -3,13 +3,12 @@ price-implied batch, against the chip's rental price."""
 
 from __future__ import annotations
 
-import duckdb
 from bokeh.layouts import column
 from bokeh.models import NumeralTickFormatter
 
-from reporting.feeds import implied_margins
 from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
 from reporting.picker import model_picker
+from reporting.read import Found
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
 
@@ -30,8 +29,8 @@ CSV = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
-    found, why = implied_margins(con)
+def build(margins: Found, timeline: Timeline) -> Section:
+    found, why = margins
     if why:
         return skipped(ID, TITLE, CAPTION, why)
     fig = timeline.figure(ID, "Implied serving margin", "margin (share of revenue)", height=380)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import duckdb
 from bokeh.layouts import column
 from bokeh.models import NumeralTickFormatter
 from bokeh.models.annotations import LabelSet
 from bokeh.plotting import figure
 
-from reporting.feeds import hyperscaler_capex, memory_margins
 from reporting.figures import DAY_MS, Renderer, hover, legend, ms, rows_source
-from reporting.relations import Row, missing
+from reporting.read import Fundamentals
+from reporting.relations import Row
 from reporting.section import Cell, Section, skipped, table
 from reporting.timeline import Timeline
 
@@ -36,11 +35,10 @@ CSV = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
-    why = missing(con, "memory_margins", "capex_growth")
-    if why:
-        return skipped(ID, TITLE, CAPTION, why)
-    margins, capex = memory_margins(con), hyperscaler_capex(con)
+def build(fundamentals: Fundamentals, timeline: Timeline) -> Section:
+    if fundamentals.why:
+        return skipped(ID, TITLE, CAPTION, fundamentals.why)
+    margins, capex = fundamentals.margins, fundamentals.capex
     if not margins and not capex:
         return skipped(
             ID,

@@ -7,11 +7,11 @@ from itertools import pairwise
 from bokeh.layouts import column
 from bokeh.plotting import figure
 
-from reporting.data import Prices
 from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
 from reporting.figures import SERIES_COLOURS, hover, legend
 from reporting.section import Cell, Section, skipped, table
 from reporting.series import Series
+from reporting.sheets import Prices
 from reporting.timeline import Timeline
 
 ID = "price-history"

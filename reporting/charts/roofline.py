@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
+from collections.abc import Sequence
+
 import numpy as np
 from bokeh.models import CDSView, GroupFilter
 from bokeh.models.annotations import Span
@@ -12,7 +13,6 @@ from core.errors import ConfigError
 from model.catalog.load import Catalog, load_catalog
 from model.catalog.specs import Hardware
 from model.inversion.references import deployment_for, reference_for
-from reporting.data import first_seen
 from reporting.figures import (
     SERIES_COLOURS,
     Data,
@@ -23,14 +23,14 @@ from reporting.figures import (
     new_figure,
     provider_colour,
 )
-from reporting.frontier import FRONTIER_PROVIDERS, frontier_models
+from reporting.frontier import FRONTIER_PROVIDERS, Key
 from reporting.operating_points import (
     OperatingPoint,
-    latest_batches,
     operating_point,
     peak,
     ridge,
 )
+from reporting.read import Found
 from reporting.section import Cell, Section, Table, table
 
 ID = "roofline"
@@ -83,9 +83,9 @@ TOOLTIPS = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection) -> Section:
+def build(batches: Found, frontier: Sequence[Key]) -> Section:
     catalog = load_catalog()
-    points, notes = _placed(con, catalog)
+    points, notes = _placed(batches, frontier, catalog)
     chips = _chips(points) if points else _reference_chips(catalog)
     return Section(
         id=ID,
@@ -99,12 +99,11 @@ def build(con: duckdb.DuckDBPyConnection) -> Section:
 
 
 def _placed(
-    con: duckdb.DuckDBPyConnection, catalog: Catalog
+    batches: Found, frontier: Sequence[Key], catalog: Catalog
 ) -> tuple[list[OperatingPoint], list[str]]:
     """The frontier models' operating points, and notes on every model left out."""
-    found, why = latest_batches(con)
-    frontier = set(frontier_models(first_seen(con))) if found else set()
-    shown = [r for r in found if (r["provider"], r["model"]) in frontier]
+    found, why = batches
+    shown = [r for r in found if (r["provider"], r["model"]) in set(frontier)]
     notes: list[str] = [why] if why else []
     if len(found) > len(shown):
         notes.append(

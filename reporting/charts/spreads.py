@@ -12,14 +12,14 @@ from bokeh.models.annotations import BoxAnnotation
 from bokeh.plotting import figure
 
 from reporting.band import Band
-from reporting.data import Prices
 from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
-from reporting.feeds import AlertMark
 from reporting.figures import Renderer, csv_source, hover, legend, ms, provider_colour
 from reporting.frontier import by_provider
 from reporting.picker import model_picker
+from reporting.read import AlertMark
 from reporting.section import Cell, Entry, Section, skipped, table
 from reporting.series import Series
+from reporting.sheets import Prices
 from reporting.timeline import Timeline
 
 ID = "spreads"

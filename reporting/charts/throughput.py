@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
 from bokeh.layouts import column
 from bokeh.plotting import figure
 
-from reporting.feeds import host_throughput
 from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
 from reporting.picker import model_picker
+from reporting.read import Found
 from reporting.relations import Row
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
@@ -39,8 +38,8 @@ TOOLTIPS = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection, timeline: Timeline) -> Section:
-    found, why = host_throughput(con)
+def build(endpoints: Found, timeline: Timeline) -> Section:
+    found, why = endpoints
     if why:
         return skipped(ID, TITLE, CAPTION, why)
     fig, groups = _figure(found, timeline)

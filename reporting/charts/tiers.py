@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 from bokeh.models.annotations import LabelSet
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
-from reporting.data import current_tiers
 from reporting.figures import TOKENS_FORMAT, Data, csv_source, hover, legend, new_figure
 from reporting.frontier import FRONTIER_PROVIDERS
+from reporting.read import Found
 from reporting.relations import Row
 from reporting.section import Cell, Section, skipped, table
 
@@ -44,8 +43,8 @@ TOOLTIPS = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection) -> Section:
-    groups, why = current_tiers(con)
+def build(tiers: Found) -> Section:
+    groups, why = tiers
     if why:
         return skipped(ID, TITLE, CAPTION, why)
     providers = _providers(groups)

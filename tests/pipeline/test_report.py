@@ -20,6 +20,7 @@ from pipeline.report import build_report
 from reporting.build import Report, draw
 from reporting.figures import CSV_TAG
 from reporting.page import problems
+from reporting.read import read
 from reporting.section import Section
 from tests.paths import FIXTURES
 from warehouse.db import connect
@@ -371,7 +372,7 @@ def test_bokeh_finds_nothing_wrong_with_the_charts(shared_full: Path) -> None:
     """Bokeh's own integrity checks (the page build skips them for speed)."""
     con = duckdb.connect(str(shared_full), read_only=True)
     try:
-        sections, selector = draw(con)
+        sections, selector = draw(read(con))
     finally:
         con.close()
     roots = [s.chart for s in sections if s.chart is not None]
