@@ -1,5 +1,5 @@
-"""`thesis report`: the static HTML report (index.html and a PNG per chart) drawn by
-reporting/ from the warehouse, opened read-only for the drawing."""
+"""`thesis report`: one interactive, self-contained HTML page drawn by reporting/ from
+the warehouse, opened read-only for the drawing."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def build_report(
     theses_path: Path = DEFAULT_THESES_PATH,
     now: datetime | None = None,
 ) -> Report:
-    """Write out_dir/index.html and one PNG per chart that has data; return what was made."""
+    """Write out_dir/index.html (every chart, offline); return what was made."""
     target = parse_target(db)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connection(target.location, read_only=True) as con:

@@ -1,25 +1,46 @@
-"""Build the report from an open warehouse: draw each chart, write index.html.
+"""Build the report from an open warehouse: draw each chart, write one index.html.
 
 pipeline/report.py opens the warehouse (read-only) for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 import duckdb
+from bokeh.models import LayoutDOM
 
 from alerts.theses.load import DEFAULT_THESES_PATH
 from reporting import page
-from reporting.charts import ceilings, memory, prices, roofline, spreads, tiers
+from reporting.band import spread_band
+from reporting.charts import (
+    ceilings,
+    context_frontier,
+    margins,
+    memory,
+    prices,
+    roofline,
+    spreads,
+    throughput,
+    tiers,
+)
+from reporting.read import Warehouse, read
 from reporting.section import Section
+from reporting.sheets import context_ceilings, frontier_prices, tier_thresholds
+from reporting.timeline import Timeline
 
-Chart = Callable[[duckdb.DuckDBPyConnection, Path], Section]
 INDEX = "index.html"
+# Charts of the static report (before #18) were PNG files beside index.html.
+OLD_IMAGES = (
+    "price-history",
+    "spreads",
+    "context-tiers",
+    "context-ceilings",
+    "roofline",
+    "memory-vs-capex",
+)
 
 
 @dataclass(frozen=True)
@@ -27,18 +48,7 @@ class Report:
     index: Path
     db: str  # the warehouse, as shown to the user
     sections: tuple[Section, ...]
-
-
-def charts(theses_path: Path = DEFAULT_THESES_PATH) -> list[Chart]:
-    """Every chart of the page, in page order."""
-    return [
-        prices.build,
-        partial(spreads.build, theses_path=theses_path),
-        tiers.build,
-        ceilings.build,
-        roofline.build,
-        memory.build,
-    ]
+    size_bytes: int
 
 
 def write_report(
@@ -49,13 +59,33 @@ def write_report(
     theses_path: Path = DEFAULT_THESES_PATH,
     now: datetime | None = None,
 ) -> Report:
-    """Draw every chart that has data into the folder `out_dir`, write its index.html
-    naming the warehouse `db_label`; return what was made."""
-    sections = tuple(chart(con, out_dir) for chart in charts(theses_path))
-    for section in sections:
-        if section.image is None:  # a chart from an earlier run must not linger unreferenced
-            (out_dir / f"{section.id}.png").unlink(missing_ok=True)
-    generated = now or datetime.now(UTC)
+    """Write out_dir/index.html, one self-contained page naming the warehouse `db_label`;
+    return what was made."""
+    sections, selector = draw(read(con), theses_path)
+    html = page.render(sections, selector, db_label, now or datetime.now(UTC))
     index = out_dir / INDEX
-    index.write_text(page.render(sections, db_label, generated), encoding="utf-8")
-    return Report(index, db_label, sections)
+    index.write_text(html, encoding="utf-8")
+    for stem in OLD_IMAGES:  # an older report's images must not linger unreferenced
+        (out_dir / f"{stem}.png").unlink(missing_ok=True)
+    return Report(index, db_label, sections, len(html.encode("utf-8")))
+
+
+def draw(
+    data: Warehouse, theses_path: Path = DEFAULT_THESES_PATH
+) -> tuple[tuple[Section, ...], LayoutDOM | None]:
+    """Every section in page order, and the date-range selector the time charts share."""
+    timeline = Timeline()
+    price_series = frontier_prices(data.sheets)
+    ceiling_series = context_ceilings(data.sheets)
+    sections = (
+        prices.build(price_series, timeline),
+        spreads.build(price_series, spread_band(theses_path), data.alerts, timeline),
+        tiers.build(data.tiers),
+        ceilings.build(ceiling_series, timeline),
+        context_frontier.build(ceiling_series, tier_thresholds(data.sheets), timeline),
+        roofline.build(data.batches, data.sheets.frontier),
+        margins.build(data.margins, timeline),
+        throughput.build(data.hosts, timeline),
+        memory.build(data.fundamentals, timeline),
+    )
+    return sections, timeline.selector()

@@ -7,8 +7,7 @@ deployment costs what the output/input price ratio says. One decode step at that
 (model/roofline/decode.py) does `flops` of work while reading `weight_bytes + kv_bytes`, so its
 intensity is their quotient, and the roofline gives what the chip can attain there.
 
-The inferences table is read defensively (its columns are another module's contract):
-required provider, model, name, value; optional assumptions (JSON) and a time column.
+reporting.read reads each model's newest batch; this module is pure arithmetic on it.
 """
 
 from __future__ import annotations
@@ -18,26 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from model.catalog.load import Catalog
 from model.catalog.specs import Hardware
 from model.inversion.references import Reference, deployment_for, reference_for
 from model.roofline.decode import decode_step
 from model.roofline.deployment import Deployment
-from reporting.relations import columns, rows
-
-BATCH_INFERENCE = "effective_decode_batch"
-REQUIRED = ("provider", "model", "name", "value")
-TIME_COLUMNS = (
-    "computed_at",
-    "inferred_at",
-    "observed_at",
-    "created_at",
-    "run_started_at",
-    "as_of",
-    "day",
-)
 
 
 @dataclass(frozen=True)
@@ -65,30 +49,6 @@ def attainable(hardware: Hardware, compute: str, intensity: float) -> float:
 def ridge(hardware: Hardware, compute: str) -> float:
     """Intensity (FLOP/byte) where the chip turns from memory- to compute-bound."""
     return peak(hardware, compute) / hardware.hbm_bandwidth_bytes_per_s
-
-
-def latest_batches(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]], str | None]:
-    """Each model's newest effective decode batch, or why there is none to read."""
-    have = columns(con, "inferences")
-    if not have:
-        return [], "no data yet: `inferences` does not exist in this warehouse (run `thesis infer`)"
-    lacking = [c for c in REQUIRED if c not in have]
-    if lacking:
-        return [], f"no data yet: `inferences` has no column {', '.join(lacking)}"
-    when = next((c for c in TIME_COLUMNS if c in have), None)
-    order = f'"{when}" desc' if when else "1"
-    extra = ", assumptions" if "assumptions" in have else ", null as assumptions"
-    extra += ", label" if "label" in have else ", '' as label"
-    found = rows(
-        con,
-        f"""select provider, model, cast(value as double) as value{extra}
-            from inferences where name = ?
-            qualify row_number() over (partition by provider, model order by {order}) = 1""",
-        [BATCH_INFERENCE],
-    )
-    if not found:
-        return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"
-    return found, None
 
 
 def operating_point(row: Mapping[str, Any], catalog: Catalog) -> OperatingPoint | None:

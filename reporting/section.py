@@ -1,9 +1,11 @@
-"""One section of the report: a chart (or the reason there is none) and its data table."""
+"""One section of the report: a chart (or why there is none), its caption and its data."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from bokeh.models import LayoutDOM
 
 Cell = str | int | float | None
 
@@ -16,20 +18,34 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """A piece of text a chart's markers link to (an alert), shown under the chart."""
+
+    anchor: str  # the element id the marker links to
+    heading: str
+    body: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
-    id: str  # also the PNG's file stem
+    id: str
     title: str
-    lede: str  # what the chart shows and how to read it
-    image: str | None = None  # file name relative to index.html; None: no chart
-    alt: str = ""
-    notes: tuple[str, ...] = ()  # e.g. "no data yet: <why>", assumptions
+    caption: str  # one line: what the chart shows and how to read it against the thesis
+    chart: LayoutDOM | None = None  # None: nothing to draw, the notes say why
+    notes: tuple[str, ...] = ()  # e.g. "no data yet: <why>", assumptions, what is not drawn
     table: Table | None = None
+    entries: tuple[Entry, ...] = ()
     facts: dict[str, Cell] = field(default_factory=dict)  # for --json
 
+    @property
+    def drawn(self) -> bool:
+        return self.chart is not None
 
-def skipped(id_: str, title: str, lede: str, why: str) -> Section:
+
+def skipped(id_: str, title: str, caption: str, why: str) -> Section:
     """A section with no chart, saying why."""
-    return Section(id=id_, title=title, lede=lede, notes=(why,))
+    return Section(id=id_, title=title, caption=caption, notes=(why,))
 
 
 def table(columns: tuple[str, ...], rows: Sequence[tuple[Cell, ...]], limit: int = 40) -> Table:

@@ -1,87 +1,108 @@
-"""Base-tier (standard, no long-context tier, undated) price series of chosen models."""
+"""The typed series the charts draw: runs of one value with a state, and how they are made.
+
+A `Point` is one value in force from `start` to `last_seen` (UTC days, inclusive) as
+the observed days show it, with its state:
+
+- confirmed: the confirmation rule (reporting.states) says the value held;
+- pending: the newest value, not yet confirmed;
+- disputed: on that day another source states a different value.
+
+Days are merged into runs so a price held for a year is one point, not 365. `joins_next`
+says whether the series had a value on every observed day up to the next point: a chart
+steps from one to the next, or breaks the line where the series was absent.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
+from typing import Literal
 
-import duckdb
+State = Literal["confirmed", "pending", "disputed"]
+SEVERITY: dict[State, int] = {"confirmed": 0, "pending": 1, "disputed": 2}
 
-from reporting.frontier import Key, frontier_models
-from reporting.relations import rows
-from reporting.step_lines import Interval
 
-BASE_FILTER = """
-    component in ('input', 'output') and service_tier = 'standard'
-    and tier_min_prompt_tokens = 0 and condition = ''
-    and effective_from is null and effective_to is null and usd_per_mtok is not null
-"""
+@dataclass(frozen=True, slots=True)
+class Day:
+    """What one observed day of a series says."""
+
+    value: float
+    state: State
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    start: date
+    last_seen: date
+    value: float
+    state: State
+    source: str
+    note: str = ""
+    joins_next: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A value seen but never confirmed, which reverted: not drawn, said in words."""
+
+    day: date
+    value: float
+    source: str
 
 
 @dataclass(frozen=True)
 class Series:
     provider: str
-    model: str
-    source: str
-    source_model_key: str
-    last_seen_at: datetime  # the source's newest loaded snapshot: lines end here
-    input: tuple[Interval, ...]
-    output: tuple[Interval, ...]
+    model: str  # empty for a provider-wide series (a context ceiling)
+    metric: str  # input | output | output/input | context ceiling | tier from ...
+    unit: str  # USD/Mtok | x | tokens
+    points: tuple[Point, ...]
+    rejected: tuple[Rejected, ...] = ()
+    keys: tuple[str, ...] = ()  # the source keys read, as source:key
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider} {self.model}".strip()
 
 
-def first_seen(con: duckdb.DuckDBPyConnection) -> dict[Key, datetime]:
-    """When each (provider, model) with a base price was first seen, in any source."""
-    found = rows(
-        con,
-        f"select provider, model, min(valid_from) as first from price_history"
-        f" where {BASE_FILTER} group by provider, model",
-    )
-    return {(r["provider"], r["model"]): r["first"] for r in found}
+def runs(
+    observed: Iterable[date], days: Mapping[date, Day], absent: set[date]
+) -> tuple[Point, ...]:
+    """Consecutive observed days with the same value, state, source and note, as points.
+
+    A day in `absent` (the series was observed without a value) ends a run; an observed
+    day with no entry (only a rejected value was seen) does not: the run goes on.
+    """
+    points: list[Point] = []
+    start: date | None = None
+    last: date | None = None
+    held: Day | None = None
+    for day in sorted(set(observed)):
+        entry = days.get(day)
+        if day in absent or (entry is not None and held is not None and _differs(entry, held)):
+            if held is not None and start is not None and last is not None:
+                points.append(_point(start, last, held, joins=day not in absent))
+            held = start = last = None
+        if entry is None:
+            continue
+        if held is None:
+            start, held = day, entry
+        last = day
+    if held is not None and start is not None and last is not None:
+        points.append(_point(start, last, held, joins=False))
+    return tuple(points)
 
 
-def preferred_keys(con: duckdb.DuckDBPyConnection) -> dict[Key, tuple[str, str]]:
-    """Per (provider, model), the (source, source_model_key) to chart: the most trusted
-    source (source_catalog rank), then the key with the longest record."""
-    found = rows(
-        con,
-        f"""select provider, model, source, source_model_key
-            from price_history h left join source_catalog c using (source)
-            where {BASE_FILTER}
-            group by provider, model, source, source_model_key
-            qualify row_number() over (
-                partition by provider, model
-                order by min(coalesce(c.rank, 100)), count(*) desc, source, source_model_key
-            ) = 1""",
-    )
-    return {(r["provider"], r["model"]): (r["source"], r["source_model_key"]) for r in found}
+def worst(states: Iterable[State]) -> State:
+    return max(states, key=lambda s: SEVERITY[s], default="confirmed")
 
 
-def frontier_series(con: duckdb.DuckDBPyConnection) -> list[Series]:
-    """The input and output price intervals of each frontier model, from its best source."""
-    keys = frontier_models(first_seen(con))
-    sources = preferred_keys(con)
-    return [_series(con, key, *sources[key]) for key in keys if key in sources]
+def _differs(a: Day, b: Day) -> bool:
+    return (a.value, a.state, a.source, a.note) != (b.value, b.state, b.source, b.note)
 
 
-def _series(con: duckdb.DuckDBPyConnection, key: Key, source: str, smk: str) -> Series:
-    found = rows(
-        con,
-        f"""select component, valid_from, valid_to, cast(usd_per_mtok as double) as usd
-            from price_history where source = ? and source_model_key = ? and {BASE_FILTER}
-            order by valid_from""",
-        [source, smk],
-    )
-    seen = rows(con, "select last_seen_at from source_freshness where source = ?", [source])
-    until = seen[0]["last_seen_at"] if seen else max(r["valid_from"] for r in found)
-    by_component: dict[str, list[Interval]] = {"input": [], "output": []}
-    for r in found:
-        by_component[r["component"]].append(Interval(r["valid_from"], r["valid_to"], r["usd"]))
-    return Series(
-        key[0],
-        key[1],
-        source,
-        smk,
-        until,
-        tuple(by_component["input"]),
-        tuple(by_component["output"]),
-    )
+def _point(start: date, last: date, day: Day, *, joins: bool) -> Point:
+    return Point(start, last, day.value, day.state, day.source, day.note, joins)

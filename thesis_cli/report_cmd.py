@@ -1,4 +1,4 @@
-"""`thesis report`: a static HTML page of charts (index.html plus PNGs) from the warehouse."""
+"""`thesis report`: one interactive, self-contained HTML page of charts from the warehouse."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ OutOption = Annotated[
     typer.Option(
         "--out",
         "-o",
-        help="Directory to write index.html and the chart PNGs into (created if missing).",
+        help="Directory to write index.html into (created if missing).",
         file_okay=False,
     ),
 ]
@@ -36,39 +36,40 @@ def report(
     theses: ThesesBandOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a static HTML report with charts: price history, spreads against the thesis
-    band, long-context tiers, context ceilings, the roofline with the prices' operating
-    points, and memory margins against hyperscaler capex.
+    """Write an interactive HTML report: price history, spreads against the thesis band
+    with the alerts, long-context tiers, context ceilings and the context frontier, the
+    roofline with the prices' operating points, the implied margin band, throughput per
+    dollar across hosts, and memory margins against hyperscaler capex.
 
-    Reads the warehouse read-only. A chart with no data yet is replaced by a note saying
-    why. Open OUT/index.html in a browser; the folder can be copied anywhere.
+    Reads the warehouse read-only. Every chart has hover values, zoom, a shared date
+    range and a CSV download; one with no data yet says why. OUT/index.html is one file
+    that works offline: open it in a browser, copy it anywhere.
     """
-    # Imported here so that `thesis --help` does not pay for matplotlib.
+    # Imported here so that `thesis --help` does not pay for the charting library.
     from alerts.theses.load import DEFAULT_THESES_PATH
     from pipeline.report import build_report
 
     result = build_report(db, out, theses_path=theses or DEFAULT_THESES_PATH)
-    doc = {
-        "index": str(result.index),
-        "db": str(result.db),
-        "sections": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "image": str(out / s.image) if s.image else None,
-                "notes": list(s.notes),
-                **s.facts,
-            }
-            for s in result.sections
-        ],
-    }
+    sections = [
+        {"id": s.id, "title": s.title, "drawn": s.drawn, "notes": list(s.notes), **s.facts}
+        for s in result.sections
+    ]
     if as_json:
-        emit_json(doc)
+        emit_json(
+            {
+                "index": str(result.index),
+                "db": result.db,
+                "bytes": result.size_bytes,
+                "sections": sections,
+            }
+        )
         return
-    drawn = sum(1 for s in result.sections if s.image)
-    typer.echo(f"report: {result.index} ({drawn} of {len(result.sections)} charts drawn)")
+    drawn = sum(1 for s in result.sections if s.drawn)
+    size = result.size_bytes / 1e6
+    typer.echo(
+        f"report: {result.index} ({drawn} of {len(result.sections)} charts drawn, {size:.1f} MB)"
+    )
     for s in result.sections:
-        state = s.image or "skipped"
-        typer.echo(f"  {s.id:<17} {state}")
+        typer.echo(f"  {s.id:<17} {'drawn' if s.drawn else 'no chart'}")
         for note in s.notes:
             typer.echo(f"    {note}")

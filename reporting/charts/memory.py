@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+from bokeh.layouts import column
+from bokeh.models import NumeralTickFormatter
+from bokeh.models.annotations import LabelSet
+from bokeh.plotting import figure
 
-import duckdb
-from matplotlib.ticker import PercentFormatter
-
-from reporting.figures import date_axis, new_figure, save, style
-from reporting.relations import Row, missing, rows
+from reporting.figures import DAY_MS, Renderer, hover, legend, ms, rows_source
+from reporting.read import Fundamentals
+from reporting.relations import Row
 from reporting.section import Cell, Section, skipped, table
+from reporting.timeline import Timeline
 
 ID = "memory-vs-capex"
 TITLE = "Memory margins against hyperscaler capex"
-LEDE = (
+CAPTION = (
     "Top: gross margin of the memory makers (Micron, SK Hynix, Samsung), each from its own "
     "statements. Bottom: capital expenditure of Alphabet, Amazon, Microsoft and Meta "
     "summed, with year-on-year growth. The thesis expects HBM demand from AI build-outs "
@@ -23,70 +24,36 @@ LEDE = (
 NAMES = {"MU": "Micron", "000660.KS": "SK Hynix", "005930.KS": "Samsung"}
 COLOURS = {"MU": "#0b6fb8", "000660.KS": "#e4002b", "005930.KS": "#1428a0"}
 FULL_GROUP = 4
+CSV = (
+    ("series", "series", "text"),
+    ("period_type", "period", "text"),
+    ("period_end", "period end", "date"),
+    ("value", "value", "number"),
+    ("unit", "unit", "text"),
+    ("currency", "currency", "text"),
+    ("note", "year on year / members", "text"),
+)
 
 
-def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
-    why = missing(con, "memory_margins", "capex_growth")
-    if why:
-        return skipped(ID, TITLE, LEDE, why)
-    margins = rows(
-        con,
-        "select ticker, period_type, period_end, currency,"
-        " cast(gross_margin as double) as margin from memory_margins"
-        " where gross_margin is not null order by ticker, period_end",
-    )
-    capex = rows(
-        con,
-        "select period_type, period_end, currency, companies, members,"
-        " cast(capex as double) as capex, yoy_growth from capex_growth"
-        " where scope = 'hyperscalers' order by period_end",
-    )
+def build(fundamentals: Fundamentals, timeline: Timeline) -> Section:
+    if fundamentals.why:
+        return skipped(ID, TITLE, CAPTION, fundamentals.why)
+    margins, capex = fundamentals.margins, fundamentals.capex
     if not margins and not capex:
         return skipped(
             ID,
             TITLE,
-            LEDE,
-            "no data yet: no memory maker gross margin and no "
-            "hyperscaler capex in the warehouse (run `thesis fundamentals`)",
+            CAPTION,
+            "no data yet: no memory maker gross margin and no hyperscaler capex in the "
+            "warehouse (run `thesis fundamentals`)",
         )
     margin_type = _most_common_type(margins)
     margins = [m for m in margins if m["period_type"] == margin_type]
     capex, notes = _capex(capex)
-    fig = new_figure(11.0, 6.2)
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    for ticker in dict.fromkeys(m["ticker"] for m in margins):
-        own = [m for m in margins if m["ticker"] == ticker]
-        top.plot(
-            [m["period_end"] for m in own],
-            [m["margin"] for m in own],
-            marker="o",
-            color=COLOURS.get(ticker, "#555555"),
-            label=NAMES.get(ticker, ticker),
-        )
-    top.axhline(0, color="#999999", lw=0.8)
-    top.yaxis.set_major_formatter(PercentFormatter(1.0))
-    style(top, f"Memory makers' gross margin ({margin_type or 'none'})", ylabel="gross margin")
-    if margins:
-        top.legend(fontsize=8, frameon=False)
-    width = timedelta(days=200 if capex and capex[0]["period_type"] == "annual" else 60)
-    for c in capex:
-        bottom.bar(c["period_end"], c["capex"] / 1e9, width=-width, align="edge", color="#7a869a")
-        if c["yoy_growth"] is not None:
-            bottom.annotate(
-                f"{c['yoy_growth']:+.0%} yoy",
-                (c["period_end"] - width / 2, c["capex"] / 1e9),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
-    kind = capex[0]["period_type"] if capex else "none"
-    style(
-        bottom,
-        f"Hyperscaler capex ({kind}, {capex[0]['currency'] if capex else '—'})",
-        ylabel="billions",
-    )
-    date_axis(bottom)
-    save(fig, out_dir / f"{ID}.png")
+    timeline.cover(m["period_end"] for m in margins)
+    timeline.cover(c["period_end"] for c in capex)
+    top = _margin_figure(margins, margin_type, timeline)
+    bottom = _capex_figure(capex, timeline)
     if not margins:
         notes.append("no data yet: no memory maker gross margin in `memory_margins`")
     if not capex:
@@ -95,16 +62,103 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
     return Section(
         id=ID,
         title=TITLE,
-        lede=LEDE,
-        image=f"{ID}.png",
+        caption=CAPTION,
+        chart=column(top, bottom),
         notes=tuple(notes),
-        alt=f"Line chart of {len(margins)} memory-maker gross margins above a bar chart of "
-        f"{len(capex)} periods of hyperscaler capex.",
         table=table(
             ("series", "period", "period end", "value", "currency", "yoy / note"), table_rows
         ),
         facts={"margin_points": len(margins), "capex_periods": len(capex)},
     )
+
+
+def _margin_figure(margins: list[Row], margin_type: str | None, timeline: Timeline) -> figure:
+    fig = timeline.figure(
+        ID, f"Memory makers' gross margin ({margin_type or 'none'})", "gross margin", height=300
+    )
+    fig.yaxis.formatter = NumeralTickFormatter(format="0%")
+    items: list[tuple[str, list[Renderer]]] = []
+    for ticker in dict.fromkeys(m["ticker"] for m in margins):
+        own = [m for m in margins if m["ticker"] == ticker]
+        source = rows_source(ID, CSV, [_margin_values(m) for m in own])
+        colour = COLOURS.get(ticker, "#555555")
+        line = fig.line("period_end", "value", source=source, color=colour, line_width=2)
+        dots = fig.scatter("period_end", "value", source=source, color=colour, size=7)
+        hover(
+            fig,
+            [dots],
+            (
+                ("", "@series"),
+                ("period end", "@period_end{%F}"),
+                ("gross margin", "@value{0.0%}"),
+                ("source", "company statements (yfinance)"),
+            ),
+            ("period_end",),
+        )
+        items.append((NAMES.get(ticker, ticker), [line, dots]))
+    legend(fig, items)
+    return fig
+
+
+def _capex_figure(capex: list[Row], timeline: Timeline) -> figure:
+    kind = capex[0]["period_type"] if capex else "none"
+    currency = capex[0]["currency"] if capex else "—"
+    fig = timeline.figure(ID, f"Hyperscaler capex ({kind}, {currency})", "billions", height=260)
+    if capex:
+        width = DAY_MS * (200 if kind == "annual" else 60)
+        source = rows_source(ID, CSV, [_capex_values(c) for c in capex])
+        source.add([ms(c["period_end"]) - width / 2 for c in capex], "x")
+        source.add([c["capex"] / 1e9 for c in capex], "billions")
+        bars = fig.vbar(x="x", top="billions", width=width, source=source, color="#7a869a")
+        fig.add_layout(
+            LabelSet(
+                x="x",
+                y="billions",
+                text="note",
+                source=source,
+                text_align="center",
+                y_offset=3,
+                text_font_size="10px",
+            )
+        )
+        hover(
+            fig,
+            [bars],
+            (
+                ("period end", "@period_end{%F}"),
+                ("capex", "@billions{0,0.0} bn @currency"),
+                ("yoy", "@note"),
+                ("source", "company statements (yfinance)"),
+            ),
+            ("period_end",),
+        )
+        legend(fig, [("hyperscaler capex", [bars])])
+    return fig
+
+
+def _margin_values(m: Row) -> Row:
+    return {
+        "series": f"{NAMES.get(m['ticker'], m['ticker'])} gross margin",
+        "period_type": m["period_type"],
+        "period_end": m["period_end"],
+        "value": m["margin"],
+        "unit": "fraction of revenue",
+        "currency": m["currency"],
+        "note": "",
+    }
+
+
+def _capex_values(c: Row) -> Row:
+    growth = f"{c['yoy_growth']:+.0%} yoy" if c["yoy_growth"] is not None else ""
+    return {
+        "series": "hyperscaler capex",
+        "period_type": c["period_type"],
+        "period_end": c["period_end"],
+        "value": c["capex"],
+        "unit": c["currency"],
+        "currency": c["currency"],
+        "note": growth,
+    }
 
 
 def _most_common_type(margins: list[Row]) -> str | None:

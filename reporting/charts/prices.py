@@ -1,130 +1,113 @@
-"""Price history per frontier model: input and output, standard tier, as step lines."""
+"""Price history per frontier model: input and output, standard tier, one panel per lab."""
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
+from itertools import pairwise
 
-import duckdb
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
+from bokeh.layouts import column
+from bokeh.plotting import figure
 
-from reporting.figures import as_dates, date_axis, log_axis, new_figure, save, style
-from reporting.fmt import USD
-from reporting.frontier import FRONTIER_PROVIDERS
-from reporting.relations import missing
+from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
+from reporting.figures import SERIES_COLOURS, hover, legend
 from reporting.section import Cell, Section, skipped, table
-from reporting.series import Series, frontier_series
-from reporting.step_lines import Interval, step_line
+from reporting.series import Series
+from reporting.sheets import Prices
+from reporting.timeline import Timeline
 
 ID = "price-history"
 TITLE = "Price history of frontier models"
-LEDE = (
-    "Standard-tier list price per million tokens over time, one panel per lab: output solid, "
-    "input dashed, one colour per model (log scale). Each model is read from its most "
-    "trusted source; a step is a change that source recorded."
-)
-PANEL_COLOURS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
+DASHES = {"output": "solid", "input": "dashed"}
+CAPTION = (
+    "List price per million tokens (standard tier, base context), one panel per lab, log "
+    "scale: output solid, input dashed; lines join confirmed prices, hollow dots are "
+    "pending, red crosses disputed between sources. The thesis reads falling prices with "
+    "output holding near 5x input as decode staying memory-bound while serving gets cheaper."
 )
 
 
-def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
-    why = missing(con, "price_history")
-    if why:
-        return skipped(ID, TITLE, LEDE, why)
-    series = frontier_series(con)
-    if not series:
-        return skipped(
-            ID,
-            TITLE,
-            LEDE,
-            "no data yet: no frontier model has a standard-tier "
-            f"input and output price (labs: {', '.join(FRONTIER_PROVIDERS)})",
-        )
-    providers = list(dict.fromkeys(s.provider for s in series))
-    cols = min(3, len(providers))
-    nrows = math.ceil(len(providers) / cols)
-    fig = new_figure(11.0, max(3.6, 3.3 * nrows))
-    axes = fig.subplots(nrows, cols, squeeze=False)
-    for ax, provider in zip(axes.flat, providers, strict=False):
-        _panel(ax, provider, [s for s in series if s.provider == provider])
-    spare = list(axes.flat)[len(providers) :]
-    for ax in spare:
-        ax.axis("off")
-    if spare:  # an empty panel holds the key to the line styles
-        spare[0].legend(
-            handles=[
-                Line2D([], [], color="#444444", lw=1.8, label="output price"),
-                Line2D([], [], color="#444444", lw=1.2, ls="--", label="input price"),
-            ],
-            loc="center",
-            fontsize=9,
-            frameon=False,
-        )
-    save(fig, out_dir / f"{ID}.png")
+def build(prices: Prices, timeline: Timeline) -> Section:
+    if prices.why:
+        return skipped(ID, TITLE, CAPTION, prices.why)
+    series = prices.series
+    timeline.cover_series(series)
+    providers = dict.fromkeys(s.provider for s in series)
+    chart = column(
+        *(_panel(lab, [s for s in series if s.provider == lab], timeline) for lab in providers)
+    )
     return Section(
         id=ID,
         title=TITLE,
-        lede=LEDE,
-        image=f"{ID}.png",
-        alt=f"Step charts of input and output prices in USD per million tokens for "
-        f"{len(series)} frontier models of {', '.join(providers)}.",
+        caption=CAPTION,
+        chart=chart,
+        notes=not_drawn(series),
         table=table(
             (
                 "provider",
                 "model",
-                "source",
                 "input $/Mtok",
                 "output $/Mtok",
-                "price changes",
+                "confirmed changes",
                 "first seen",
+                "sources",
             ),
-            [_row(s) for s in series],
+            _rows(series),
             limit=60,
         ),
-        facts={"models": len(series)},
+        facts={
+            "models": len({(s.provider, s.model) for s in series}),
+            "points": sum(len(s.points) for s in series),
+            "pending": _count(series, "pending"),
+            "disputed": _count(series, "disputed"),
+            "not_drawn": sum(len(s.rejected) for s in series),
+        },
     )
 
 
-def _panel(ax: Axes, provider: str, series: list[Series]) -> None:
-    for colour, item in zip(PANEL_COLOURS * 3, series, strict=False):
-        xs, ys = step_line(item.output, item.last_seen_at)
-        ax.plot(as_dates(xs), ys, color=colour, lw=1.8, label=item.model)
-        xs, ys = step_line(item.input, item.last_seen_at)
-        ax.plot(as_dates(xs), ys, color=colour, lw=1.2, ls="--")
-    ax.set_yscale("log")
-    log_axis(ax.yaxis, USD)
-    date_axis(ax)
-    style(ax, provider, ylabel="USD per Mtok")
-    ax.legend(fontsize=6.5, loc="best", frameon=True, framealpha=0.85, edgecolor="none")
-    ax.tick_params(axis="x", labelsize=8)
+def _panel(lab: str, own: list[Series], timeline: Timeline) -> figure:
+    """One lab's models, a colour and a legend entry each (input and output together)."""
+    fig = timeline.figure(ID, lab, "USD per million tokens", y_axis_type="log", height=300)
+    items = []
+    drawn = []
+    models = dict.fromkeys(s.model for s in own)
+    for colour, model in zip(SERIES_COLOURS * 4, models, strict=False):
+        result = draw_group(fig, ID, [s for s in own if s.model == model], colour, dashes=DASHES)
+        items.append((model, result.renderers))
+        drawn.extend(result.renderers)
+    legend(fig, items, title="model")
+    hover(fig, drawn, TOOLTIPS, DATE_FIELDS)
+    return fig
 
 
-def _row(s: Series) -> tuple[Cell, ...]:
-    changes = max(0, len(s.input) - 1) + max(0, len(s.output) - 1)
-    starts = [i.start for i in (*s.input, *s.output)]
-    return (
-        s.provider,
-        s.model,
-        s.source,
-        _current(s.input),
-        _current(s.output),
-        changes,
-        min(starts).date().isoformat() if starts else "—",
-    )
+def _rows(series: tuple[Series, ...]) -> list[tuple[Cell, ...]]:
+    out: list[tuple[Cell, ...]] = []
+    for provider, model in dict.fromkeys((s.provider, s.model) for s in series):
+        own = {s.metric: s for s in series if (s.provider, s.model) == (provider, model)}
+        starts = [p.start for s in own.values() for p in s.points]
+        keys = sorted({k for s in own.values() for k in s.keys})
+        out.append(
+            (
+                provider,
+                model,
+                _current(own.get("input")),
+                _current(own.get("output")),
+                sum(_changes(s) for s in own.values()),
+                min(starts).isoformat() if starts else "—",
+                ", ".join(keys),
+            )
+        )
+    return out
 
 
-def _current(intervals: tuple[Interval, ...]) -> Cell:
-    """The price still in force, or a dash when the series was removed."""
-    open_ = [i for i in intervals if i.end is None]
-    return open_[-1].value if open_ else None
+def _current(series: Series | None) -> Cell:
+    """The newest confirmed price (a pending or disputed newer value is not yet one)."""
+    confirmed = [p for p in series.points if p.state == "confirmed"] if series else []
+    return confirmed[-1].value if confirmed else None
+
+
+def _changes(series: Series) -> int:
+    values = [p.value for p in series.points if p.state == "confirmed"]
+    return sum(1 for a, b in pairwise(values) if a != b)
+
+
+def _count(series: tuple[Series, ...], state: str) -> int:
+    return sum(1 for s in series for p in s.points if p.state == state)

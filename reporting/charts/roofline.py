@@ -2,38 +2,45 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 
-import duckdb
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from bokeh.models import CDSView, GroupFilter
+from bokeh.models.annotations import Span
+from bokeh.plotting import figure
 
 from core.errors import ConfigError
 from model.catalog.load import Catalog, load_catalog
 from model.catalog.specs import Hardware
 from model.inversion.references import deployment_for, reference_for
-from reporting.figures import log_axis, new_figure, provider_colour, save, style
-from reporting.frontier import FRONTIER_PROVIDERS, frontier_models
+from reporting.figures import (
+    SERIES_COLOURS,
+    Data,
+    Renderer,
+    csv_source,
+    hover,
+    legend,
+    new_figure,
+    provider_colour,
+)
+from reporting.frontier import FRONTIER_PROVIDERS, Key
 from reporting.operating_points import (
     OperatingPoint,
-    latest_batches,
     operating_point,
     peak,
     ridge,
 )
+from reporting.read import Found
 from reporting.section import Cell, Section, Table, table
-from reporting.series import first_seen
 
 ID = "roofline"
 TITLE = "Roofline of the reference deployments and the prices' operating points"
-LEDE = (
-    "Attainable FLOP/s per chip against arithmetic intensity (FLOPs per byte read from "
-    "HBM): the slope is memory bandwidth, the flat top is peak compute, the knee is the "
-    "ridge point. Each dot is the decode step at the batch a model's output/input price "
-    "ratio implies (the `effective_decode_batch` inference) on that provider's assumed "
-    "deployment; left of the knee the prices say decode is memory-bound. Estimates under "
-    "stated assumptions, not measurements."
+CAPTION = (
+    "Attainable FLOP/s per chip against arithmetic intensity (FLOPs per byte read from HBM, "
+    "log-log): the slope is memory bandwidth, the flat top peak compute, the dotted line "
+    "the ridge; each dot is the decode step at the batch a model's output/input price "
+    "ratio implies on its lab's assumed deployment. Left of the ridge the prices say "
+    "decode is memory-bound, as the thesis holds; estimates under stated assumptions."
 )
 # What the inversion's labels mean when it found no batch (model/inversion/solve.py).
 UNPLACED = {
@@ -42,16 +49,61 @@ UNPLACED = {
     "above-range": "even at batch 1 decode costs less, relative to prefill, than the price "
     "ratio says: a latency premium or margin on output",
 }
-PLAIN = FuncFormatter(lambda v, _pos: f"{v:g}")
-FLOPS = FuncFormatter(lambda v, _pos: f"{v / 1e12:g} T")
-INTENSITY = np.logspace(0, 4, 200)  # 1 .. 10,000 FLOP/byte
+CHIP_GROUP = "ridge points of the chips"
+CHIP_TOOLTIPS = (
+    ("chip", "@chip (@precision)"),
+    ("peak", "@y{0,0.0} TFLOP/s per chip"),
+    ("ridge", "@ridge{0,0} FLOP/byte"),
+    ("source", "model/catalog"),
+)
+TERA = 1e12
+INTENSITY = np.logspace(0, 4, 120)  # 1 .. 10,000 FLOP/byte
+CSV = (
+    ("kind", "row", "text"),
+    ("provider", "provider", "text"),
+    ("model", "model", "text"),
+    ("chip", "chip", "text"),
+    ("precision", "precision", "text"),
+    ("batch", "implied batch", "number"),
+    ("context", "context (tokens)", "number"),
+    ("intensity", "intensity (FLOP/byte)", "number"),
+    ("attainable", "attainable (FLOP/s per chip)", "number"),
+    ("peak", "peak (FLOP/s per chip)", "number"),
+    ("ridge", "ridge (FLOP/byte)", "number"),
+    ("bound", "decode bound", "text"),
+)
+TOOLTIPS = (
+    ("", "@provider @model"),
+    ("chip", "@chip (@precision)"),
+    ("implied batch", "@batch{0,0.0} at @context{0,0} tokens"),
+    ("intensity", "@intensity{0,0.0} FLOP/byte"),
+    ("attainable", "@y{0,0.0} TFLOP/s per chip"),
+    ("bound", "@bound"),
+    ("source", "latest_inferences (thesis infer) on model/catalog"),
+)
 
 
-def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
+def build(batches: Found, frontier: Sequence[Key]) -> Section:
     catalog = load_catalog()
-    found, why = latest_batches(con)
-    frontier = set(frontier_models(first_seen(con))) if found else set()
-    shown = [r for r in found if (r["provider"], r["model"]) in frontier]
+    points, notes = _placed(batches, frontier, catalog)
+    chips = _chips(points) if points else _reference_chips(catalog)
+    return Section(
+        id=ID,
+        title=TITLE,
+        caption=CAPTION,
+        chart=_figure(points, chips),
+        notes=tuple(notes),
+        table=_table(points) if points else _chip_table(chips),
+        facts={"chips": len(chips), "operating_points": len(points)},
+    )
+
+
+def _placed(
+    batches: Found, frontier: Sequence[Key], catalog: Catalog
+) -> tuple[list[OperatingPoint], list[str]]:
+    """The frontier models' operating points, and notes on every model left out."""
+    found, why = batches
+    shown = [r for r in found if (r["provider"], r["model"]) in set(frontier)]
     notes: list[str] = [why] if why else []
     if len(found) > len(shown):
         notes.append(
@@ -74,71 +126,103 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
         f"Not placed, {label} ({UNPLACED.get(label, 'no effective batch')}): {', '.join(models)}"
         for label, models in unplaced.items()
     )
-    chips = _chips(points) if points else _reference_chips(catalog)
-    fig = new_figure(11.0, 5.6)
-    ax = fig.subplots()
-    for hardware, compute in chips:
-        _curve(ax, hardware, compute)
-    for point in points:
-        ax.scatter(
-            [point.intensity_flops_per_byte],
-            [point.attainable_flops_per_s],
-            color=provider_colour(point.provider),
-            s=36,
-            zorder=4,
-            edgecolor="white",
-            linewidth=0.6,
-        )
-    for (x, y), names in _labels(points).items():
-        ax.annotate(names, (x, y), fontsize=6, xytext=(5, -9), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    log_axis(ax.xaxis, PLAIN)
-    log_axis(ax.yaxis, FLOPS)
-    style(
-        ax,
+    return points, notes
+
+
+def _figure(points: list[OperatingPoint], chips: list[tuple[Hardware, str]]) -> figure:
+    """The chips' rooflines, their ridge points and the operating points (one data
+    source: the CSV rows), a legend entry per chip and per provider."""
+    fig = new_figure(
+        ID,
         "Roofline (per chip)",
-        xlabel="arithmetic intensity (FLOP/byte)",
-        ylabel="attainable FLOP/s",
+        x_label="arithmetic intensity (FLOP/byte, log)",
+        y_label="attainable TFLOP/s per chip (log)",
+        x_axis_type="log",
+        y_axis_type="log",
+        height=460,
     )
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
-    save(fig, out_dir / f"{ID}.png")
-    return Section(
-        id=ID,
-        title=TITLE,
-        lede=LEDE,
-        image=f"{ID}.png",
-        notes=tuple(notes),
-        alt=f"Log-log roofline of {len(chips)} chips ({', '.join(h.id for h, _ in chips)}) "
-        f"with {len(points)} operating points implied by prices.",
-        table=_table(points) if points else _chip_table(chips),
-        facts={"chips": len(chips), "operating_points": len(points)},
-    )
+    items = _curves(fig, chips)
+    rows = [_point_row(p) for p in points] + [_chip_row(h, c) for h, c in chips]
+    source = csv_source(ID, CSV, _columns(rows))
+    for group in dict.fromkeys(str(r["group"]) for r in rows):
+        view = CDSView(filter=GroupFilter(column_name="group", group=group))
+        chip = group == CHIP_GROUP
+        dots = fig.scatter(
+            "x",
+            "y",
+            source=source,
+            view=view,
+            size=8 if chip else 10,
+            marker="diamond" if chip else "circle",
+            color="colour",
+            line_color="white",
+        )
+        hover(fig, [dots], CHIP_TOOLTIPS if chip else TOOLTIPS)
+        items.append((group if chip else f"{group} (implied by prices)", [dots]))
+    legend(fig, items)
+    return fig
 
 
-def _labels(points: list[OperatingPoint]) -> dict[tuple[float, float], str]:
-    """One label per spot: models whose prices put them at the same point share it."""
-    spots: dict[tuple[float, float], list[str]] = {}
-    for p in points:
-        key = (float(f"{p.intensity_flops_per_byte:.3g}"), float(f"{p.attainable_flops_per_s:.3g}"))
-        spots.setdefault(key, []).append(p.model)
+def _curves(fig: figure, chips: list[tuple[Hardware, str]]) -> list[tuple[str, list[Renderer]]]:
+    out: list[tuple[str, list[Renderer]]] = []
+    for colour, (hardware, compute) in zip(SERIES_COLOURS * 3, chips, strict=False):
+        top = peak(hardware, compute)
+        ys = np.minimum(top, INTENSITY * hardware.hbm_bandwidth_bytes_per_s)
+        line = fig.line(
+            [float(x) for x in INTENSITY], [float(y) / TERA for y in ys], color=colour, line_width=2
+        )
+        knee = ridge(hardware, compute)
+        fig.add_layout(
+            Span(location=knee, dimension="height", line_color=colour, line_dash="dotted")
+        )
+        out.append((f"{hardware.id} ({compute}), ridge {knee:.0f}", [line]))
+    return out
+
+
+def _point_row(p: OperatingPoint) -> dict[str, object]:
     return {
-        key: ", ".join(names[:2]) + (f" (+{len(names) - 2})" if len(names) > 2 else "")
-        for key, names in spots.items()
+        "group": p.provider,
+        "x": p.intensity_flops_per_byte,
+        "y": p.attainable_flops_per_s / TERA,
+        "colour": provider_colour(p.provider),
+        "kind": "operating point",
+        "provider": p.provider,
+        "model": p.model,
+        "chip": p.hardware.id,
+        "precision": p.compute,
+        "batch": p.batch,
+        "context": p.context_tokens,
+        "intensity": p.intensity_flops_per_byte,
+        "attainable": p.attainable_flops_per_s,
+        "peak": peak(p.hardware, p.compute),
+        "ridge": ridge(p.hardware, p.compute),
+        "bound": p.bound,
     }
 
 
-def _curve(ax: Axes, hardware: Hardware, compute: str) -> None:
-    top = peak(hardware, compute)
-    ys = np.minimum(top, INTENSITY * hardware.hbm_bandwidth_bytes_per_s)
-    line = ax.plot(
-        INTENSITY,
-        ys,
-        lw=1.4,
-        alpha=0.8,
-        label=f"{hardware.id} ({compute}), ridge {ridge(hardware, compute):.0f}",
-    )
-    ax.axvline(ridge(hardware, compute), color=line[0].get_color(), lw=0.6, ls=":")
+def _chip_row(hardware: Hardware, compute: str) -> dict[str, object]:
+    return {
+        "group": CHIP_GROUP,
+        "x": ridge(hardware, compute),
+        "y": peak(hardware, compute) / TERA,
+        "colour": "#444444",
+        "kind": "chip",
+        "provider": "",
+        "model": "",
+        "chip": hardware.id,
+        "precision": compute,
+        "batch": None,
+        "context": None,
+        "intensity": None,
+        "attainable": None,
+        "peak": peak(hardware, compute),
+        "ridge": ridge(hardware, compute),
+        "bound": "",
+    }
+
+
+def _columns(rows: list[dict[str, object]]) -> Data:
+    return {name: [r[name] for r in rows] for name in rows[0]} if rows else {}
 
 
 def _chips(points: list[OperatingPoint]) -> list[tuple[Hardware, str]]:

@@ -1,120 +1,170 @@
-"""Output/input price spreads of frontier models over time, against the thesis band."""
+"""Output/input price spreads of frontier models over time, against the thesis band, with
+the alerts fired on those models as markers that link to their text."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from datetime import date
 
-import duckdb
-from matplotlib.lines import Line2D
+from bokeh.layouts import column
+from bokeh.models import OpenURL, TapTool
+from bokeh.models.annotations import BoxAnnotation
+from bokeh.plotting import figure
 
-from alerts.theses.load import DEFAULT_THESES_PATH
-from reporting.band import Band, spread_band
-from reporting.figures import date_axis, new_figure, provider_colour, save, style
-from reporting.frontier import by_provider, frontier_models
-from reporting.relations import Row, missing, rows
-from reporting.section import Cell, Section, skipped, table
-from reporting.series import first_seen, preferred_keys
+from reporting.band import Band
+from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
+from reporting.figures import Renderer, csv_source, hover, legend, ms, provider_colour
+from reporting.frontier import by_provider
+from reporting.picker import model_picker
+from reporting.read import AlertMark
+from reporting.section import Cell, Entry, Section, skipped, table
+from reporting.series import Series
+from reporting.sheets import Prices
+from reporting.timeline import Timeline
 
 ID = "spreads"
-TITLE = "Output/input spreads and the thesis band"
-LEDE = (
-    "Output price divided by input price (standard tier, base context) on every day a "
-    "source was observed. The thesis reads a spread of about 5x as decode being "
-    "memory-bandwidth bound; the shaded band is where the theses file expects it."
+TITLE = "Output/input spreads, the thesis band and the alerts"
+CAPTION = (
+    "Output price divided by input price (standard tier, base context) per frontier "
+    "model; the green band is where the theses file expects it and triangles are alerts "
+    "fired on these models (click one for its text). The thesis reads a spread near 5x as "
+    "decode being memory-bandwidth bound; a spread leaving the band is a signal."
+)
+SEVERITY_COLOURS = {"info": "#1f77b4", "warning": "#ff7f0e", "critical": "#d62728"}
+ALERT_TOOLTIPS = (
+    ("alert", "@subject"),
+    ("on", "@day{%F}"),
+    ("change", "@old → @new @unit"),
+    ("severity", "@severity (@trigger)"),
+    ("source", "thesis alerts (click for the text)"),
 )
 
 
-def build(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, *, theses_path: Path = DEFAULT_THESES_PATH
-) -> Section:
-    why = missing(con, "price_spreads")
-    if why:
-        return skipped(ID, TITLE, LEDE, why)
-    band = spread_band(theses_path)
-    found = _frontier_spreads(con)
-    if not found:
-        return skipped(ID, TITLE, LEDE, "no data yet: no frontier model has a spread")
-    fig = new_figure(11.0, 5.0)
-    ax = fig.subplots()
-    ax.axhspan(band.low, band.high, color="#2ca02c", alpha=0.12, lw=0)
-    for (provider, _model), points in found.items():
-        days = [p["day"] for p in points]
-        ratios = [p["output_input_ratio"] for p in points]
-        ax.step(
-            days,
-            ratios,
-            where="post",
-            color=provider_colour(provider),
-            lw=1.4,
-            marker="o",
-            ms=3,
-            alpha=0.85,
-        )
-    style(ax, "Output price ÷ input price", ylabel="ratio (x)")
-    ax.set_ylim(bottom=0)
-    date_axis(ax)
-    handles = [Line2D([], [], color=provider_colour(p), lw=2, label=p) for p in by_provider(found)]
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color="#2ca02c",
-            alpha=0.3,
-            lw=8,
-            label=f"thesis band {band.low:g}x–{band.high:g}x",
-        )
-    )
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left")
-    save(fig, out_dir / f"{ID}.png")
-    latest = [_row(key, points[-1], band) for key, points in found.items()]
-    outside = sum(1 for r in latest if r[-1] != "inside")
+def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Timeline) -> Section:
+    if prices.why:
+        return skipped(ID, TITLE, CAPTION, prices.why)
+    if not prices.spreads:
+        return skipped(ID, TITLE, CAPTION, "no data yet: no frontier model has both prices")
+    plotted = {(s.provider, s.model) for s in prices.spreads}
+    shown = [a for a in alerts if (a.provider, a.model) in plotted]
+    fig, groups = _figure(prices.spreads, band, timeline)
+    if shown:
+        _alert_markers(fig, shown, prices.spreads, band)
+    latest = [_row(s, band) for s in prices.spreads]
+    outside = sum(1 for r in latest if r[-1] not in ("inside", "—"))
     return Section(
         id=ID,
         title=TITLE,
-        lede=LEDE,
-        image=f"{ID}.png",
-        alt=f"Output/input price ratio over time for {len(found)} frontier models, with the "
-        f"thesis band from {band.low:g}x to {band.high:g}x shaded; {outside} of them "
-        "are outside it on their latest day.",
-        notes=(f"Band: {band.low:g}x to {band.high:g}x ({band.origin}).",),
-        table=table(
-            ("provider", "model", "latest day", "input $/Mtok", "output $/Mtok", "ratio", "band"),
-            latest,
-            limit=60,
+        caption=CAPTION,
+        chart=column(model_picker(ID, groups), fig),
+        notes=(
+            f"Band: {band.low:g}x to {band.high:g}x ({band.origin}).",
+            *not_drawn(prices.spreads),
         ),
-        facts={"models": len(found), "outside_band": outside},
+        table=table(
+            ("provider", "model", "latest day", "ratio", "state", "band"), latest, limit=60
+        ),
+        entries=tuple(_entry(a) for a in shown),
+        facts={"models": len(prices.spreads), "outside_band": outside, "alerts": len(shown)},
     )
 
 
-def _frontier_spreads(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[Row]]:
-    """Each frontier model's daily spreads from its preferred source, oldest first."""
-    keys = frontier_models(first_seen(con))
-    sources = preferred_keys(con)
-    out: dict[tuple[str, str], list[Row]] = {}
-    for key in keys:
-        if key not in sources:
-            continue
-        points = rows(
-            con,
-            "select day, cast(input_usd_per_mtok as double) as input_usd,"
-            " cast(output_usd_per_mtok as double) as output_usd, output_input_ratio"
-            " from price_spreads where source = ? and source_model_key = ? order by day",
-            list(sources[key]),
-        )
-        if points:
-            out[key] = points
-    return out
-
-
-def _row(key: tuple[str, str], last: Row, band: Band) -> tuple[Cell, ...]:
-    ratio = float(last["output_input_ratio"])
-    where = "below" if ratio < band.low else "above" if ratio > band.high else "inside"
-    return (
-        key[0],
-        key[1],
-        last["day"].isoformat(),
-        last["input_usd"],
-        last["output_usd"],
-        round(ratio, 2),
-        where,
+def _figure(
+    spreads: Sequence[Series], band: Band, timeline: Timeline
+) -> tuple[figure, list[tuple[str, list[Renderer]]]]:
+    """The spreads over the band, a colour per lab; each model's renderers (the picker)."""
+    fig = timeline.figure(ID, "Output price ÷ input price", "ratio (x)", height=420)
+    fig.add_layout(
+        BoxAnnotation(bottom=band.low, top=band.high, fill_color="#2ca02c", fill_alpha=0.12)
     )
+    timeline.cover_series(spreads)
+    groups: list[tuple[str, list[Renderer]]] = []
+    by_lab: dict[str, list[Renderer]] = {}
+    for item in spreads:
+        result = draw_group(fig, ID, [item], provider_colour(item.provider), width=1.6)
+        groups.append((item.label, result.renderers))
+        by_lab.setdefault(item.provider, []).extend(result.renderers)
+    hover(fig, [r for _, rs in groups for r in rs], TOOLTIPS, DATE_FIELDS)
+    labs = by_provider((s.provider, s.model) for s in spreads)
+    legend(fig, [(lab, by_lab[lab]) for lab in labs], title="lab")
+    return fig, groups
+
+
+def _alert_markers(
+    fig: figure, shown: Sequence[AlertMark], spreads: Sequence[Series], band: Band
+) -> None:
+    at = {(s.provider, s.model): s for s in spreads}
+    source = csv_source(
+        ID + "-alerts",
+        (
+            ("day", "date (UTC)", "date"),
+            ("provider", "provider", "text"),
+            ("model", "model", "text"),
+            ("subject", "alert", "text"),
+            ("old", "old value", "text"),
+            ("new", "new value", "text"),
+            ("unit", "unit", "text"),
+            ("severity", "severity", "text"),
+            ("trigger", "trigger", "text"),
+        ),
+        {
+            "day": [ms(a.day) for a in shown],
+            "y": [_spread_on(at[(a.provider, a.model)], a.day) or band.high for a in shown],
+            "provider": [a.provider for a in shown],
+            "model": [a.model for a in shown],
+            "subject": [a.subject for a in shown],
+            "old": [a.old_value for a in shown],
+            "new": [a.new_value for a in shown],
+            "unit": [a.unit for a in shown],
+            "severity": [a.severity for a in shown],
+            "trigger": [a.trigger_id for a in shown],
+            "anchor": [f"alert-{a.alert_id}" for a in shown],
+            "colour": [SEVERITY_COLOURS.get(a.severity, "#555555") for a in shown],
+        },
+    )
+    marks = fig.scatter(
+        "day",
+        "y",
+        source=source,
+        marker="inverted_triangle",
+        size=13,
+        fill_color="colour",
+        line_color="white",
+    )
+    hover(fig, [marks], ALERT_TOOLTIPS, ("day",))
+    fig.add_tools(TapTool(renderers=[marks], callback=OpenURL(url="#@anchor", same_tab=True)))
+
+
+def _spread_on(series: Series, day: date) -> float | None:
+    """The spread shown on `day`: the last point starting on or before it."""
+    before = [p for p in series.points if p.start <= day]
+    return before[-1].value if before else None
+
+
+def _entry(alert: AlertMark) -> Entry:
+    change = f"{alert.old_value or '—'} → {alert.new_value} {alert.unit}".strip()
+    body = f"{alert.subject}: {change}."
+    if alert.explanation:
+        body += f" {alert.explanation}"
+    return Entry(
+        anchor=f"alert-{alert.alert_id}",
+        heading=f"{alert.day.isoformat()} · {alert.severity} · {alert.trigger_id or alert.kind}",
+        body=body,
+        url=alert.source_url,
+    )
+
+
+def _row(series: Series, band: Band) -> tuple[Cell, ...]:
+    last = series.points[-1]
+    confirmed = [p for p in series.points if p.state == "confirmed"]
+    ratio = confirmed[-1].value if confirmed else None
+    where = (
+        "—"
+        if ratio is None
+        else "below"
+        if ratio < band.low
+        else "above"
+        if ratio > band.high
+        else "inside"
+    )
+    return (series.provider, series.model, last.last_seen.isoformat(), ratio, last.state, where)

@@ -1,75 +1,53 @@
-"""Long-context price tiers by provider: where each tier starts and what it multiplies."""
+"""Long-context tiers by provider today: where each tier starts and what it multiplies."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-import duckdb
+from bokeh.models.annotations import LabelSet
+from bokeh.plotting import figure
+from bokeh.transform import dodge
 
-from reporting.figures import log_axis, new_figure, save, style
-from reporting.fmt import TOKENS
+from reporting.figures import TOKENS_FORMAT, Data, csv_source, hover, legend, new_figure
 from reporting.frontier import FRONTIER_PROVIDERS
-from reporting.relations import Row, missing, rows
-from reporting.section import Section, skipped, table
+from reporting.read import Found
+from reporting.relations import Row
+from reporting.section import Cell, Section, skipped, table
 
 ID = "context-tiers"
 TITLE = "Long-context tiers by provider"
-LEDE = (
-    "Current standard-tier long-context prices: each dot is a prompt-length threshold "
-    "above which a provider charges a multiple of its base price (labelled), input above "
-    "and output below each provider's line; bigger dots cover more models. The thesis "
-    "reads these tiers as the price of KV-cache memory."
+CAPTION = (
+    "Today's standard-tier long-context prices: each dot is a prompt length above which "
+    "a provider charges a multiple of its base price (labelled), input in blue and output "
+    "in red; bigger dots cover more models. The thesis reads these tiers as the price of "
+    "KV-cache memory: a low threshold or a steep multiple says long context is scarce."
 )
 MAX_PROVIDERS = 14
 COMPONENTS = {"input": ("#1f77b4", 0.17), "output": ("#d62728", -0.17)}
+CSV = (
+    ("provider", "provider", "text"),
+    ("component", "component", "text"),
+    ("threshold", "threshold (prompt tokens)", "number"),
+    ("low", "lowest price multiplier (x)", "number"),
+    ("high", "highest price multiplier (x)", "number"),
+    ("models", "models", "number"),
+    ("example", "e.g. model", "text"),
+    ("source", "source", "text"),
+)
+TOOLTIPS = (
+    ("provider", "@provider @component"),
+    ("above", "@threshold{0,0} prompt tokens"),
+    ("price", "@label of the base price"),
+    ("models", "@models (e.g. @example)"),
+    ("source", "@source"),
+)
 
 
-def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
-    why = missing(con, "context_tiers")
+def build(tiers: Found) -> Section:
+    groups, why = tiers
     if why:
-        return skipped(ID, TITLE, LEDE, why)
-    groups = rows(
-        con,
-        """select provider, component, threshold_tokens, round(multiplier, 2) as multiplier,
-                  count(*) as models, min(model) as example
-           from context_tiers
-           where service_tier = 'standard' and component in ('input', 'output')
-             and multiplier is not null
-           group by all order by provider, threshold_tokens, component""",
-    )
-    if not groups:
-        return skipped(
-            ID,
-            TITLE,
-            LEDE,
-            "no data yet: no standard-tier long-context input or "
-            "output price in the current prices",
-        )
+        return skipped(ID, TITLE, CAPTION, why)
     providers = _providers(groups)
-    fig = new_figure(11.0, max(3.0, 1.2 + 0.45 * len(providers)))
-    ax = fig.subplots()
-    for (provider, component, threshold), (mults, models) in _points(groups).items():
-        if provider not in providers:
-            continue
-        colour, offset = COMPONENTS[component]
-        y = providers.index(provider) + offset
-        ax.scatter(
-            [threshold], [y], s=25 + 18 * math.sqrt(models), color=colour, alpha=0.8, zorder=3
-        )
-        ax.annotate(
-            _label(mults), (threshold, y), fontsize=7, xytext=(6, -3), textcoords="offset points"
-        )
-    ax.set_xscale("log")
-    log_axis(ax.xaxis, TOKENS)
-    ax.set_yticks(range(len(providers)), providers)
-    ax.set_ylim(-0.6, len(providers) - 0.4)
-    ax.invert_yaxis()
-    style(ax, "Threshold (prompt tokens) → price multiplier", xlabel="prompt tokens")
-    for name, (colour, _) in COMPONENTS.items():
-        ax.scatter([], [], color=colour, label=name)
-    ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2)
-    save(fig, out_dir / f"{ID}.png")
     notes: tuple[str, ...] = ()
     hidden = len({g["provider"] for g in groups}) - len(providers)
     if hidden:
@@ -77,11 +55,9 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
     return Section(
         id=ID,
         title=TITLE,
-        lede=LEDE,
-        image=f"{ID}.png",
+        caption=CAPTION,
+        chart=_figure(groups, providers),
         notes=notes,
-        alt=f"Dot chart of long-context price thresholds and multipliers for "
-        f"{len(providers)} providers.",
         table=table(
             ("provider", "component", "threshold tokens", "multiplier", "models", "e.g."),
             [_row(g) for g in groups],
@@ -89,6 +65,68 @@ def build(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Section:
         ),
         facts={"providers": len({g["provider"] for g in groups}), "tiers": len(groups)},
     )
+
+
+def _figure(groups: list[Row], providers: list[str]) -> figure:
+    """A row per provider: a dot per threshold, input above and output below."""
+    fig = new_figure(
+        ID,
+        "Threshold (prompt tokens) → price multiplier",
+        x_label="prompt tokens (log)",
+        x_axis_type="log",
+        log_format=TOKENS_FORMAT,
+        y_range=list(reversed(providers)),
+        height=max(220, 90 + 42 * len(providers)),
+    )
+    items = []
+    for component, (colour, offset) in COMPONENTS.items():
+        own = [g for g in groups if g["component"] == component and g["provider"] in providers]
+        if not own:
+            continue
+        source = csv_source(ID, CSV, _data(own))
+        y = dodge("provider", offset, range=fig.y_range)
+        dots = fig.scatter("threshold", y, source=source, size="size", color=colour, alpha=0.8)
+        labels = LabelSet(
+            x="threshold",
+            y=y,
+            text="label",
+            source=source,
+            x_offset=9,
+            y_offset=-6,
+            text_font_size="10px",
+        )
+        fig.add_layout(labels)
+        hover(fig, [dots], TOOLTIPS)
+        items.append((component, [dots]))
+    legend(fig, items)
+    return fig
+
+
+def _data(groups: list[Row]) -> Data:
+    """One dot per (provider, component, threshold): models priced at different
+    multiples there share it, labelled with the range ('1.5–2x')."""
+    dots: dict[tuple[str, str, int], list[Row]] = {}
+    for g in groups:
+        dots.setdefault((g["provider"], g["component"], int(g["threshold_tokens"])), []).append(g)
+    data: Data = {name: [] for name, _, _ in CSV} | {"size": [], "label": []}
+    for (provider, component, threshold), same in dots.items():
+        mults = sorted(float(g["multiplier"]) for g in same)
+        models = sum(int(g["models"]) for g in same)
+        label = f"{mults[0]:g}x" if mults[0] == mults[-1] else f"{mults[0]:g}–{mults[-1]:g}x"
+        for name, value in (
+            ("provider", provider),
+            ("component", component),
+            ("threshold", threshold),
+            ("low", mults[0]),
+            ("high", mults[-1]),
+            ("models", models),
+            ("example", min(g["example"] for g in same)),
+            ("source", ", ".join(sorted({g["source"] for g in same}))),
+            ("size", 7 + 3 * math.sqrt(models)),
+            ("label", label),
+        ):
+            data[name].append(value)
+    return data
 
 
 def _providers(groups: list[Row]) -> list[str]:
@@ -101,27 +139,7 @@ def _providers(groups: list[Row]) -> list[str]:
     return ordered[:MAX_PROVIDERS]
 
 
-Point = tuple[str, str, int]
-
-
-def _points(groups: list[Row]) -> dict[Point, tuple[list[float], int]]:
-    """Per (provider, component, threshold): the distinct multipliers and how many models."""
-    out: dict[Point, tuple[list[float], int]] = {}
-    for g in groups:
-        key = (g["provider"], g["component"], int(g["threshold_tokens"]))
-        mults, models = out.get(key, ([], 0))
-        out[key] = (sorted({*mults, float(g["multiplier"])}), models + int(g["models"]))
-    return out
-
-
-def _label(mults: list[float]) -> str:
-    """'2x', or '1.5–2x' when models at one threshold differ."""
-    if len(mults) == 1:
-        return f"{mults[0]:g}x"
-    return f"{mults[0]:g}–{mults[-1]:g}x"
-
-
-def _row(g: Row) -> tuple[str | int | float, ...]:
+def _row(g: Row) -> tuple[Cell, ...]:
     return (
         g["provider"],
         g["component"],

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from alerts.delivery.outbox import record_alerts
+from alerts.explain import with_explanations
+from alerts.theses.load import load_theses
+from alerts.triggers.evaluate import evaluate_source
 from extractors.fundamentals.rows import (
     CASH_FLOW_ITEMS,
     INCOME_ITEMS,
@@ -26,6 +30,7 @@ HISTORY = FIXTURES / "litellm_history"
 FUNDAMENTALS = FIXTURES / "fundamentals"
 FETCHED_AT = datetime(2025, 7, 28, 6, 0, tzinfo=UTC)
 INFERRED_AT = datetime(2024, 10, 6, 6, 0, tzinfo=UTC)
+SOURCE_URL = "https://github.com/BerriAI/litellm"
 
 
 def fundamental_rows() -> list[FundamentalRow]:
@@ -64,18 +69,30 @@ def prices_only(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def full(tmp_path: Path) -> Path:
-    """Prices, fundamentals and the inversion of the latest prices: every chart has data."""
-    path = tmp_path / "full" / "thesis.duckdb"
+def make_full(path: Path) -> Path:
+    """Prices, fundamentals, the inversion of the latest prices and the alerts the shipped
+    theses fire on that history: every chart built on today's tables has data."""
     con = connect(path)
     try:
         import_snapshots(con, get_source("litellm"), HISTORY)
         insert_fundamentals(con, fundamental_rows())
         infer_and_store(con, now=INFERRED_AT)
+        fired = evaluate_source(con, load_theses(), "litellm", source_url=SOURCE_URL)
+        record_alerts(con, with_explanations(con, fired), [], now=INFERRED_AT)
     finally:
         con.close()
     return path
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    return make_full(tmp_path / "full" / "thesis.duckdb")
+
+
+@pytest.fixture(scope="module")
+def shared_full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`full`, built once per test module: tests only read it (copy it to change it)."""
+    return make_full(tmp_path_factory.mktemp("full") / "thesis.duckdb")
 
 
 @pytest.fixture

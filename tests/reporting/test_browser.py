@@ -1,99 +1,246 @@
-"""The report as a browser shows it: headless Chromium (Debian's `chromium`) loads the page,
-every chart image decodes, and a screenshot has charts in it.
+"""The report as an analyst opens it: headless Chromium (Debian's `chromium`) loads the
+file offline, every chart draws its marks with no console error, the date range moves
+every time chart, hover shows values with units and source, each chart downloads its
+CSV, and scraped markup stays text.
 
-Skipped, saying so, when chromium is not installed (`apt-get install -y chromium`).
+Marks are counted from BokehJS's own views of the drawn page (glyph `data_size`: the
+items each renderer drew). Skipped, saying so, when chromium is not installed.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import csv
+import io
+import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
-from matplotlib.image import imread
 
+from extractors.registry import get_source
+from pipeline.history import import_snapshots
 from pipeline.report import build_report
+from reporting.build import Report
+from tests.paths import FIXTURES
+from tests.reporting.chromium import CHROMIUM, SKIP_REASON, Browser, browser
+from tests.reporting.report_page import import_real_history, opened
+from warehouse.db import connect
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless test needs Debian's chromium: apt-get install -y chromium"
-)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 NOW = datetime(2024, 10, 6, 8, 30, tzinfo=UTC)
-FLAGS = (
-    "--headless",
-    "--no-sandbox",  # tests run as root in CI containers
-    "--disable-gpu",
-    "--disable-background-networking",  # no traffic off this machine
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--no-first-run",
-    "--hide-scrollbars",
-)
+# The fewest marks (segments, markers, bars, curves) each chart of the full fixture draws.
+MIN_MARKS = {
+    "price-history": 12,  # 3 models x (input, output) steps
+    "spreads": 6,
+    "context-tiers": 2,
+    "context-ceilings": 3,
+    "context-frontier": 4,
+    "roofline": 3,  # the chip's roofline, its ridge point, Claude's operating point
+    "memory-vs-capex": 7,  # 5 margins + 2 years of capex
+}
 
 
-class Images(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[dict[str, str | None]] = []
-        self.headings = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            self.images.append(dict(attrs))
-        self.headings += tag == "h2"
+@pytest.fixture(scope="module")
+def report(shared_full: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    return build_report(shared_full, tmp_path_factory.mktemp("report"), now=NOW)
 
 
-def chromium(tmp_path: Path, *args: str) -> str:
-    assert CHROMIUM is not None
-    done = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+@pytest.fixture
+def page(report: Report, tmp_path: Path) -> Iterator[Browser]:
+    with browser(tmp_path / "profile") as driver:
+        opened(driver, report.index)
+        yield driver
+
+
+def test_every_chart_draws_its_marks_offline_and_without_errors(
+    page: Browser, report: Report
+) -> None:
+    for chart, least in MIN_MARKS.items():
+        marks = page.evaluate(f"thesisMarks({json.dumps(chart)})")
+        assert marks and sum(marks) >= least, (chart, marks)
+        assert all(m > 0 for m in marks), (chart, marks)  # no blank panel
+    drawn = {s.id for s in report.sections if s.drawn}
+    assert drawn == set(MIN_MARKS)
+    assert page.errors == []
+    assert page.requests and all(u.split(":")[0] in {"file", "data", "blob"} for u in page.requests)
+
+
+def test_the_date_range_moves_every_time_chart(page: Browser) -> None:
+    charts = ("price-history", "spreads", "context-ceilings", "context-frontier")
+    before = {c: page.evaluate(f"thesisInView({json.dumps(c)})") for c in charts}
+    # The "3M" preset sets the range slider to the last 91 days, as a click would.
+    page.evaluate(
+        """(() => {
+          const view = [...thesisViews()].find((v) => v.model.name === "preset-3M");
+          view.shadow_el.querySelector("button").click();
+        })()"""
     )
-    return done.stdout
-
-
-def rendered(tmp_path: Path, index: Path) -> Images:
-    """The DOM after the page's load event, as Chromium serialises it."""
-    parser = Images()
-    parser.feed(chromium(tmp_path, "--dump-dom", index.resolve().as_uri()))
-    return parser
-
-
-def test_every_chart_loads_in_the_browser(full: Path, tmp_path: Path) -> None:
-    report = build_report(full, tmp_path / "report", now=NOW)
-    dom = rendered(tmp_path, report.index)
-    assert dom.headings == len(report.sections) == 6
-    assert [img["src"] for img in dom.images] == [s.image for s in report.sections]
-    assert all(img.get("data-loaded") == "1" for img in dom.images), dom.images
-
-
-def test_a_missing_chart_file_is_caught(full: Path, tmp_path: Path) -> None:
-    report = build_report(full, tmp_path / "report", now=NOW)
-    (report.index.parent / "roofline.png").unlink()
-    loaded = {img["src"]: img.get("data-loaded") for img in rendered(tmp_path, report.index).images}
-    assert loaded["roofline.png"] == "error"
-    assert loaded["spreads.png"] == "1"
-
-
-def test_screenshot_shows_charts_not_a_blank_page(full: Path, tmp_path: Path) -> None:
-    report = build_report(full, tmp_path / "report", now=NOW)
-    shot = tmp_path / "shot.png"
-    chromium(
-        tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", report.index.resolve().as_uri()
+    window = page.evaluate(
+        """(() => { const s = Bokeh.documents[0].get_model_by_name("date-range");
+                    return [s.value[0], s.value[1], s.end]; })()"""
     )
-    pixels = imread(str(shot))[:, :, :3]
-    assert pixels.shape[:2] == (1600, 1200)
-    below_header = pixels[200:]
-    colours = np.unique((below_header * 255).astype(np.uint8).reshape(-1, 3), axis=0)
-    assert len(colours) > 200  # anti-aliased lines, text and fills of charts
-    # The price chart's first line colour (matplotlib's C0, #1f77b4) is on screen.
-    c0 = np.array([0x1F, 0x77, 0xB4]) / 255
-    assert (np.abs(below_header - c0).max(axis=2) < 0.06).sum() > 200
+    assert window[1] == window[2] and round((window[1] - window[0]) / 86_400_000) == 91
+    ranges = page.evaluate(
+        """[...thesisViews()].filter((v) => v.renderer_views && v.model.x_range.name ===
+             "shared-dates").map((v) => [v.model.x_range.start, v.model.x_range.end])"""
+    )
+    assert ranges and all(r == window[:2] for r in ranges)
+    after = {c: page.evaluate(f"thesisInView({json.dumps(c)})") for c in charts}
+    assert all(after[c] < before[c] for c in charts), (before, after)
+    assert page.errors == []
+
+
+def test_hover_shows_the_value_with_its_unit_and_source(page: Browser) -> None:
+    spot = page.evaluate(
+        """(() => {
+          const fig = thesisFigures("price-history")[0];
+          fig.el.scrollIntoView({block: "center"});
+          const r = [...fig.renderer_views.values()].find(
+            (r) => r.glyph && r.model.glyph.type === "Segment");
+          const src = r.model.data_source, i = src.get_array("x0").findIndex(
+            (x, j) => src.get_array("x1")[j] - x > 30 * 86400000);
+          const x = (src.get_array("x0")[i] + src.get_array("x1")[i]) / 2;
+          const y = src.get_array("y0")[i];
+          const box = fig.canvas_view.el.getBoundingClientRect();
+          return {x: box.left + fig.frame.x_scale.compute(x),
+                  y: box.top + fig.frame.y_scale.compute(y),
+                  model: src.get_array("model")[i], value: src.get_array("value")[i]};
+        })()"""
+    )
+    page.mouse_move(spot["x"], spot["y"])
+    tooltip = page.evaluate(
+        """new Promise((resolve) => { const started = Date.now(); (function poll() {
+             const found = thesisText(/bk-tooltip-content/);
+             if (found.length || Date.now() - started > 10000) resolve(found);
+             else setTimeout(poll, 50); })(); })"""
+    )
+    assert tooltip, "no tooltip appeared"
+    assert spot["model"] in tooltip[0] and "USD/Mtok" in tooltip[0]
+    assert "source: litellm" in tooltip[0] and "from: 2024-" in tooltip[0]
+
+
+def test_each_chart_downloads_the_numbers_behind_it(
+    page: Browser, report: Report, tmp_path: Path
+) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    page.allow_downloads(folder)
+    for section in (s for s in report.sections if s.drawn):
+        page.evaluate(f"document.querySelector('button[data-chart=\"{section.id}\"]').click()")
+        saved = page.wait_for_download()
+        assert saved == f"{section.id}.csv"
+        rows = list(csv.reader(io.StringIO((folder / saved).read_text(encoding="utf-8"))))
+        assert len(rows) > 1, section.id
+    prices = list(csv.DictReader((folder / "price-history.csv").open(encoding="utf-8")))
+    gpt = [r for r in prices if r["model"] == "gpt-4o" and r["metric"] == "input"]
+    assert [(r["from (UTC day)"], r["value"], r["state"]) for r in gpt] == [
+        ("2024-09-01", "5", "confirmed"),
+        ("2024-10-03", "2.5", "confirmed"),
+    ]
+    assert not [r for r in prices if r["value"] == "30"]  # the reverted typo
+
+
+def test_scraped_markup_stays_text_in_the_browser(prices_only: Path, tmp_path: Path) -> None:
+    hostile = hostile_history(tmp_path)
+    con = connect(prices_only)
+    try:
+        import_snapshots(con, get_source("litellm"), hostile)
+    finally:
+        con.close()
+    report = build_report(prices_only, tmp_path / "r", now=NOW)
+    (prices,) = [s for s in report.sections if s.id == "price-history"]
+    assert prices.table is not None
+    assert HOSTILE in [row[1] for row in prices.table.rows]
+    with browser(tmp_path / "profile") as driver:
+        opened(driver, report.index)
+        injected = driver.evaluate(
+            """(() => { let n = 0; (function visit(root) {
+                 for (const el of root.querySelectorAll("img, script[src]")) n++;
+                 for (const el of root.querySelectorAll("*")) {
+                   if (el.shadowRoot) visit(el.shadowRoot);
+                 }
+               })(document); return n; })()"""
+        )
+        assert injected == 0
+        assert driver.dialogs == [] and driver.errors == []
+        assert any(HOSTILE in t for t in driver.evaluate("thesisText(/choices|item/)")), (
+            "the model picker shows the name as text"
+        )
+        folder = tmp_path / "downloads"
+        folder.mkdir()
+        driver.allow_downloads(folder)
+        driver.evaluate("document.querySelector('button[data-chart=\"spreads\"]').click()")
+        saved = folder / driver.wait_for_download()
+        models = {r["model"] for r in csv.DictReader(saved.open(encoding="utf-8"))}
+    # A name a spreadsheet would run as a formula is written quoted.
+    assert {HOSTILE, "'" + FORMULA} <= models and FORMULA not in models
+
+
+def test_the_first_screen_shows_charts_not_a_blank_page(page: Browser) -> None:
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    assert shot.size == (1280, 900)
+    below_header = shot.crop((0, 250, 1280, 900))
+    colours = below_header.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 200  # lines, text and fills of charts
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://127.0.0.1/","x")'
+
+
+def hostile_history(tmp_path: Path) -> Path:
+    """The fixture's last LiteLLM snapshot on two more days, plus a model whose scraped
+    name is markup and one whose name is a spreadsheet formula."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    last = FIXTURES / "litellm_history" / "2024-10-05T120000_litellm.json"
+    doc: dict[str, Any] = json.loads(last.read_text(encoding="utf-8"))
+    for name in (HOSTILE, FORMULA):
+        doc[f"xai/{name}"] = {
+            "litellm_provider": "xai",
+            "mode": "chat",
+            "input_cost_per_token": 2e-06,
+            "output_cost_per_token": 1e-05,
+            "max_input_tokens": 131072,
+        }
+    for day in ("2024-10-06", "2024-10-07"):
+        (folder / f"{day}T120000_litellm.json").write_text(json.dumps(doc), encoding="utf-8")
+    return folder
+
+
+# -- the 363-day real history ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """The issue's check: the real LiteLLM history plus one genai-prices and one
+    OpenRouter file from the samples, imported into a new warehouse, then the report."""
+    from tests.paths import SAMPLES
+
+    if not SAMPLES.is_dir():
+        pytest.skip(f"real samples not present at {SAMPLES}")
+    work = tmp_path_factory.mktemp("real")
+    db = import_real_history(SAMPLES, work)
+    return build_report(db, work / "report", now=NOW)
+
+
+@pytest.mark.samples
+def test_three_years_of_real_history_draw_every_panel(real_report: Report, tmp_path: Path) -> None:
+    assert real_report.size_bytes < 5 * 1024 * 1024
+    with browser(tmp_path / "profile") as driver:
+        opened(driver, real_report.index)
+        lines = driver.evaluate(
+            """thesisFigures("price-history").map((f) => [f.model.title.text,
+                 [...f.renderer_views.values()].filter((r) => r.glyph &&
+                   r.model.glyph.type === "Segment").reduce((n, r) => n + r.glyph.data_size, 0)])"""
+        )
+        assert [lab for lab, _ in lines] == ["openai", "anthropic", "google", "deepseek", "xai"]
+        assert all(n > 0 for _, n in lines), lines  # every lab's panel has lines
+        for chart in ("spreads", "context-ceilings", "context-frontier", "context-tiers"):
+            marks = driver.evaluate(f"thesisMarks({json.dumps(chart)})")
+            assert marks and all(m > 0 for m in marks), (chart, marks)
+        assert driver.errors == []

@@ -40,10 +40,13 @@ def test_report_writes_the_page_and_lists_each_chart(tmp_path: Path) -> None:
         cli(), ["report", "--db", str(warehouse(tmp_path)), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == f"report: {out / 'index.html'} (5 of 6 charts drawn)"
-    assert "  memory-vs-capex   skipped" in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"report: {out / 'index.html'} (6 of 9 charts drawn, ")
+    assert first.endswith(" MB)")
+    assert "  memory-vs-capex   no chart" in result.output
+    assert "  spreads           drawn" in result.output
     assert "no data yet: `memory_margins` is empty" in result.output
-    assert (out / "index.html").is_file() and (out / "spreads.png").is_file()
+    assert [p.name for p in out.iterdir()] == ["index.html"]
 
 
 def test_report_json_names_every_section(tmp_path: Path) -> None:
@@ -54,11 +57,13 @@ def test_report_json_names_every_section(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["index"] == str(out / "index.html")
+    assert doc["bytes"] == (out / "index.html").stat().st_size
     sections = {s["id"]: s for s in doc["sections"]}
-    assert sections["spreads"]["image"] == str(out / "spreads.png")
+    assert sections["spreads"]["drawn"] is True
     assert sections["spreads"]["outside_band"] == 0
     assert sections["price-history"]["models"] == 3
-    assert sections["memory-vs-capex"]["image"] is None
+    assert sections["price-history"]["not_drawn"] == 1  # Claude's one-day $30 typo
+    assert sections["memory-vs-capex"]["drawn"] is False
 
 
 def test_missing_warehouse_exits_non_zero_with_one_line(tmp_path: Path) -> None:
