@@ -102,3 +102,70 @@ def test_a_server_that_drips_bytes_cannot_hold_the_run() -> None:
     finally:
         stop.set()
         server.close()
+
+
+def _raw_server(script: bytes, then_stall: bool = True) -> tuple[socket.socket, threading.Event]:
+    """A socket server that reads the request, sends `script`, then holds the connection
+    open without a word (until the test ends)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        conn.recv(4096)
+        if script:
+            conn.sendall(script)
+        stop.wait(60)
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, stop
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        b"",  # accepts, never answers
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial",  # stalls mid-body
+        b"HTTP/1.1 200 OK\r\n\r\nall of it, but the connection never closes",
+    ],
+    ids=["accepts-and-stalls", "stalls-mid-body", "never-closes"],
+)
+def test_the_deadline_is_a_wall_clock_however_the_server_stalls(script: bytes) -> None:
+    # The read timeout (60 s) is far beyond the deadline (1 s): the failure must name the
+    # deadline, which only a hard wall clock reaches first.
+    server, stop = _raw_server(script)
+    port = server.getsockname()[1]
+    try:
+        with pytest.raises(FetchFailed, match="exceeded its time budget"):
+            fetch_url("stall", f"http://127.0.0.1:{port}/", deadline_s=1.0, timeout_s=(1, 60))
+    finally:
+        stop.set()
+        server.close()
+
+
+def test_a_refused_connection_is_unreachable_and_not_retried() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    waits: list[float] = []
+    with pytest.raises(FetchFailed, match=r"unreachable: connection refused .*after 1 attempt"):
+        fetch_url("gone", f"http://127.0.0.1:{port}/", attempts=4, sleep=waits.append)
+    assert waits == []
+
+
+def test_a_failed_dns_lookup_is_unreachable_and_not_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_such_host(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # offline, as a resolver says it
+    waits: list[float] = []
+    with pytest.raises(
+        FetchFailed, match=r"unreachable: DNS lookup failed for prices\.invalid .*after 1 attempt"
+    ):
+        fetch_url("gone", "http://prices.invalid/", attempts=4, sleep=waits.append)
+    assert waits == []
