@@ -81,9 +81,10 @@ class SuspiciousShrink(SourceError):
     kind = "suspicious_shrink"
 
 
-class StorageFull(ThesisError):
-    """A disk the run writes to (spool, archive, warehouse) is full. Nothing already
-    stored is lost; the next run with space catches up."""
+class StorageFull(SourceError):
+    """A disk the run writes to is full; `source` names the write site (a source's spool,
+    or "warehouse", which holds the archive too). Nothing already stored is lost; the
+    next run with space catches up."""
 
     kind = "storage_full"
 
@@ -128,6 +129,7 @@ def source_error(kind: str, source: str, reason: str) -> SourceError:
         AmbiguousPrice,
         TooFewModels,
         SuspiciousShrink,
+        StorageFull,
     ):
         if cls.kind == kind:
             return cls(source, reason)
