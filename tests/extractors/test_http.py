@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -74,39 +73,9 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_s("soon") is None and retry_after_s(None) is None
 
 
-def test_a_server_that_drips_bytes_cannot_hold_the_run() -> None:
-    """A raw socket server that sends headers, then one byte every 0.2 s, forever."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    port = server.getsockname()[1]
-    stop = threading.Event()
-
-    def drip() -> None:
-        conn, _ = server.accept()
-        conn.recv(4096)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-        while not stop.is_set():
-            try:
-                conn.sendall(b"x")
-            except OSError:
-                break
-            time.sleep(0.2)
-        conn.close()
-
-    thread = threading.Thread(target=drip, daemon=True)
-    thread.start()
-    try:
-        with pytest.raises(FetchFailed, match="exceeded its time budget"):
-            fetch_url("slow", f"http://127.0.0.1:{port}/", deadline_s=1.0, timeout_s=(1, 5))
-    finally:
-        stop.set()
-        server.close()
-
-
-def _raw_server(script: bytes, then_stall: bool = True) -> tuple[socket.socket, threading.Event]:
+def _raw_server(script: bytes, drip: bool = False) -> tuple[socket.socket, threading.Event]:
     """A socket server that reads the request, sends `script`, then holds the connection
-    open without a word (until the test ends)."""
+    open (until the test ends) without a word, or dripping a byte every 0.2 s."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
@@ -117,7 +86,11 @@ def _raw_server(script: bytes, then_stall: bool = True) -> tuple[socket.socket, 
         conn.recv(4096)
         if script:
             conn.sendall(script)
-        stop.wait(60)
+        while not stop.wait(0.2 if drip else 60) and drip:
+            try:
+                conn.sendall(b"x")
+            except OSError:
+                break
         conn.close()
 
     threading.Thread(target=serve, daemon=True).start()
@@ -125,18 +98,19 @@ def _raw_server(script: bytes, then_stall: bool = True) -> tuple[socket.socket, 
 
 
 @pytest.mark.parametrize(
-    "script",
+    ("script", "drip"),
     [
-        b"",  # accepts, never answers
-        b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial",  # stalls mid-body
-        b"HTTP/1.1 200 OK\r\n\r\nall of it, but the connection never closes",
+        (b"", False),  # accepts, never answers
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial", False),
+        (b"HTTP/1.1 200 OK\r\n\r\nall of it, but the connection never closes", False),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", True),
     ],
-    ids=["accepts-and-stalls", "stalls-mid-body", "never-closes"],
+    ids=["accepts-and-stalls", "stalls-mid-body", "never-closes", "trickles"],
 )
-def test_the_deadline_is_a_wall_clock_however_the_server_stalls(script: bytes) -> None:
+def test_the_deadline_is_a_wall_clock_however_the_server_stalls(script: bytes, drip: bool) -> None:
     # The read timeout (60 s) is far beyond the deadline (1 s): the failure must name the
     # deadline, which only a hard wall clock reaches first.
-    server, stop = _raw_server(script)
+    server, stop = _raw_server(script, drip)
     port = server.getsockname()[1]
     try:
         with pytest.raises(FetchFailed, match="exceeded its time budget"):
