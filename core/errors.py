@@ -68,9 +68,25 @@ class AmbiguousPrice(SourceError):
 
 
 class TooFewModels(SourceError):
-    """The payload has far fewer models than the last good snapshot of the source."""
+    """The payload has far fewer models than the last good snapshot of the source.
+    (Kept to read failures stored before suspicious_shrink replaced it.)"""
 
     kind = "too_few_models"
+
+
+class SuspiciousShrink(SourceError):
+    """The payload would remove more of the source's live prices or models at once than
+    a real sheet ever withdraws: a broken feed, not news. Nothing of it is written."""
+
+    kind = "suspicious_shrink"
+
+
+class StorageFull(SourceError):
+    """A disk the run writes to is full; `source` names the write site (a source's spool,
+    or "warehouse", which holds the archive too). Nothing already stored is lost; the
+    next run with space catches up."""
+
+    kind = "storage_full"
 
 
 class WarehouseError(ThesisError):
@@ -112,6 +128,8 @@ def source_error(kind: str, source: str, reason: str) -> SourceError:
         InvalidPrice,
         AmbiguousPrice,
         TooFewModels,
+        SuspiciousShrink,
+        StorageFull,
     ):
         if cls.kind == kind:
             return cls(source, reason)

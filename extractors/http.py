@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
+import urllib3
 
 from core.errors import FetchFailed
 
@@ -24,6 +25,11 @@ MAX_BYTES = 64 * 2**20  # no price sheet is this large; a runaway body is a fail
 
 class _Overrun(Exception):
     """The body outgrew MAX_BYTES or the fetch outlived its deadline."""
+
+
+class _Unreachable(Exception):
+    """The host could not be resolved or refused the connection: asking again at once
+    will not change that, so it is not retried like a timeout."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +103,18 @@ def fetch_url(
     for attempt in range(attempts):
         wait = backoff_s * (2**attempt)
         try:
-            resp = session.get(url, headers=headers, timeout=timeout_s, stream=True)
-            body = _read_body(resp, give_up_at) if resp.status_code < 300 else b""
+            resp = _get(session, url, headers, timeout_s, give_up_at)
+            body = _read_body(resp, give_up_at, timeout_s[1]) if resp.status_code < 300 else b""
         except _Overrun as exc:
             reason = f"{exc} reading {url}"
             break
+        except _Unreachable as exc:
+            reason = f"unreachable: {exc} ({url})"
+            break
         except requests.Timeout:
+            if time.monotonic() >= give_up_at:
+                reason = f"fetch exceeded its time budget of {deadline_s:g}s reading {url}"
+                break
             reason = f"timed out after {timeout_s[1]:g}s reading {url}"
         except requests.RequestException as exc:
             reason = f"could not connect to {url}: {type(exc).__name__}"
@@ -128,11 +140,59 @@ def fetch_url(
     raise FetchFailed(source, f"{reason} (after {attempt + 1} attempt(s))")
 
 
-def _read_body(resp: requests.Response, give_up_at: float) -> bytes:
+def _get(
+    session: requests.Session,
+    url: str,
+    headers: dict[str, str],
+    timeout_s: tuple[float, float],
+    give_up_at: float,
+) -> requests.Response:
+    """One GET whose connect and wait for headers both end by `give_up_at` (urllib3's
+    `total` shortens the read timeout by the time connecting took)."""
+    left = max(0.01, give_up_at - time.monotonic())
+    timeout = urllib3.Timeout(
+        connect=min(timeout_s[0], left), read=min(timeout_s[1], left), total=left
+    )
+    try:
+        return session.get(url, headers=headers, timeout=timeout, stream=True)  # type: ignore[arg-type]
+    except requests.ConnectionError as exc:
+        why = unreachable_reason(exc)
+        if why is not None:
+            raise _Unreachable(why) from exc
+        raise
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """'DNS lookup failed for <host>' or 'connection refused by <host>' when `exc` (or an
+    exception it wraps) says so; None for anything that may pass if asked again."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, urllib3.exceptions.NameResolutionError):
+            return f"DNS lookup failed for {_host(cur)}"
+        if isinstance(cur, ConnectionRefusedError):
+            return "connection refused"
+        todo += [cur.__cause__, cur.__context__, getattr(cur, "reason", None)]
+        todo += [a for a in cur.args if isinstance(a, BaseException)]
+    return None
+
+
+def _host(exc: urllib3.exceptions.NameResolutionError) -> str:
+    conn = exc.conn
+    return str(getattr(conn, "host", "") or "the host")
+
+
+def _read_body(resp: requests.Response, give_up_at: float, read_s: float) -> bytes:
     """Read the body as it arrives (read1 returns whatever bytes are there), checking the
-    budget between reads; iter_content would block until a whole chunk had dripped in."""
+    budget between reads; iter_content would block until a whole chunk had dripped in.
+    Before each read the socket's timeout is cut to what is left of the budget, so a
+    server that stalls mid-body (or never closes) cannot hold the fetch past it."""
     chunks, size = [], 0
-    while chunk := resp.raw.read1(256 * 1024, decode_content=True):
+    while chunk := _read_some(resp, give_up_at, read_s):
         size += len(chunk)
         if size > MAX_BYTES:
             raise _Overrun(f"body larger than {MAX_BYTES // 2**20} MiB")
@@ -140,6 +200,23 @@ def _read_body(resp: requests.Response, give_up_at: float) -> bytes:
             raise _Overrun("fetch exceeded its time budget")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _read_some(resp: requests.Response, give_up_at: float, read_s: float) -> bytes:
+    left = give_up_at - time.monotonic()
+    if left <= 0:
+        raise _Overrun("fetch exceeded its time budget")
+    sock = getattr(getattr(resp.raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(min(read_s, left))
+    try:
+        return bytes(resp.raw.read1(256 * 1024, decode_content=True))
+    except urllib3.exceptions.ReadTimeoutError:
+        if time.monotonic() >= give_up_at:
+            raise _Overrun("fetch exceeded its time budget") from None
+        raise requests.Timeout("read timed out") from None
+    except urllib3.exceptions.HTTPError as exc:  # e.g. the body cut short
+        raise requests.ConnectionError(str(exc)) from exc
 
 
 def _result(url: str, resp: requests.Response, payload: bytes | None) -> FetchResult:

@@ -20,12 +20,15 @@ from core.errors import ConfigError, SourceError
 from core.settings import FetchSettings, SourceUrls
 from extractors.base import Source
 from extractors.registry import SOURCES, select
+from flows.logs import quiet_expected_failures
 from flows.tasks import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from pipeline import daily
 from pipeline.daily_summary import RunSummary, SourceOutcome
 from pipeline.fundamentals import tickers_for
 from warehouse import spool
 from warehouse.target import Target, parse_target
+
+quiet_expected_failures()
 
 
 @task(retries=1, retry_delay_seconds=30, task_run_name="fetch-{source_id}")

@@ -17,7 +17,7 @@ import duckdb
 
 from alerts.delivery.channels import channels_from_env
 from alerts.theses.load import Theses, load_theses
-from core.errors import ConfigError, SourceError, WarehouseError
+from core.errors import ConfigError, SourceError, StorageFull, WarehouseError
 from core.settings import FetchSettings, source_url
 from extractors.registry import SOURCES, get_source
 from pipeline.daily_summary import RunSummary, SourceOutcome
@@ -60,9 +60,12 @@ def fetch_source(
         return Fetched(error=err)
     if got.payload is None:  # 304 Not Modified
         return Fetched(not_modified_at=datetime.now(UTC))
-    item = spool.put(
-        spool_root, source_id, got.payload, got.fetched_at, got.url, got.etag, got.last_modified
-    )
+    try:
+        item = spool.put(
+            spool_root, source_id, got.payload, got.fetched_at, got.url, got.etag, got.last_modified
+        )
+    except StorageFull as err:
+        return Fetched(error=err)
     return Fetched(item=item)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import traceback
 from typing import Annotated, Any
 
 import typer
+from typer._click import exceptions as click_exceptions
 from typer._click.core import Context  # typer vendors click; its group API takes this
 from typer.core import TyperGroup
 
@@ -41,6 +43,19 @@ class ThesisGroup(TyperGroup):
         except ThesisError as err:
             typer.echo(f"thesis: {err}", err=True)
             ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            typer.echo(
+                "thesis: interrupted; what had loaded stays loaded (each source commits on "
+                "its own) and payloads already fetched wait in the spool for the next run",
+                err=True,
+            )
+            ctx.exit(130)
+        except (click_exceptions.ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as err:  # a real bug: its traceback, then still the one line
+            traceback.print_exc()
+            typer.echo(f"thesis: internal error: {type(err).__name__}: {err} (a bug)", err=True)
+            ctx.exit(1)
 
 
 def check_settings() -> None:

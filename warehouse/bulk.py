@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from core.errors import SourceError, TooFewModels
+from core.errors import SourceError, SuspiciousShrink
 from core.rows import SectionFailure
+from core.settings import WarehouseSettings
 from extractors.base import Source
 from warehouse.archive import raw_row, read_raw, sha256
 from warehouse.db import transaction
@@ -32,10 +33,6 @@ from warehouse.tables import (
     SnapshotRow,
 )
 from warehouse.write import insert_rows
-
-# A payload with fewer than this fraction of the last good snapshot's models is a broken
-# layout, not a mass withdrawal of models.
-MIN_MODEL_FRACTION = 0.5
 
 
 @dataclass(slots=True)
@@ -87,9 +84,13 @@ class BulkLoader:
         source: Source,
         *,
         batch_size: int = 100,
+        max_shrink_share: float | None = None,
     ) -> None:
         self.con, self.source = con, source
         self.batch_size = batch_size
+        if max_shrink_share is None:
+            max_shrink_share = WarehouseSettings.load().max_shrink_share
+        self.max_shrink = max_shrink_share
         self.loaded = {
             (digest, utc_day(at))
             for digest, at in con.execute(
@@ -102,6 +103,7 @@ class BulkLoader:
             r[0] for r in con.execute("select content_sha256 from raw_snapshots").fetchall()
         }
         self.state, self.prev_models = self._last_good_state()
+        self.live_prices = self._live_prices()
         self.pages = PageRecorder(con, source)
         self._raw: list[RawSnapshotRow] = []
         self._snapshots: list[SnapshotRow] = []
@@ -116,6 +118,14 @@ class BulkLoader:
         if row is None:
             return EntryState(), 0
         return EntryState(entries=self.source.split(read_raw(self.con, row[0]))), int(row[1] or 0)
+
+    def _live_prices(self) -> int:
+        """Price series of the source in force now (appeared, not removed since)."""
+        row = self.con.execute(
+            "select count(*) from price_history where source = ? and valid_to is null",
+            [self.source.id],
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def add(self, item: Payload, error: SourceError | None = None) -> LoadResult:
         """Queue one payload; flushes when the batch is full. Never raises SourceError.
@@ -151,14 +161,11 @@ class BulkLoader:
     def _diff(self, item: Payload, snap_id: str) -> LoadResult:
         entries = self.source.split(item.payload)
         models = self.source.count_models(entries)
-        if self.prev_models and models < MIN_MODEL_FRACTION * self.prev_models:
-            raise TooFewModels(
-                self.source.id,
-                f"{models} models where the last good snapshot had {self.prev_models} "
-                f"(under {MIN_MODEL_FRACTION:.0%}); keeping the last good data",
-            )
-        changes, self.state = diff_snapshot(self.source, self.state, entries)
-        self.prev_models = models
+        changes, state = diff_snapshot(self.source, self.state, entries)
+        removed = sum(change == "removed" for _, _, change in changes.prices)
+        self._refuse_shrink(models, removed)
+        self.state, self.prev_models = state, models
+        self.live_prices += sum(change == "new" for _, _, change in changes.prices) - removed
         self._changes.append((changes, snap_id, item.observed_at))
         return LoadResult(
             self.source.id,
@@ -169,6 +176,21 @@ class BulkLoader:
             limit_rows=len(changes.limits),
             unmapped_fields=changes.unmapped_fields,
             section_failures=changes.section_failures,
+        )
+
+    def _refuse_shrink(self, models: int, removed_prices: int) -> None:
+        """Judge a shrink by what it would delete: more than `max_shrink` of the live
+        prices, or of the models, in one payload is a broken feed (the last good stands)."""
+        lost_models = max(0, self.prev_models - models)
+        too_many_prices = removed_prices > self.max_shrink * self.live_prices
+        too_many_models = lost_models > self.max_shrink * self.prev_models
+        if not (too_many_prices or too_many_models):
+            return
+        raise SuspiciousShrink(
+            self.source.id,
+            f"would remove {removed_prices} of {self.live_prices} live prices and "
+            f"{lost_models} of {self.prev_models} models at once (more than "
+            f"{self.max_shrink:.0%}, THESIS_MAX_SHRINK_SHARE); keeping the last good data",
         )
 
     def flush(self) -> None:

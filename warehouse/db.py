@@ -14,6 +14,7 @@ import duckdb
 from core.errors import WarehouseLocked, WarehouseMissing, WarehouseUnavailable
 from core.settings import WarehouseSettings
 from warehouse.dialect import Dialect, for_dialect
+from warehouse.storage import is_full, storage_full
 from warehouse.target import Target, parse_target, redact
 
 # Files stay readable by the duckdb CLI of `pip install duckdb-cli` (1.5.x).
@@ -52,6 +53,8 @@ def connect(
             break
         except duckdb.IOException as exc:
             holder = lock_holder(str(exc))
+            if holder is None and target.local is not None and is_full(exc):
+                raise storage_full("warehouse", target.local.parent) from None
             if holder is None:
                 raise _unavailable(target, exc) from exc
             if time.monotonic() >= deadline:
@@ -77,12 +80,19 @@ def connection(
     wait_s: float | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """`connect` for a `with` block: the connection is closed when the block ends, however
-    it ends, so a warehouse lock is never held past the step that needed it."""
-    con = connect(path, read_only=read_only, wait_s=wait_s)
+    it ends, so a warehouse lock is never held past the step that needed it. A write that
+    finds the disk full is StorageFull, naming the disk (the transaction rolled back)."""
     try:
-        yield con
-    finally:
-        con.close()
+        con = connect(path, read_only=read_only, wait_s=wait_s)
+        try:
+            yield con
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        local = parse_target(path).local
+        if local is None or not is_full(exc):
+            raise
+        raise storage_full("warehouse", local.parent) from None
 
 
 _IN_TRANSACTION: set[int] = set()  # ids of connections inside a `transaction` block

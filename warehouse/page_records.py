@@ -19,7 +19,7 @@ from warehouse.tables import PAGE_DIFFS, PAGE_SECTION_FAILURES, PageDiffRow, Pag
 from warehouse.write import insert_rows
 
 # Error kinds whose alert points at the page diff: the page changed under the parser.
-_LAYOUT_KINDS = frozenset({"layout_changed", "too_few_models"})
+_LAYOUT_KINDS = frozenset({"layout_changed", "too_few_models", "suspicious_shrink"})
 
 
 def diff_command(source: str, since: date) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse.archive import sha256
+from warehouse.storage import is_full, storage_full
 from warehouse.target import parse_target
 
 
@@ -47,7 +48,26 @@ def put(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Spooled:
-    """Write the payload, then its metadata; the metadata file marks it complete."""
+    """Write the payload, then its metadata; the metadata file marks it complete.
+    A full disk is StorageFull (the half-written files are removed)."""
+    try:
+        return _put(root, source, payload, fetched_at, url, etag, last_modified)
+    except OSError as exc:
+        if not is_full(exc):
+            raise
+        _remove_partial(root / source)
+        raise storage_full(source, root, len(payload) + 4096) from None
+
+
+def _put(
+    root: Path,
+    source: str,
+    payload: bytes,
+    fetched_at: datetime,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+) -> Spooled:
     folder = root / source
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{sha256(payload)[:12]}"
@@ -86,6 +106,15 @@ def pending(root: Path, source: str) -> list[Spooled]:
             )
         )
     return sorted(found, key=lambda s: s.fetched_at)
+
+
+def _remove_partial(folder: Path) -> None:
+    """Temporary files and payloads without metadata: what a failed `put` may leave."""
+    for tmp in folder.glob("*.tmp"):
+        tmp.unlink(missing_ok=True)
+    for data in folder.glob("*.bin"):
+        if not data.with_suffix(".json").exists():
+            data.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -59,6 +59,15 @@ class WarehouseSettings(Section):
         unit="s",
         ge=0,
     )
+    max_shrink_share: float = setting(
+        0.2,
+        "The most of a source's live prices, or of its models, one payload may remove; a "
+        "payload that would remove more is a `suspicious_shrink` failure: nothing of it is "
+        "written and the last good data stands.",
+        example="0.3",
+        ge=0,
+        le=1,
+    )
 
     @field_validator("spool_dir", "duckdb_extension_dir")
     @classmethod

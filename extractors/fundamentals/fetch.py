@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from core.errors import ConfigError, FetchFailed, SourceError
 from extractors.fundamentals.rows import FundamentalRow, QuoteRow, fundamental_rows, quote_row
-from extractors.fundamentals.yahoo import DEFAULT_POLICY, FetchPolicy, fetch_ticker
+from extractors.fundamentals.yahoo import DEFAULT_POLICY, UNREACHABLE, FetchPolicy, fetch_ticker
 
 # The companies the theses name: the tickers fetched when no theses file is loaded.
 DEFAULT_TICKERS: tuple[str, ...] = (
@@ -77,16 +77,22 @@ def fetch_fundamentals(
     clock: Callable[[], float] = time.monotonic,
 ) -> list[TickerFetch]:
     """Fetch and convert each ticker in turn, within `budget_s` for them all (the tickers
-    left when it is spent are skipped); the warehouse stays closed meanwhile."""
-    fetched = []
+    left when it is spent are skipped); the warehouse stays closed meanwhile. Once Yahoo
+    proves unreachable (no DNS, no connection), the tickers left are not tried: they fail
+    at once with the same reason, so an offline run is not held by them."""
+    fetched: list[TickerFetch] = []
     started = clock()
     for ticker in normalize_tickers(tickers):
-        if clock() - started > budget_s:
+        offline = next((f for f in fetched if f.error.startswith(UNREACHABLE)), None)
+        if offline is not None:
+            reason = offline.error.split(" (after")[0] + f" (not tried after {offline.ticker})"
+        elif clock() - started > budget_s:
             reason = f"skipped: run budget of {budget_s:g}s spent"
-            skipped = FetchFailed(f"yfinance:{ticker}", reason)
-            fetched.append(TickerFetch.failed(ticker, datetime.now(UTC), skipped))
         else:
             fetched.append(fetch_one(ticker, session=session, policy=policy, sleep=sleep))
+            continue
+        skipped = FetchFailed(f"yfinance:{ticker}", reason)
+        fetched.append(TickerFetch.failed(ticker, datetime.now(UTC), skipped))
     return fetched
 
 

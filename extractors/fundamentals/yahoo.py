@@ -34,6 +34,7 @@ from extractors.fundamentals.rows import (
     RawTicker,
     Statement,
 )
+from extractors.http import unreachable_reason
 
 # Keys of yfinance's info dict the conversion reads (the rest is not sent back).
 INFO_KEYS = (
@@ -52,6 +53,9 @@ FRAMES: tuple[tuple[PeriodType, Statement], ...] = (
     ("quarterly", "cash_flow"),
 )
 _FREQ = {"annual": "yearly", "quarterly": "quarterly"}
+UNREACHABLE = "Yahoo unreachable"  # how a failure to resolve or connect reads
+# libcurl's codes (yfinance's own session is curl_cffi) for a host not reached at all.
+_CURL_UNREACHABLE = {5: "proxy lookup failed", 6: "DNS lookup failed", 7: "could not connect"}
 EXIT_GRACE_S = 5.0  # after its answer, how long a child may take to exit before it is killed
 
 
@@ -193,7 +197,10 @@ def _trim(frame: Any, statement: Statement) -> pd.DataFrame:
 
 
 def is_permanent(exc: BaseException) -> bool:
-    """A client error other than 408/429: the same request will get the same answer."""
+    """A client error other than 408/429, or a host not reached at all: asking again at
+    once will get the same answer (an unreachable Yahoo is not waited out like a timeout)."""
+    if _unreachable(exc) is not None:
+        return True
     status = getattr(getattr(exc, "response", None), "status_code", None)
     return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
 
@@ -201,6 +208,9 @@ def is_permanent(exc: BaseException) -> bool:
 def describe_error(exc: BaseException) -> str:
     """One line naming what went wrong, e.g. 'rate-limited by Yahoo (HTTP 429)'."""
     name = type(exc).__name__
+    why = _unreachable(exc)
+    if why is not None:
+        return f"{UNREACHABLE}: {why}"
     if name == "YFRateLimitError":
         return "rate-limited by Yahoo (HTTP 429)"
     response = getattr(exc, "response", None)
@@ -213,3 +223,11 @@ def describe_error(exc: BaseException) -> str:
     if name.startswith("YF"):  # yfinance's own exceptions carry a readable message
         return f"Yahoo: {text}" if text else name
     return f"{name}: {text}" if text else name
+
+
+def _unreachable(exc: BaseException) -> str | None:
+    """Why Yahoo was not reached at all ('DNS lookup failed'), or None."""
+    code = getattr(exc, "code", None)
+    if type(exc).__module__.startswith("curl_cffi") and code in _CURL_UNREACHABLE:
+        return _CURL_UNREACHABLE[code]
+    return unreachable_reason(exc)

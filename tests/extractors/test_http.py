@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -74,31 +73,73 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_s("soon") is None and retry_after_s(None) is None
 
 
-def test_a_server_that_drips_bytes_cannot_hold_the_run() -> None:
-    """A raw socket server that sends headers, then one byte every 0.2 s, forever."""
+def _raw_server(script: bytes, drip: bool = False) -> tuple[socket.socket, threading.Event]:
+    """A socket server that reads the request, sends `script`, then holds the connection
+    open (until the test ends) without a word, or dripping a byte every 0.2 s."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
-    port = server.getsockname()[1]
     stop = threading.Event()
 
-    def drip() -> None:
+    def serve() -> None:
         conn, _ = server.accept()
         conn.recv(4096)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-        while not stop.is_set():
+        if script:
+            conn.sendall(script)
+        while not stop.wait(0.2 if drip else 60) and drip:
             try:
                 conn.sendall(b"x")
             except OSError:
                 break
-            time.sleep(0.2)
         conn.close()
 
-    thread = threading.Thread(target=drip, daemon=True)
-    thread.start()
+    threading.Thread(target=serve, daemon=True).start()
+    return server, stop
+
+
+@pytest.mark.parametrize(
+    ("script", "drip"),
+    [
+        (b"", False),  # accepts, never answers
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial", False),
+        (b"HTTP/1.1 200 OK\r\n\r\nall of it, but the connection never closes", False),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", True),
+    ],
+    ids=["accepts-and-stalls", "stalls-mid-body", "never-closes", "trickles"],
+)
+def test_the_deadline_is_a_wall_clock_however_the_server_stalls(script: bytes, drip: bool) -> None:
+    # The read timeout (60 s) is far beyond the deadline (1 s): the failure must name the
+    # deadline, which only a hard wall clock reaches first.
+    server, stop = _raw_server(script, drip)
+    port = server.getsockname()[1]
     try:
         with pytest.raises(FetchFailed, match="exceeded its time budget"):
-            fetch_url("slow", f"http://127.0.0.1:{port}/", deadline_s=1.0, timeout_s=(1, 5))
+            fetch_url("stall", f"http://127.0.0.1:{port}/", deadline_s=1.0, timeout_s=(1, 60))
     finally:
         stop.set()
         server.close()
+
+
+def test_a_refused_connection_is_unreachable_and_not_retried() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    waits: list[float] = []
+    with pytest.raises(FetchFailed, match=r"unreachable: connection refused .*after 1 attempt"):
+        fetch_url("gone", f"http://127.0.0.1:{port}/", attempts=4, sleep=waits.append)
+    assert waits == []
+
+
+def test_a_failed_dns_lookup_is_unreachable_and_not_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_such_host(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # offline, as a resolver says it
+    waits: list[float] = []
+    with pytest.raises(
+        FetchFailed, match=r"unreachable: DNS lookup failed for prices\.invalid .*after 1 attempt"
+    ):
+        fetch_url("gone", "http://prices.invalid/", attempts=4, sleep=waits.append)
+    assert waits == []

@@ -47,7 +47,7 @@ def _bad_payloads() -> dict[str, tuple[bytes, str]]:
         ),
         "not a number": (json.dumps(not_a_number).encode(), "invalid_price"),
         "negative": (json.dumps(negative).encode(), "invalid_price"),
-        "too few models": (json.dumps(few).encode(), "too_few_models"),
+        "too few models": (json.dumps(few).encode(), "suspicious_shrink"),
         "empty body": (b"", "bad_payload"),
         "wrong shape": (json.dumps([1, 2, 3]).encode(), "layout_changed"),
         "ok": (json.dumps(with_extra).encode(), "ok"),

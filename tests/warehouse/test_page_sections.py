@@ -122,7 +122,7 @@ def test_a_page_that_halves_is_broken_and_its_alert_points_at_the_diff(
     result = _load(con, half, 1)
     assert result.status == "failed"  # type: ignore[attr-defined]
     error = result.error  # type: ignore[attr-defined]
-    assert error.kind == "too_few_models"
+    assert error.kind == "suspicious_shrink"
     assert error.reason.endswith(
         "what changed on the page: `thesis pages diff gemini-docs --since 2026-06-02`"
     )

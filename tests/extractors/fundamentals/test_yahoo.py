@@ -317,3 +317,43 @@ def test_a_worker_that_dies_is_a_failure_with_its_exit_code(policy: FetchPolicy)
     session.mount("https://", Crash())
     with pytest.raises(FetchFailed, match=r"worker died \(exit code 3\) \(after 3 attempt"):
         fetch_ticker("NVDA", session=session, policy=policy, sleep=Sleeps())
+
+
+def test_an_unreachable_yahoo_fails_at_once_and_the_other_tickers_are_not_tried(
+    policy: FetchPolicy,
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: connection refused
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    session = requests.Session()
+    session.mount("https://", LocalYahoo(closed))
+    session.mount("http://", LocalYahoo(closed))
+    sleeps = Sleeps()
+    got = fetch_fundamentals(
+        ["NVDA", "AMD", "MU"], session=session, policy=policy, budget_s=90, sleep=sleeps
+    )
+    assert [f.error for f in got] == [
+        "Yahoo unreachable: connection refused (after 1 attempt(s))",
+        "Yahoo unreachable: connection refused (not tried after NVDA)",
+        "Yahoo unreachable: connection refused (not tried after NVDA)",
+    ]
+    assert sleeps == []
+
+
+def test_a_failed_dns_lookup_reads_as_yahoo_unreachable(
+    policy: FetchPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def no_such_host(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # offline; the child inherits it
+    with pytest.raises(FetchFailed) as failed:
+        fetch_ticker("NVDA", session=requests.Session(), policy=policy, sleep=Sleeps())
+    assert re.fullmatch(
+        r"Yahoo unreachable: DNS lookup failed for \S+\.yahoo\.com \(after 1 attempt\(s\)\)",
+        failed.value.reason,
+    ), failed.value.reason

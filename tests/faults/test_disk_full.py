@@ -1,0 +1,93 @@
+"""A full disk at each write site (spool, warehouse with its archive): one typed failure
+naming the disk, nothing already stored lost, and the next run with space catches up.
+On a real small filesystem (tests/faults/conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from core.errors import StorageFull
+from pipeline import daily
+from pipeline.daily_summary import SourceOutcome
+from tests.paths import FIXTURES
+from warehouse import runs, spool
+from warehouse.db import connection
+from warehouse.storage import human_size
+
+HISTORY = FIXTURES / "litellm_history"
+DAY1 = (HISTORY / "2024-09-01T120000_litellm.json").read_bytes()
+DAY2 = (HISTORY / "2024-10-05T120000_litellm.json").read_bytes()
+Disk = tuple[Path, Callable[[str], None]]
+
+
+def _fill(disk: Path, leave: int = 0) -> Path:
+    """Fill the disk up to `leave` bytes free; the filler file to delete for space."""
+    filler = disk / "filler"
+    filler.write_bytes(b"\0" * max(0, shutil.disk_usage(disk).free - leave))
+    return filler
+
+
+def _observations(db: Path) -> int:
+    with connection(db, read_only=True, wait_s=0) as con:
+        row = con.execute("select count(*) from price_observations").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _load(db: Path, root: Path) -> SourceOutcome:
+    run_id = daily.start_run(db)
+    items = spool.pending(root, "litellm")
+    return daily.load_source(db, run_id, "litellm", items, {}, daily.Fetched())
+
+
+def test_a_full_spool_disk_fails_the_source_in_one_line_and_the_next_run_catches_up(
+    small_disk: Disk, httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk, _ = small_disk
+    httpserver.expect_request("/litellm.json").respond_with_data(DAY1)
+    monkeypatch.setenv("THESIS_URL_LITELLM", httpserver.url_for("/litellm.json"))
+    filler = _fill(disk, leave=1024)
+
+    got = daily.fetch_source("litellm", disk, None, None)
+
+    assert isinstance(got.error, StorageFull) and got.error.kind == "storage_full"
+    assert str(got.error).startswith(f"litellm: disk full at {disk} (")
+    assert f"needs at least {human_size(len(DAY1) + 4096)} more" in str(got.error)
+    assert "\n" not in str(got.error)
+    assert list((disk / "litellm").iterdir()) == []  # no half-written payload left behind
+
+    filler.unlink()  # space again: the next run fetches and loads
+    again = daily.fetch_source("litellm", disk, None, None)
+    assert again.error is None and again.item is not None
+    db = tmp_path / "thesis.duckdb"
+    assert _load(db, disk).status == "loaded"
+    assert _observations(db) > 0
+
+
+def test_a_full_warehouse_disk_keeps_the_warehouse_and_the_spooled_payload(
+    small_disk: Disk, tmp_path: Path
+) -> None:
+    disk, resize = small_disk
+    resize("16m")
+    db, root = disk / "thesis.duckdb", tmp_path / "spool"
+    spool.put(root, "litellm", DAY1, runs.now(), "https://example.invalid/litellm")
+    assert _load(db, root).status == "loaded"
+    before = _observations(db)
+    spool.put(root, "litellm", DAY2, runs.now(), "https://example.invalid/litellm")
+    filler = _fill(disk)
+
+    with pytest.raises(StorageFull) as full:
+        _load(db, root)
+
+    assert str(full.value).startswith(f"warehouse: disk full at {disk} (")
+    assert len(spool.pending(root, "litellm")) == 1  # the payload waits for space
+    filler.unlink()
+    assert _observations(db) == before  # the warehouse is intact
+    assert _load(db, root).status == "loaded"  # and catches up
+    assert spool.pending(root, "litellm") == []
+    assert _observations(db) > before
