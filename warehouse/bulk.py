@@ -75,6 +75,19 @@ def utc_day(when: datetime) -> str:
     return when.astimezone(UTC).date().isoformat()
 
 
+# A shrink of a handful of entries is a withdrawal, whatever share of a small source it is.
+MIN_MODELS, MIN_PRICES = 2, 6
+# Two refused payloads that remove (nearly) the same entries confirm the removal.
+SAME_REMOVAL = 0.9
+
+
+def _same_removal(gone: frozenset[str], refused: frozenset[str]) -> bool:
+    """`gone` repeats the removal the previous payload was refused for."""
+    if not gone or not refused:
+        return False
+    return len(gone & refused) >= SAME_REMOVAL * len(gone | refused)
+
+
 class BulkLoader:
     """Loads payloads of `source` that are newer than everything it has loaded."""
 
@@ -104,6 +117,7 @@ class BulkLoader:
         }
         self.state, self.prev_models = self._last_good_state()
         self.live_prices = self._live_prices()
+        self.refused_removal = self._refused_removal()
         self.pages = PageRecorder(con, source)
         self._raw: list[RawSnapshotRow] = []
         self._snapshots: list[SnapshotRow] = []
@@ -118,6 +132,18 @@ class BulkLoader:
         if row is None:
             return EntryState(), 0
         return EntryState(entries=self.source.split(read_raw(self.con, row[0]))), int(row[1] or 0)
+
+    def _refused_removal(self) -> frozenset[str]:
+        """The entries the last payload refused as a shrink would have removed (empty when
+        the newest snapshot is not such a refusal): a shrink seen again is real."""
+        row = self.con.execute(
+            "select status, error_kind, content_sha256 from snapshots where source = ?"
+            " order by observed_at desc limit 1",
+            [self.source.id],
+        ).fetchone()
+        if row is None or (row[0], row[1]) != ("failed", SuspiciousShrink.kind):
+            return frozenset()
+        return frozenset(self.state.entries) - set(self.source.split(read_raw(self.con, row[2])))
 
     def _live_prices(self) -> int:
         """Price series of the source in force now (appeared, not removed since)."""
@@ -163,7 +189,15 @@ class BulkLoader:
         models = self.source.count_models(entries)
         changes, state = diff_snapshot(self.source, self.state, entries)
         removed = sum(change == "removed" for _, _, change in changes.prices)
-        self._refuse_shrink(models, removed)
+        gone = frozenset(self.state.entries) - set(entries)
+        if not _same_removal(gone, self.refused_removal):
+            self.refused_removal = frozenset()
+            try:
+                self._refuse_shrink(models, removed)
+            except SuspiciousShrink:
+                self.refused_removal = gone
+                raise
+        self.refused_removal = frozenset()
         self.state, self.prev_models = state, models
         self.live_prices += sum(change == "new" for _, _, change in changes.prices) - removed
         self._changes.append((changes, snap_id, item.observed_at))
@@ -182,8 +216,8 @@ class BulkLoader:
         """Judge a shrink by what it would delete: more than `max_shrink` of the live
         prices, or of the models, in one payload is a broken feed (the last good stands)."""
         lost_models = max(0, self.prev_models - models)
-        too_many_prices = removed_prices > self.max_shrink * self.live_prices
-        too_many_models = lost_models > self.max_shrink * self.prev_models
+        too_many_prices = removed_prices > max(self.max_shrink * self.live_prices, MIN_PRICES)
+        too_many_models = lost_models > max(self.max_shrink * self.prev_models, MIN_MODELS)
         if not (too_many_prices or too_many_models):
             return
         raise SuspiciousShrink(

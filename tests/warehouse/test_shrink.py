@@ -86,3 +86,42 @@ def test_a_looser_share_lets_a_real_withdrawal_through(
         assert _live(con) == 10
     finally:
         con.close()
+
+
+def test_a_shrink_seen_again_in_the_next_payload_is_a_real_withdrawal(tmp_path: Path) -> None:
+    """LiteLLM really dropped 78 of 275 models on 2026-03-11: refused once, the same
+    smaller file the next day loads, so the source is never stuck on its last good day."""
+    con = connect(str(tmp_path / "thesis.duckdb"))
+    try:
+        load_payload(con, Payload(LITELLM, _feed(MODELS), DAY))
+        first = load_payload(con, Payload(LITELLM, _feed(5), DAY + timedelta(days=1)))
+        assert first.error is not None and first.error.kind == "suspicious_shrink"
+        second = load_payload(con, Payload(LITELLM, _feed(5), DAY + timedelta(days=2)))
+        assert second.status == "loaded"
+        assert _live(con) == 10
+    finally:
+        con.close()
+
+
+def test_a_different_shrink_the_next_day_is_refused_again(tmp_path: Path) -> None:
+    con = connect(str(tmp_path / "thesis.duckdb"))
+    try:
+        load_payload(con, Payload(LITELLM, _feed(MODELS), DAY))
+        load_payload(con, Payload(LITELLM, _feed(5), DAY + timedelta(days=1)))
+        other = load_payload(con, Payload(LITELLM, _feed(2), DAY + timedelta(days=2)))
+        assert other.error is not None and other.error.kind == "suspicious_shrink"
+        assert _live(con) == 2 * MODELS
+    finally:
+        con.close()
+
+
+def test_a_withdrawal_of_one_model_from_a_small_source_is_news(tmp_path: Path) -> None:
+    con = connect(str(tmp_path / "thesis.duckdb"))
+    try:
+        load_payload(con, Payload(LITELLM, _feed(4), DAY))
+        assert load_payload(con, Payload(LITELLM, _feed(3), DAY + timedelta(days=1))).status == (
+            "loaded"
+        )
+        assert _live(con) == 6
+    finally:
+        con.close()
