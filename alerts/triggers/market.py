@@ -119,7 +119,11 @@ change_fraction = 0.10
 """
 
     metric: str = param(help="what is watched", choices=FUNDAMENTAL_METRICS)
-    tickers: tuple[str, ...] = param((), help="tickers watched (empty: the thesis's tickers)")
+    tickers: tuple[str, ...] = param(
+        (),
+        help="tickers watched (empty: the thesis's tickers for price_move, every memory"
+        " maker for memory_margin_vs_capex)",
+    )
     change_fraction: Decimal = param(Decimal("0.10"), help="move that fires", unit=FRACTION)
 
     def on_fundamentals(self, data: FundamentalsData, tickers: Sequence[str]) -> list[Alert]:

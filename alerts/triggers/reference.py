@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alerts.theses.load import parse_theses
+from alerts.theses.load import DEFAULT_THESES_PATH, parse_theses
 from alerts.triggers.base import OnFundamentals, OnModel, OnSource, Trigger, Watched
 from alerts.triggers.metrics import METRICS
 from alerts.triggers.params import ParamInfo, param_infos, shown, toml_text
@@ -53,27 +53,6 @@ SCOPES: tuple[tuple[type[Trigger], str], ...] = (
     (OnFundamentals, "company figures"),
 )
 
-# A theses file the examples are checked against: one ticker and every shipped thesis id.
-EXAMPLE_HEAD = """\
-[[ticker]]
-symbol = "MU"
-
-[[thesis]]
-id = "batching-economics"
-title = "#1 Batching is the hidden thousand-x lever on unit economics"
-tickers = ["MU"]
-
-[[thesis]]
-id = "memory-bound-decode"
-title = "#3 Decode is memory-bandwidth-starved: the context plateau is economic"
-tickers = ["MU"]
-
-[[thesis]]
-id = "over-training"
-title = "#4 Frontier models are ~100x over-trained vs Chinchilla"
-tickers = ["MU"]
-"""
-
 
 def scope_of(kind: type[Trigger]) -> str:
     return next(text for scope, text in SCOPES if issubclass(kind, scope))
@@ -93,6 +72,9 @@ def render() -> str:
         "| kind | evaluated over | fires on |",
         "|---|---|---|",
         *(f"| [`{k.kind}`](#{k.kind}) | {scope_of(k)} | {k.summary} |" for k in KINDS.values()),
+        "",
+        "Numbers are read as exact decimals. Units: `fraction` is relative (0.2 = 20%), `x`"
+        " a ratio of two prices.",
         "",
         "## Parameters of every kind on models",
         "",
@@ -144,11 +126,18 @@ def _indented(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
+def shipped_head() -> str:
+    """The shipped theses file without its triggers: the tickers and theses an example
+    trigger may name."""
+    text = DEFAULT_THESES_PATH.read_text(encoding="utf-8")
+    return text[: text.index("\n[[trigger]]")]
+
+
 def error_example() -> str:
     """What the validator says about a misspelt metric, as it says it."""
     example = KINDS["threshold"].example.replace("output_input_ratio", "output_input_ration")
     try:
-        parse_theses(EXAMPLE_HEAD + "\n" + example, Path("my-theses.toml"))
+        parse_theses(shipped_head() + "\n" + example, Path("my-theses.toml"))
     except ConfigError as err:
         return str(err)
     raise RuntimeError("the validator accepted a misspelt metric")
