@@ -53,6 +53,21 @@ def condition_alerts(
     return alerts
 
 
+def band_alerts(
+    trigger: Trigger,
+    ref: ModelRef,
+    what: str,
+    ratios: Sequence[tuple[date, Decimal | None]],
+    band: tuple[Decimal, Decimal],
+    state: ConditionState | None,
+) -> list[Alert]:
+    """A confirmed ratio leaving [low, high]; a new model priced outside it is not news."""
+    low, high = band
+    outside = [(d, v is not None and not low <= v <= high, v) for d, v in ratios]
+    subject = f"{what} outside {value_text(low)}-{value_text(high)}x"
+    return condition_alerts(trigger, ref, subject, outside, RATIO, state, first_fires=False)
+
+
 def metric_param() -> Any:
     return param(help="the metric watched", choices=tuple(METRICS))
 
@@ -265,10 +280,8 @@ baseline_days = 90
         confirm = self.confirm_snapshots
         ratios = ratio_series(output_prices, input_prices, confirm)
         timeline = confirmed_timeline(ratios, confirm)
-        low, high = self.band_low, self.band_high
-        band = [(d, v is not None and not low <= v <= high, v) for d, v in timeline]
-        subject = f"{ref.name} output/input spread outside {value_text(low)}-{value_text(high)}x"
-        alerts = condition_alerts(self, ref, subject, band, RATIO, state, first_fires=False)
+        what = f"{ref.name} output/input spread"
+        alerts = band_alerts(self, ref, what, timeline, (self.band_low, self.band_high), state)
         alerts += self._baseline_moves(ref, ratios, timeline)
         return sorted(alerts, key=lambda a: a.date)
 
@@ -336,13 +349,10 @@ on_new = true
         if not self.applies(ref):
             return []
         confirm = self.confirm_snapshots
-        low, high = self.band_low, self.band_high
-        discounts = confirmed_timeline(
-            ratio_series(input_prices, cache_read_prices, confirm), confirm
-        )
-        band = [(d, v is not None and not low <= v <= high, v) for d, v in discounts]
-        subject = f"{ref.name} cache discount outside {value_text(low)}-{value_text(high)}x"
-        alerts = condition_alerts(self, ref, subject, band, RATIO, state, first_fires=False)
+        ratios = ratio_series(input_prices, cache_read_prices, confirm)
+        timeline = confirmed_timeline(ratios, confirm)
+        what = f"{ref.name} cache discount"
+        alerts = band_alerts(self, ref, what, timeline, (self.band_low, self.band_high), state)
         if self.on_new:
             alerts += self._appearing(ref, input_prices, cache_read_prices)
         return sorted(alerts, key=lambda a: a.date)
