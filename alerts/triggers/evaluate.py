@@ -63,7 +63,8 @@ def evaluate_history(
         ref = ModelRef(model.provider, model.model, key, source_url)
         sample = ModelSample.of(history, model, confirm)
         for each in per_model:
-            alerts += each.on_model(ref, sample, state)
+            if each.applies(ref):  # before building the series it would read
+                alerts += each.on_model(ref, sample, state)
         contexts.append(ModelContext(ref, sample.ceiling, sample.tiers))
     source = SourceView(contexts, releases(history))
     for trigger in theses.triggers:

@@ -101,7 +101,8 @@ providers = ["openai", "anthropic", "google"]
     )
 
     def on_model(self, ref: ModelRef, model: ModelSeries, state: ConditionState) -> list[Alert]:
-        return self.evaluate(ref, {c: model.price(c) for c in ("input", *self.components)})
+        components = dict.fromkeys(("input", *self.components))
+        return self.evaluate(ref, {c: model.price(c) for c in components})
 
     def evaluate(self, ref: ModelRef, prices: Mapping[str, Series]) -> list[Alert]:
         if not self.applies(ref):
