@@ -47,6 +47,21 @@ Conditions (a value outside a band or beyond a threshold) fire once when they be
 true and re-arm when they clear; their state lives in the warehouse table
 `trigger_state`."""
 
+ADDING = """\
+## Adding a kind
+
+A kind is a frozen dataclass in `alerts/triggers/` that subclasses the scope it is
+evaluated over (`OnModel`, `OnSource` or `OnFundamentals` in `alerts/triggers/base.py`)
+and sets `kind`, `summary`, `doc` and `example`. Its parameters are fields declared with
+`param(default, help=..., unit=..., choices=...)`; `problems()` adds checks across
+parameters. Its evaluation is pure (series in, alerts out); `on_model` /
+`on_source` / `on_fundamentals` picks its series from the scope's input
+(`alerts/triggers/inputs.py`). A kind over data no scope offers yet adds a scope, its
+input type and the evaluator that builds it from the warehouse. List the class in
+`alerts/triggers/registry.py`, then regenerate this file:
+
+    uv run python -m alerts.triggers.reference > docs/triggers.md"""
+
 SCOPES: tuple[tuple[type[Trigger], str], ...] = (
     (OnModel, "each model of a price source"),
     (OnSource, "all models of a price source"),
@@ -92,7 +107,7 @@ def render() -> str:
     ]
     for kind in KINDS.values():
         out += ["", *_kind_section(kind)]
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, "", ADDING]) + "\n"
 
 
 def _kind_section(kind: type[Trigger]) -> list[str]:
