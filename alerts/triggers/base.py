@@ -3,6 +3,9 @@
 A kind's class holds, in one place:
 - `kind`, `summary` (one line: what fires it), `doc` (its docs paragraph) and `example`
   (a `[[trigger]]` TOML table), from which docs/triggers.md is rendered;
+- `label` (how an alert message names the kind) and `explained_by` (the roofline
+  inferences shown with its alerts, most relevant first; a trailing "*" matches a name
+  prefix);
 - its typed parameters, declared with alerts.triggers.params.param, checked on
   construction (`problems`);
 - its evaluation: a pure method over plain series, reached through its scope, one of
@@ -38,6 +41,8 @@ class Trigger:
     summary: ClassVar[str]
     doc: ClassVar[str]
     example: ClassVar[str]
+    label: ClassVar[str]
+    explained_by: ClassVar[tuple[str, ...]] = ()
     # (low, high) parameter pairs where low must be below high
     ordered: ClassVar[tuple[tuple[str, str], ...]] = ()
 

@@ -34,6 +34,11 @@ def tiers_text(tiers: TierSet | None) -> str:
 @dataclass(frozen=True, kw_only=True)
 class LongContextTier(OnModel):
     kind = "long_context_tier"
+    label = "long-context tier"
+    explained_by = (
+        "long_context_input_cost_share_above_*",
+        "effective_decode_context",
+    )
     summary = "a long-context price tier introduced, removed or moved"
     doc = """A model's long-context price tiers (input prices that apply above a prompt
 length) change: a tier is introduced on a model priced without one, all tiers are
@@ -78,6 +83,11 @@ events = ["introduced", "removed", "moved"]
 @dataclass(frozen=True, kw_only=True)
 class ContextStepUp(Watched, OnSource):
     kind = "context_step_up"
+    label = "context ceiling step-up"
+    explained_by = (
+        "effective_decode_context",
+        "model_kv_share_of_decode_memory_at_*",
+    )
     summary = "a model's or provider's context ceiling stepping up, or a ceiling getting large"
     doc = """Per model (`per` includes "model"): its context ceiling rising by at least
 `min_step_fraction`; a ceiling of `ceiling_low` tokens or more without a long-context

@@ -40,6 +40,8 @@ PERIODS = ("quarterly", "annual")
 @dataclass(frozen=True, kw_only=True)
 class RefreshCadence(OnSource):
     kind = "refresh_cadence"
+    label = "refresh cadence"
+    explained_by = ("overtraining_factor_vs_chinchilla",)
     summary = "the gap between a provider's flagship releases shortening"
     doc = """A provider's flagship releases are the first-seen dates (after the first
 snapshot, and still listed on the next one) of its models matching `flagship_models`;
@@ -98,6 +100,7 @@ providers = ["openai", "anthropic", "google"]
 @dataclass(frozen=True, kw_only=True)
 class Fundamentals(OnFundamentals):
     kind = "fundamentals"
+    label = "fundamentals"
     summary = "a ticker moving, or memory margins falling while hyperscaler capex grows"
     doc = """With `metric = "price_move"`: a ticker's close moving by `change_fraction` or
 more from the last level that fired (at first, its first close), one series per

@@ -75,6 +75,8 @@ def metric_param() -> Any:
 @dataclass(frozen=True, kw_only=True)
 class PriceChange(OnModel):
     kind = "price_change"
+    label = "price change"
+    explained_by = ("decode_memory_compute_time_ratio", "effective_decode_batch")
     summary = "a price cut or raised by change_fraction or more, or output cut alone"
     doc = """A confirmed cut or rise of at least `change_fraction` in one of the watched
 price components. An output cut with no input change on the same snapshot fires at any
@@ -137,6 +139,8 @@ providers = ["openai", "anthropic", "google"]
 @dataclass(frozen=True, kw_only=True)
 class StepChange(OnModel):
     kind = "step_change"
+    label = "step change"
+    explained_by = ("effective_decode_batch",)
     summary = "a metric stepping up or down by more than change_fraction"
     doc = """A confirmed step of a metric (see [Metrics](#metrics)) by more than
 `change_fraction` of its previous confirmed value, up or down. A model's first value is
@@ -179,6 +183,11 @@ change_fraction = 0.2
 @dataclass(frozen=True, kw_only=True)
 class Threshold(OnModel):
     kind = "threshold"
+    label = "threshold crossed"
+    explained_by = (
+        "long_context_input_cost_share_above_*",
+        "model_decode_cost_multiplier_at_*",
+    )
     summary = "a metric beyond an upper or lower limit"
     doc = """A metric (see [Metrics](#metrics)) whose confirmed value is above `above` or below
 `below` (give one or both). It fires when the value crosses out, stays quiet while it
@@ -238,6 +247,8 @@ providers = ["openai", "anthropic", "google"]
 @dataclass(frozen=True, kw_only=True)
 class SpreadChange(OnModel):
     kind = "spread_change"
+    label = "output/input spread"
+    explained_by = ("decode_memory_compute_time_ratio", "effective_decode_batch")
     summary = "the output/input price spread leaving its band or moving against its baseline"
     doc = """The output/input price ratio of a model leaving `[band_low, band_high]` (a
 condition: fires once, re-arms when back inside), or moving by more than
@@ -313,6 +324,11 @@ baseline_days = 90
 @dataclass(frozen=True, kw_only=True)
 class CachePricing(OnModel):
     kind = "cache_pricing"
+    label = "cache pricing"
+    explained_by = (
+        "cache_hit_prefill_cost_avoided",
+        "implied_kv_storage_usd_per_gb_hour",
+    )
     summary = "the cache discount leaving its band, or cache pricing appearing"
     doc = """The prompt-cache discount of a model (input price / cache-read price) leaving
 `[band_low, band_high]` (a condition, like `spread_change`'s band), or, with `on_new`,

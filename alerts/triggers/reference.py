@@ -52,7 +52,8 @@ ADDING = """\
 
 A kind is a frozen dataclass in `alerts/triggers/` that subclasses the scope it is
 evaluated over (`OnModel`, `OnSource` or `OnFundamentals` in `alerts/triggers/base.py`)
-and sets `kind`, `summary`, `doc` and `example`. Its parameters are fields declared with
+and sets `kind`, `label`, `summary`, `doc`, `example` and, when the roofline has
+something to say about it, `explained_by`. Its parameters are fields declared with
 `param(default, help=..., unit=..., choices=...)`; `problems()` adds checks across
 parameters. Its evaluation is pure (series in, alerts out); `on_model` /
 `on_source` / `on_fundamentals` picks its series from the scope's input
@@ -119,6 +120,8 @@ def _kind_section(kind: type[Trigger]) -> list[str]:
         "",
         " ".join(kind.doc.split()),
         "",
+        _shown_as(kind),
+        "",
         *_param_table(own),
         *(["", "It also takes the parameters of every kind on models."] if inherits else []),
         "",
@@ -126,6 +129,17 @@ def _kind_section(kind: type[Trigger]) -> list[str]:
         kind.example.rstrip("\n"),
         "```",
     ]
+
+
+def _shown_as(kind: type[Trigger]) -> str:
+    """How its alerts read: the label, and the roofline inferences shown with them."""
+    text = f"Alerts are labelled *{kind.label}*"
+    if not kind.explained_by:
+        return text + "."
+    names = ", ".join(f"`{n}`" for n in kind.explained_by)
+    star = "; `*`: any tier threshold" if any(n.endswith("*") for n in kind.explained_by) else ""
+    infer = "[`thesis infer`](../model/README.md#inversion--thesis-infer)"
+    return f"{text} and carry the first of these inferences ({infer}{star}) the model has: {names}."
 
 
 def _param_table(infos: Sequence[ParamInfo]) -> list[str]:
@@ -163,7 +177,9 @@ def kinds_json() -> list[dict[str, Any]]:
     return [
         {
             "kind": k.kind,
+            "label": k.label,
             "summary": k.summary,
+            "explained_by": list(k.explained_by),
             "evaluated_over": scope_of(k),
             "params": [
                 {

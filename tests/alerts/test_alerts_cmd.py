@@ -139,6 +139,11 @@ def test_theses_json_carries_typed_params_and_every_kind_and_metric() -> None:
         "name": "baseline_days", "type": "int", "required": False, "default": 90,
         "unit": "days", "help": "length of the trailing baseline", "choices": [],
     }  # fmt: skip
+    assert (kinds["cache_pricing"]["label"], kinds["cache_pricing"]["explained_by"]) == (
+        "cache pricing",
+        ["cache_hit_prefill_cost_avoided", "implied_kv_storage_usd_per_gb_hour"],
+    )
+    assert kinds["fundamentals"]["explained_by"] == []
     metric = next(p for p in kinds["threshold"]["params"] if p["name"] == "metric")
     assert metric["required"] and "output_input_ratio" in metric["choices"]
     assert {m["metric"] for m in doc["metrics"]} == set(metric["choices"])

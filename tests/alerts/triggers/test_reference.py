@@ -23,11 +23,12 @@ def test_docs_triggers_md_is_the_rendered_registry() -> None:
     assert DOC_PATH.read_text(encoding="utf-8") == render(), f"regenerate it: {REGENERATE}"
 
 
-def test_every_kind_has_a_section_a_summary_and_one_example() -> None:
+def test_every_kind_has_a_section_a_label_a_summary_and_one_example() -> None:
     doc = DOC_PATH.read_text(encoding="utf-8")
     for kind in KINDS.values():
         assert f"\n## {kind.kind}\n" in doc
         assert kind.summary and kind.doc
+        assert f"Alerts are labelled *{kind.label}*" in doc
     kinds = [re.search(r'kind = "(\w+)"', e).group(1) for e in examples()]  # type: ignore[union-attr]
     assert kinds == list(KINDS)
 
