@@ -2,8 +2,9 @@
 
 The inversion (model/, stored by warehouse/inferences.py in migration 003) writes named
 conclusions per provider and model with an explanation that states its assumptions.
-Each trigger kind reads best next to one of them; an alert whose model has none keeps
-an empty explanation (the message then simply has no roofline line).
+Each trigger kind reads best next to one of them (its `explained_by`, most relevant
+first); an alert whose model has none keeps an empty explanation (the message then
+simply has no roofline line).
 """
 
 from __future__ import annotations
@@ -14,23 +15,12 @@ from dataclasses import replace
 import duckdb
 
 from alerts.records import Alert
-
-# Inference names, most relevant first, by trigger kind. A trailing "*" matches a prefix
-# (the long-context ones carry the tier threshold in their name).
-PREFERRED: dict[str, tuple[str, ...]] = {
-    "spread_change": ("decode_memory_compute_time_ratio", "effective_decode_batch"),
-    "price_change": ("decode_memory_compute_time_ratio", "effective_decode_batch"),
-    "threshold": ("long_context_input_cost_share_above_*", "model_decode_cost_multiplier_at_*"),
-    "step_change": ("effective_decode_batch",),
-    "long_context_tier": ("long_context_input_cost_share_above_*", "effective_decode_context"),
-    "context_step_up": ("effective_decode_context", "model_kv_share_of_decode_memory_at_*"),
-    "cache_pricing": ("cache_hit_prefill_cost_avoided", "implied_kv_storage_usd_per_gb_hour"),
-    "refresh_cadence": ("overtraining_factor_vs_chinchilla",),
-}
+from alerts.triggers.registry import KINDS
 
 
 def _pick(kind: str, found: dict[str, str]) -> str:
-    for wanted in PREFERRED.get(kind, ()):
+    # A trailing "*" matches a prefix (long-context names carry the tier threshold).
+    for wanted in KINDS[kind].explained_by if kind in KINDS else ():
         if wanted.endswith("*"):
             names = sorted(n for n in found if n.startswith(wanted[:-1]))
             if names:

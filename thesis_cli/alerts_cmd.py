@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +18,8 @@ import typer
 from alerts.delivery.channels import NO_CHANNELS, channels_from_env
 from alerts.records import value_text
 from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
+from alerts.triggers.base import Trigger, Watched
+from alerts.triggers.params import param_infos, param_values, shown, toml_text
 from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
 
@@ -100,7 +101,11 @@ def _line(r: dict[str, Any]) -> str:
 
 @app.command("theses")
 def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> None:
-    """Validate a theses file and list its theses and triggers (exit 2 naming the bad line)."""
+    """Validate a theses file and list its theses and triggers (exit 2 naming the bad line).
+
+    The trigger kinds and their parameters are described in docs/triggers.md."""
+    from alerts.triggers.reference import kinds_json, metrics_json
+
     loaded = load_theses(theses)
     if as_json:
         emit_json(
@@ -114,12 +119,16 @@ def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> No
                     {
                         "id": t.id,
                         "kind": t.kind,
+                        "summary": t.summary,
                         "thesis": t.thesis_id,
                         "severity": t.severity,
-                        "params": {k: _param(v) for k, v in t.params.items()},
+                        "line": t.line,
+                        "params": {k: shown(v) for k, v in param_values(t).items()},
                     }
                     for t in loaded.triggers
                 ],
+                "kinds": kinds_json(),
+                "metrics": metrics_json(),
             }
         )
         return
@@ -128,12 +137,21 @@ def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> No
         typer.echo(f"\n{thesis.title}  [{thesis.id}; {', '.join(thesis.tickers)}]")
         for t in loaded.triggers:
             if t.thesis_id == thesis.id:
-                typer.echo(f"  {t.severity:<8} {t.id} ({t.kind})")
+                typer.echo(f"  {t.severity:<8} {t.id} ({t.kind}): {t.summary}")
+                typer.echo(f"           {params_text(t)}")
 
 
-def _param(value: object) -> object:
-    """Decimal params as their exact text; everything else is JSON already."""
-    return str(value) if isinstance(value, Decimal) else value
+def params_text(trigger: Trigger) -> str:
+    """The parameters of its kind (--json shows the shared ones too)."""
+    shared = {p.name for p in param_infos(Watched)} if isinstance(trigger, Watched) else set()
+    parts = []
+    for p in param_infos(type(trigger)):
+        if p.name not in shared:
+            value = getattr(trigger, p.name)
+            said = value is None or not p.unit or p.name.endswith(p.unit)
+            unit = "" if said else f" {p.unit}"
+            parts.append(f"{p.name} = {toml_text(value)}{unit}")
+    return "; ".join(parts)
 
 
 # Not on the `alerts` app: main.py registers it top-level as `thesis backtest`.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from alerts.delivery.escape import html_link, html_text, slack_link, slack_mrkdwn, slack_plain
 from alerts.records import SEVERITY_RANK, Alert, Message, SourceFailure, value_text
+from alerts.triggers.registry import KINDS
 
 SLACK_MAX_BLOCKS = 50
 SEVERITY_EMOJI = {
@@ -19,16 +20,8 @@ SEVERITY_EMOJI = {
     "warning": ":warning:",
     "info": ":information_source:",
 }
-KIND_LABELS = {
-    "threshold": "threshold crossed",
-    "step_change": "step change",
-    "spread_change": "output/input spread",
-    "long_context_tier": "long-context tier",
-    "context_step_up": "context ceiling step-up",
-    "cache_pricing": "cache pricing",
-    "price_change": "price change",
-    "refresh_cadence": "refresh cadence",
-    "fundamentals": "fundamentals",
+# The trigger kinds name themselves; page alerts (alerts.page_news) are not triggers.
+KIND_LABELS = {k: cls.label for k, cls in KINDS.items()} | {
     "page_new_model": "new model on the official page",
     "page_parser_attention": "page section skipped",
 }

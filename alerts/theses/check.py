@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from alerts.theses.toml_lines import LineIndex
-from alerts.triggers.kinds import (
-    ALLOWED_VALUES,
-    ORDERED_PAIRS,
-    TYPE_EXAMPLES,
-    ParamSpec,
-    params_for,
-)
+from alerts.triggers.base import Trigger
+from alerts.triggers.params import NOT_READ, TYPE_EXAMPLES, InvalidParams, coerce, param_infos
 from core.errors import ConfigError
 
 
@@ -107,10 +101,11 @@ class Checker:
         )
 
 
-def validate_params(
-    check: Checker, raw: object, i: int, trigger_id: str, kind: str | None
-) -> dict[str, object] | None:
-    """A trigger's params with defaults filled in, or None after recording problems."""
+def read_params(
+    check: Checker, raw: object, i: int, trigger_id: str, kind: type[Trigger] | None
+) -> dict[str, Any] | None:
+    """The params a trigger states, read as their kind's types, or None after recording
+    problems (its kind's defaults fill in the rest when it is built)."""
     if kind is None:
         return None
     where = check.index.line_of("trigger", i, "params")
@@ -118,90 +113,45 @@ def validate_params(
         what = f"trigger '{trigger_id}' params must be a table"
         check.problem(where, what, "use [trigger.params]")
         return None
-    specs = params_for(kind)
+    infos = {p.name: p for p in param_infos(kind)}
     before = len(check.problems)
-    out: dict[str, object] = {}
     for name in raw:
-        if name not in specs:
+        if name not in infos:
             check.problem(
                 check.index.line_of("trigger", i, name),
-                f"trigger '{trigger_id}' ({kind}) has unknown param '{name}'",
-                f"use one of: {', '.join(specs)}",
+                f"trigger '{trigger_id}' ({kind.kind}) has unknown param '{name}'",
+                f"use one of: {', '.join(infos)}",
             )
-    for name, spec in specs.items():
+    out: dict[str, Any] = {}
+    for name, info in infos.items():
         if name not in raw:
-            if spec.required:
+            if info.required:
                 check.problem(
                     where,
-                    f"trigger '{trigger_id}' ({kind}) is missing param '{name}' ({spec.doc})",
-                    f"add {name} = <{spec.type}> under [trigger.params]",
+                    f"trigger '{trigger_id}' ({kind.kind}) is missing param '{name}' ({info.help})",
+                    f"add {name} = <{info.type}> under [trigger.params]",
                 )
-            out[name] = spec.default
             continue
-        value = _coerce(raw[name], spec)
-        line = check.index.line_of("trigger", i, name)
-        if value is None:
+        value = coerce(raw[name], info.type)
+        if value is NOT_READ:
             check.problem(
-                line,
-                f"trigger '{trigger_id}' param {name} must be {spec.type}, got {raw[name]!r}",
-                f"write {TYPE_EXAMPLES[spec.type]}",
+                check.index.line_of("trigger", i, name),
+                f"trigger '{trigger_id}' param {name} must be {info.type}, got {raw[name]!r}",
+                f"write {TYPE_EXAMPLES[info.type]}",
             )
             continue
-        allowed = ALLOWED_VALUES.get((kind, name))
-        bad = [str(v) for v in _as_list(value) if allowed is not None and v not in allowed]
-        if bad:
-            check.problem(
-                line,
-                f"trigger '{trigger_id}' param {name} has unknown value(s) {', '.join(bad)}",
-                f"use: {', '.join(allowed or ())}",
-            )
         out[name] = value
-    _check_ranges(check, out, i, trigger_id, kind)
     return out if len(check.problems) == before else None
 
 
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]
-
-
-def _coerce(value: object, spec: ParamSpec) -> object:
-    """The value as the spec's type, or None when it is of the wrong type."""
-    if isinstance(value, bool):  # bool is an int subclass: only a bool spec takes it
-        return value if spec.type == "bool" else None
-    if spec.type == "int":
-        return value if isinstance(value, int) else None
-    if spec.type == "number":
-        return Decimal(str(value)) if isinstance(value, int | float) else None
-    if spec.type == "str":
-        return value if isinstance(value, str) else None
-    if spec.type == "list[str]":
-        ok = isinstance(value, list) and all(isinstance(x, str) for x in value)
-        return value if ok else None
-    return None
-
-
-def _check_ranges(
-    check: Checker, params: dict[str, object], i: int, trigger_id: str, kind: str
-) -> None:
-    for name, value in params.items():
-        if isinstance(value, Decimal | int) and value < 0:
-            check.problem(
-                check.index.line_of("trigger", i, name),
-                f"trigger '{trigger_id}' param {name} is negative ({value})",
-                "use a value >= 0",
-            )
-    for pair_kind, low, high in ORDERED_PAIRS:
-        lo, hi = params.get(low), params.get(high)
-        numbers = isinstance(lo, Decimal | int) and isinstance(hi, Decimal | int)
-        if pair_kind == kind and numbers and lo >= hi:  # type: ignore[operator]
-            check.problem(
-                check.index.line_of("trigger", i, low),
-                f"trigger '{trigger_id}' {low} ({lo}) must be below {high} ({hi})",
-                "swap them or widen the band",
-            )
-    if kind == "threshold" and params.get("above") is None and params.get("below") is None:
-        check.problem(
-            check.index.line_of("trigger", i, "params"),
-            f"trigger '{trigger_id}' (threshold) needs 'above' or 'below'",
-            "add above = <number> or below = <number> under [trigger.params]",
-        )
+def build_trigger(
+    check: Checker, i: int, kind: type[Trigger], identity: dict[str, Any], params: dict[str, Any]
+) -> Trigger | None:
+    """The trigger, or None after recording what its kind rejects, each on its line."""
+    try:
+        return kind(**identity, **params)
+    except InvalidParams as err:
+        for p in err.problems:
+            line = check.index.line_of("trigger", i, p.param or "params")
+            check.problem(line, f"trigger '{identity['id']}' ({kind.kind}) {p.what}", p.fix)
+        return None

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
+from typing import Any
 
-from alerts.records import SEVERITIES, Severity
-from alerts.theses.check import Checker, validate_params
-from alerts.triggers.kinds import KINDS
+from alerts.records import SEVERITIES
+from alerts.theses.check import Checker, build_trigger, read_params
+from alerts.triggers.base import Trigger
+from alerts.triggers.registry import KINDS
 from core.errors import ConfigError
 
 DEFAULT_THESES_PATH = Path(__file__).resolve().parent.parent / "theses.toml"
@@ -46,18 +46,6 @@ class Thesis:
 
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
-    id: str
-    kind: str
-    thesis_id: str
-    severity: Severity
-    description: str
-    # Every parameter of the kind, defaults filled in (numbers are Decimal).
-    params: Mapping[str, object]
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
 class Theses:
     path: Path
     tickers: tuple[Ticker, ...]
@@ -73,9 +61,6 @@ class Theses:
 
     def ticker_symbols(self) -> tuple[str, ...]:
         return tuple(t.symbol for t in self.tickers)
-
-    def triggers_of_kind(self, kind: str) -> tuple[Trigger, ...]:
-        return tuple(t for t in self.triggers if t.kind == kind)
 
 
 def load_theses(path: Path | None = None) -> Theses:
@@ -163,26 +148,26 @@ def _triggers(check: Checker, raw: object, thesis_ids: set[str]) -> list[Trigger
     keys = ("id", "kind", "thesis", "severity", "description", "params")
     for i, item in enumerate(check.tables(raw, "trigger")):
         tid = check.string(item, "trigger", i, "id")
-        kind = check.choice(item, "trigger", i, "kind", KINDS)
+        kind = check.choice(item, "trigger", i, "kind", tuple(KINDS))
         thesis = check.choice(item, "trigger", i, "thesis", tuple(sorted(thesis_ids)))
         severity = check.choice(item, "trigger", i, "severity", SEVERITIES)
         description = check.string(item, "trigger", i, "description", required=False) or ""
         check.unknown_keys(item, "trigger", i, keys)
         if tid is not None and tid in {t.id for t in out}:
             check.duplicate("trigger", i, "id", tid)
-        params = validate_params(check, item.get("params", {}), i, tid or f"#{i + 1}", kind)
-        if None in (tid, kind, thesis, severity) or params is None:
+        cls = KINDS.get(kind or "")
+        params = read_params(check, item.get("params", {}), i, tid or f"#{i + 1}", cls)
+        if cls is None or params is None:
             continue
-        assert tid is not None and kind is not None and thesis is not None
-        out.append(
-            Trigger(
-                id=tid,
-                kind=kind,
-                thesis_id=thesis,
-                severity=severity,  # type: ignore[arg-type]  # checked against SEVERITIES
-                description=description,
-                params=MappingProxyType(params),
-                line=check.index.line_of("trigger", i),
-            )
-        )
+        # Built even when the identity is bad, so that every problem is reported at once.
+        identity: dict[str, Any] = {
+            "id": tid or f"#{i + 1}",
+            "thesis_id": thesis or "",
+            "severity": severity or "info",
+            "description": description,
+            "line": check.index.line_of("trigger", i),
+        }
+        trigger = build_trigger(check, i, cls, identity, params)
+        if trigger is not None and None not in (tid, thesis, severity):
+            out.append(trigger)
     return out

@@ -5,9 +5,9 @@ and returns every alert that fires over the whole history, in date order. The da
 passes `state=WarehouseState(con)` and `since=<last evaluated day>` so that only new
 alerts come back; the backtest uses the defaults (in-memory state, everything).
 
-Metrics the threshold / step_change kinds understand: long_context_price_multiplier
-(input price of the highest long-context tier / base input price) and
-priority_standard_ratio (priority-tier input price / standard input price).
+Each kind reaches its series through its scope (alerts.triggers.base): `OnModel` kinds
+get one model's series at a time (a ModelSample), `OnSource` kinds every model's context
+and the providers' release dates at once (a SourceView).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from decimal import Decimal
 import duckdb
 
 from alerts.records import Alert
-from alerts.theses.load import Theses, Trigger
-from alerts.triggers.confirm import Corroborated, derived
-from alerts.triggers.context import ModelContext, TierSet, context_step_up, long_context_tier
+from alerts.theses.load import Theses
+from alerts.triggers.base import OnModel, OnSource, Watched
+from alerts.triggers.confirm import Corroborated
 from alerts.triggers.history import (
     Changes,
     ModelHistory,
@@ -31,21 +31,10 @@ from alerts.triggers.history import (
     sample_indices,
     value_at,
 )
-from alerts.triggers.market import refresh_cadence
-from alerts.triggers.price import (
-    ModelRef,
-    cache_pricing,
-    confirm_of,
-    price_change,
-    spread_change,
-    step_change,
-    threshold,
-)
+from alerts.triggers.inputs import ModelContext, ModelRef, SourceView, TierSet
 from alerts.triggers.state import ConditionState, MemoryState
 
 Points = list[tuple[date, Decimal | None]]
-RATIO = Decimal("0.0001")
-METRIC_UNITS = {"long_context_price_multiplier": "x", "priority_standard_ratio": "x"}
 
 
 def evaluate_source(
@@ -65,18 +54,22 @@ def evaluate_source(
 def evaluate_history(
     history: SourceHistory, theses: Theses, *, state: ConditionState, source_url: str = ""
 ) -> list[Alert]:
-    confirm = max((confirm_of(t) for t in theses.triggers), default=2)
+    watched = [t for t in theses.triggers if isinstance(t, Watched)]
+    confirm = max((t.confirm_snapshots for t in watched), default=2)
+    per_model = [t for t in theses.triggers if isinstance(t, OnModel)]
     alerts: list[Alert] = []
     contexts: list[ModelContext] = []
     for key, model in sorted(history.models.items()):
         ref = ModelRef(model.provider, model.model, key, source_url)
         sample = ModelSample.of(history, model, confirm)
-        for trigger in theses.triggers:
-            alerts += _model_alerts(trigger, ref, sample, state)
+        for each in per_model:
+            if each.applies(ref):  # before building the series it would read
+                alerts += each.on_model(ref, sample, state)
         contexts.append(ModelContext(ref, sample.ceiling, sample.tiers))
-    for trigger in theses.triggers_of_kind("context_step_up"):
-        alerts += context_step_up(trigger, contexts, state)
-    alerts += _cadence_alerts(history, theses)
+    source = SourceView(contexts, releases(history))
+    for trigger in theses.triggers:
+        if isinstance(trigger, OnSource):
+            alerts += trigger.on_source(source, state)
     # The first `confirm` snapshots establish the baseline: what was already true when
     # the history starts is not news (and nothing can have changed yet).
     if history.dates:
@@ -99,22 +92,19 @@ def one_per_event(alerts: list[Alert]) -> list[Alert]:
 
 
 class ModelSample:
-    """One model's series sampled on the same snapshot dates."""
+    """One model's series sampled on the same snapshot dates (an inputs.ModelSeries)."""
 
-    def __init__(
-        self, history: SourceHistory, model: ModelHistory, indices: list[int], confirm: int
-    ) -> None:
+    def __init__(self, history: SourceHistory, model: ModelHistory, indices: list[int]) -> None:
         self.days = [history.dates[i] for i in indices]
         self.indices = indices
         self.model = model
         self.history = history
-        self.confirm = confirm
 
     @classmethod
     def of(cls, history: SourceHistory, model: ModelHistory, confirm: int) -> ModelSample:
         series: list[Changes[object]] = [*model.prices.values(), model.ceiling]  # type: ignore[list-item]
         indices = sample_indices(series, confirm, len(history.dates))
-        return cls(history, model, indices, confirm)
+        return cls(history, model, indices)
 
     def price(self, component: str, tier: str = "standard", threshold: int = 0) -> Points:
         """The series, with the days on which another source shows the same value."""
@@ -128,7 +118,7 @@ class ModelSample:
     def _each(self, fn: Callable[[int], object]) -> list[tuple[date, object]]:
         return [(d, fn(i)) for d, i in zip(self.days, self.indices, strict=True)]
 
-    def _thresholds(self) -> list[int]:
+    def thresholds(self) -> list[int]:
         return sorted(
             t for (c, s, t) in self.model.prices if c == "input" and s == "standard" and t > 0
         )
@@ -143,7 +133,7 @@ class ModelSample:
             prices = self.model.prices
             return frozenset(
                 t
-                for t in self._thresholds()
+                for t in self.thresholds()
                 if value_at(prices[("input", "standard", t)], i) is not None
             )
 
@@ -153,77 +143,14 @@ class ModelSample:
     def ceiling(self) -> list[tuple[date, int | None]]:
         return self._each(lambda i: value_at(self.model.ceiling, i))  # type: ignore[return-value]
 
-    def metric(self, name: str) -> Points | None:
-        if name == "priority_standard_ratio":
-            return _ratio(self.price("input", "priority"), self.price("input"), self.confirm)
-        if name == "long_context_price_multiplier":
-            base = self.price("input")
-            top = derived(
-                self._top_tier_prices(),
-                [self.price("input", "standard", t) for t in self._thresholds()],
-                self.confirm,
-            )
-            return _ratio(top, base, self.confirm)
-        return None
 
-    def _top_tier_prices(self) -> Points:
-        prices = self.model.prices
-
-        def at(i: int) -> Decimal | None:
-            present = [
-                t
-                for t in self._thresholds()
-                if value_at(prices[("input", "standard", t)], i) is not None
-            ]
-            return value_at(prices[("input", "standard", max(present))], i) if present else None
-
-        return self._each(at)  # type: ignore[return-value]
-
-
-def _ratio(top: Points, bottom: Points, confirm: int) -> Points:
-    out: Points = []
-    for (day, high), (_, low) in zip(top, bottom, strict=True):
-        ok = high is not None and low is not None and low > 0
-        out.append((day, (high / low).quantize(RATIO) if ok else None))  # type: ignore[operator]
-    return derived(out, [top, bottom], confirm)
-
-
-def _model_alerts(
-    trigger: Trigger, ref: ModelRef, s: ModelSample, state: ConditionState
-) -> list[Alert]:
-    kind = trigger.kind
-    if kind == "price_change":
-        components = {c: s.price(c) for c in ("input", "output", "cache_read")}
-        return price_change(trigger, ref, components)
-    if kind == "spread_change":
-        return spread_change(trigger, ref, s.price("input"), s.price("output"), state)
-    if kind == "cache_pricing":
-        return cache_pricing(trigger, ref, s.price("input"), s.price("cache_read"), state)
-    if kind == "long_context_tier":
-        return long_context_tier(trigger, ref, s.tiers)
-    if kind in ("threshold", "step_change"):
-        metric = str(trigger.params["metric"])
-        series = s.metric(metric)
-        if series is None:
-            return []
-        unit = METRIC_UNITS.get(metric, "")
-        if kind == "threshold":
-            return threshold(trigger, ref, series, unit, state)
-        return step_change(trigger, ref, series, unit)
-    return []
-
-
-def _cadence_alerts(history: SourceHistory, theses: Theses) -> list[Alert]:
-    """Release dates are first-seen dates after the first snapshot (earlier ones are
-    unknown), confirmed by the model still being there on the next snapshot."""
-    releases: dict[str, list[tuple[str, date]]] = defaultdict(list)
+def releases(history: SourceHistory) -> dict[str, list[tuple[str, date]]]:
+    """Per provider, its models' release dates: first-seen dates after the first snapshot
+    (earlier ones are unknown), confirmed by the model still being there on the next."""
+    out: dict[str, list[tuple[str, date]]] = defaultdict(list)
     for key, model in history.models.items():
         first = history.first_seen(key)
         base = model.prices.get(("input", "standard", 0), [])
         if first and first + 1 < len(history.dates) and value_at(base, first + 1) is not None:
-            releases[model.provider].append((model.model, history.dates[first]))
-    alerts: list[Alert] = []
-    for trigger in theses.triggers_of_kind("refresh_cadence"):
-        for provider, items in sorted(releases.items()):
-            alerts += refresh_cadence(trigger, provider, items)
-    return alerts
+            out[model.provider].append((model.model, history.dates[first]))
+    return dict(out)

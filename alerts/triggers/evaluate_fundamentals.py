@@ -10,8 +10,10 @@ from decimal import Decimal
 import duckdb
 
 from alerts.records import Alert
-from alerts.theses.load import Theses, Trigger
-from alerts.triggers.market import memory_margin_vs_capex, price_move
+from alerts.theses.load import Theses
+from alerts.triggers.base import OnFundamentals
+from alerts.triggers.inputs import FundamentalsData, Series
+from alerts.triggers.market import PERIODS
 
 PCT = Decimal("0.1")
 
@@ -19,42 +21,38 @@ PCT = Decimal("0.1")
 def evaluate_fundamentals(
     con: duckdb.DuckDBPyConnection, theses: Theses, *, since: date | None = None
 ) -> list[Alert]:
+    triggers = [t for t in theses.triggers if isinstance(t, OnFundamentals)]
+    if not triggers:
+        return []
+    data = load_fundamentals(con)
     alerts: list[Alert] = []
-    for trigger in theses.triggers_of_kind("fundamentals"):
-        if trigger.params["metric"] == "price_move":
-            alerts += _price_moves(con, theses, trigger)
-        else:
-            # Quarterly against quarterly growth, annual against annual: never mixed.
-            for period in ("quarterly", "annual"):
-                margins, growth = _margins(con, period), _capex_growth(con, period)
-                alerts += memory_margin_vs_capex(trigger, margins, growth)
+    for trigger in triggers:
+        tickers = theses.thesis(trigger.thesis_id).tickers
+        alerts += trigger.on_fundamentals(data, tickers)
     return [a for a in alerts if since is None or a.date > since]
 
 
-def _tickers(theses: Theses, trigger: Trigger) -> list[str]:
-    listed = trigger.params["tickers"]
-    assert isinstance(listed, list)
-    return [str(t) for t in listed] or list(theses.thesis(trigger.thesis_id).tickers)
+def load_fundamentals(con: duckdb.DuckDBPyConnection) -> FundamentalsData:
+    return FundamentalsData(
+        quotes=_quotes(con),
+        margins={p: _margins(con, p) for p in PERIODS},
+        capex_growth={p: _capex_growth(con, p) for p in PERIODS},
+    )
 
 
-def _price_moves(con: duckdb.DuckDBPyConnection, theses: Theses, trigger: Trigger) -> list[Alert]:
-    alerts: list[Alert] = []
-    for ticker in _tickers(theses, trigger):
-        rows = con.execute(
-            "select as_of, price, currency from quotes where ticker = ? order by as_of", [ticker]
-        ).fetchall()
-        # Never compare across currencies: one series per currency.
-        by_currency: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
-        for as_of, price, currency in rows:
-            by_currency[currency].append((as_of, price))
-        for currency, quotes in sorted(by_currency.items()):
-            alerts += price_move(trigger, ticker, quotes, currency)
-    return alerts
+def _quotes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Series]]:
+    rows = con.execute(
+        "select ticker, as_of, price, currency from quotes order by ticker, as_of"
+    ).fetchall()
+    out: dict[str, dict[str, list[tuple[date, Decimal | None]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for ticker, as_of, price, currency in rows:
+        out[ticker][currency].append((as_of, price))
+    return {t: dict(by_currency) for t, by_currency in out.items()}
 
 
-def _margins(
-    con: duckdb.DuckDBPyConnection, period: str
-) -> dict[str, list[tuple[date, Decimal | None]]]:
+def _margins(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, Series]:
     rows = con.execute(
         "select ticker, period_end, gross_margin from memory_margins"
         " where period_type = ? and gross_margin is not null order by period_end",
@@ -63,10 +61,10 @@ def _margins(
     out: dict[str, list[tuple[date, Decimal | None]]] = defaultdict(list)
     for ticker, period_end, margin in rows:
         out[ticker].append((period_end, (Decimal(str(margin)) * 100).quantize(PCT)))
-    return out
+    return dict(out)
 
 
-def _capex_growth(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[date, Decimal | None]]:
+def _capex_growth(con: duckdb.DuckDBPyConnection, period: str) -> Series:
     rows = con.execute(
         "select period_end, yoy_growth from capex_growth where scope = 'hyperscalers'"
         " and period_type = ? and yoy_growth is not null order by period_end",

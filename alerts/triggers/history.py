@@ -23,6 +23,8 @@ from typing import TypeVar
 
 import duckdb
 
+from alerts.triggers.inputs import COMPONENTS, SERVICE_TIERS
+
 V = TypeVar("V", bound=Hashable)
 Changes = list[tuple[int, V | None]]  # (snapshot index, value; None = removed)
 # (component, service_tier, tier_min_prompt_tokens)
@@ -30,6 +32,13 @@ PriceKey = tuple[str, str, int]
 # A value another source showed over [from, to) (to None = still shows it).
 Stated = tuple[Decimal, date, date | None]
 CORROBORATION_WINDOW = timedelta(days=7)
+
+
+def _wanted(alias: str) -> str:
+    """SQL for the series trigger kinds read (constants, so safe to inline)."""
+    components = ", ".join(f"'{c}'" for c in COMPONENTS)
+    tiers = ", ".join(f"'{t}'" for t in SERVICE_TIERS)
+    return f"{alias}component in ({components}) and {alias}service_tier in ({tiers})"
 
 
 @dataclass
@@ -94,8 +103,7 @@ def load_history(con: duckdb.DuckDBPyConnection, source: str) -> SourceHistory:
         "select source_model_key, provider, model, component, service_tier,"
         " tier_min_prompt_tokens, usd_per_mtok, snapshot_id from price_observations"
         " where source = ? and condition = '' and effective_from is null"
-        " and effective_to is null and component in ('input', 'output', 'cache_read')"
-        " and service_tier in ('standard', 'priority') order by observed_at",
+        f" and effective_to is null and {_wanted('')} order by observed_at",
         [source],
     ).fetchall()
     grouped: dict[tuple[str, PriceKey], Changes[Decimal]] = defaultdict(list)
@@ -120,8 +128,7 @@ def _load_elsewhere(
         " semi join (select distinct provider, model from price_observations where source = ?)"
         " mine using (provider, model)"
         " where h.source <> ? and h.condition = '' and h.effective_from is null"
-        " and h.effective_to is null and h.component in ('input', 'output', 'cache_read')"
-        " and h.service_tier in ('standard', 'priority') and h.usd_per_mtok is not null",
+        f" and h.effective_to is null and {_wanted('h.')} and h.usd_per_mtok is not null",
         [source, source],
     ).fetchall()
     out: dict[tuple[str, str, PriceKey], list[Stated]] = defaultdict(list)

@@ -108,6 +108,47 @@ def test_list_without_a_warehouse_says_so(tmp_path: Path) -> None:
     assert "no warehouse at" in result.output
 
 
+def test_theses_command_describes_each_trigger_from_its_kind() -> None:
+    result = invoke("theses")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    at = lines.index(
+        "  warning  frontier-spread-band (spread_change): the output/input price spread"
+        " leaving its band or moving against its baseline"
+    )
+    assert lines[at + 1] == (
+        "           band_low = 3 x; band_high = 8 x; change_fraction = 0.2; baseline_days = 90"
+    )
+
+
+def test_theses_json_carries_typed_params_and_every_kind_and_metric() -> None:
+    result = invoke("theses", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    spread = next(t for t in doc["triggers"] if t["id"] == "frontier-spread-band")
+    assert spread["params"]["band_low"] == "3"
+    assert spread["params"]["confirm_snapshots"] == 2
+    assert spread["params"]["providers"][0] == "openai"
+    kinds = {k["kind"]: k for k in doc["kinds"]}
+    assert list(kinds) == [
+        "threshold", "step_change", "spread_change", "long_context_tier", "cache_pricing",
+        "price_change", "context_step_up", "refresh_cadence", "fundamentals",
+    ]  # fmt: skip
+    baseline = next(p for p in kinds["spread_change"]["params"] if p["name"] == "baseline_days")
+    assert baseline == {
+        "name": "baseline_days", "type": "int", "required": False, "default": 90,
+        "unit": "days", "help": "length of the trailing baseline", "choices": [],
+    }  # fmt: skip
+    assert (kinds["cache_pricing"]["label"], kinds["cache_pricing"]["explained_by"]) == (
+        "cache pricing",
+        ["cache_hit_prefill_cost_avoided", "implied_kv_storage_usd_per_gb_hour"],
+    )
+    assert kinds["fundamentals"]["explained_by"] == []
+    metric = next(p for p in kinds["threshold"]["params"] if p["name"] == "metric")
+    assert metric["required"] and "output_input_ratio" in metric["choices"]
+    assert {m["metric"] for m in doc["metrics"]} == set(metric["choices"])
+
+
 def test_theses_command_validates_and_names_the_line(tmp_path: Path) -> None:
     assert invoke("theses").exit_code == 0
     bad = tmp_path / "t.toml"

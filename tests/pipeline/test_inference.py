@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from alerts.triggers.registry import KINDS
 from core.errors import WarehouseMissing
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
@@ -117,6 +119,18 @@ def test_long_context_cache_and_storage_prices_become_inferences(
     assert found["cache_hit_prefill_cost_avoided"].value == pytest.approx(0.9)
     assert found["implied_kv_storage_usd_per_gb_hour"].label == "hbm"
     assert con.execute("select count(*) from inferences").fetchone() == (0,)
+
+
+def test_every_inference_a_trigger_kind_is_explained_by_is_one_the_inversion_writes(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # LiteLLM's history plus Gemini's cache-storage price: every family of inference.
+    _load_litellm_history(con)
+    _observe(con, [("input", 0, "1.25"), ("output", 0, "10"), ("cache_storage_per_hour", 0, "4.5")])
+    names = {i.name for i in infer_and_store(con, now=NOON, store=False)}
+    wanted = sorted({w for kind in KINDS.values() for w in kind.explained_by})
+    assert len(wanted) == 9
+    assert [w for w in wanted if not any(fnmatchcase(n, w) for n in names)] == []
 
 
 def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.metrics import METRICS
 from alerts.triggers.state import WarehouseState
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
@@ -77,6 +78,77 @@ def test_the_whole_fixture_fires_only_these_alerts(tmp_path: Path) -> None:
     assert len(alerts) == 6
 
 
+ONE_THESIS = """
+[[ticker]]
+symbol = "MU"
+
+[[thesis]]
+id = "memory-bound-decode"
+title = "#3 Decode is memory-bandwidth-starved"
+tickers = ["MU"]
+"""
+METRIC_TRIGGERS = (
+    ONE_THESIS
+    + """
+[[trigger]]
+id = "spread-above"
+kind = "threshold"
+thesis = "memory-bound-decode"
+severity = "warning"
+[trigger.params]
+metric = "output_input_ratio"
+above = 3.5
+
+[[trigger]]
+id = "spread-collapses"
+kind = "threshold"
+thesis = "memory-bound-decode"
+severity = "warning"
+[trigger.params]
+metric = "output_input_ratio"
+below = 1
+
+[[trigger]]
+id = "spread-steps"
+kind = "step_change"
+thesis = "memory-bound-decode"
+severity = "info"
+[trigger.params]
+metric = "output_input_ratio"
+change_fraction = 0.2
+
+[[trigger]]
+id = "cache-discount-widens"
+kind = "threshold"
+thesis = "memory-bound-decode"
+severity = "info"
+[trigger.params]
+metric = "cache_discount"
+above = 50
+"""
+)
+
+
+def test_output_input_ratio_threshold_and_step_fire_on_the_real_cuts(tmp_path: Path) -> None:
+    theses_file = tmp_path / "metrics.toml"
+    theses_file.write_text(METRIC_TRIGGERS, encoding="utf-8")
+    alerts = evaluate_source(load(tmp_path), load_theses(theses_file), "litellm")
+    # gemini 10.5/3.5 = 3x -> 5/1.25 = 4x and gpt-4o 15/5 = 3x -> 10/2.5 = 4x, confirmed
+    # on 2024-10-03. Claude's one-day $30 input (0.5x, and a 100x cache discount against
+    # its $0.30 cache read) reverts: nothing fires; its 5x (and claude-3-opus's) is already
+    # true at the start: the baseline.
+    assert summary(alerts) == [
+        ("2024-10-03", "spread-above",
+         "google gemini-1.5-pro output_input_ratio beyond threshold", "3.0000", "4.0000"),
+        ("2024-10-03", "spread-above",
+         "openai gpt-4o output_input_ratio beyond threshold", "3.0000", "4.0000"),
+        ("2024-10-03", "spread-steps",
+         "google gemini-1.5-pro output_input_ratio", "3.0000", "4.0000"),
+        ("2024-10-03", "spread-steps", "openai gpt-4o output_input_ratio", "3.0000", "4.0000"),
+    ]  # fmt: skip
+    assert {a.unit for a in alerts} == {"x"}
+
+
 def test_daily_mode_reports_only_what_is_new(tmp_path: Path) -> None:
     con = load(tmp_path, ["2024-09-01", "2024-09-02", "2024-10-02"])
     state = WarehouseState(con)
@@ -112,6 +184,25 @@ def test_backtest_over_real_litellm_releases_is_plausible(samples: Path, tmp_pat
     assert ("anthropic claude-2 input price cut", Decimal("11.02"), Decimal("8")) in [
         (a.subject, a.old_value, a.new_value) for a in alerts
     ]
+
+
+@pytest.mark.samples
+@pytest.mark.parametrize("metric", sorted(METRICS))
+def test_every_metric_has_values_on_real_litellm_releases(
+    samples: Path, tmp_path: Path, metric: str
+) -> None:
+    # above = 0: any value fires once, when the model's metric is first confirmed.
+    theses_file = tmp_path / "one.toml"
+    trigger = (
+        '[[trigger]]\nid = "any"\nkind = "threshold"\nthesis = "memory-bound-decode"\n'
+        f'severity = "info"\n[trigger.params]\nmetric = "{metric}"\nabove = 0\n'
+    )
+    theses_file.write_text(ONE_THESIS + trigger, encoding="utf-8")
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), samples / "litellm_releases")
+    alerts = evaluate_source(con, load_theses(theses_file), "litellm")
+    assert len({a.model for a in alerts}) >= 3
+    assert all(isinstance(a.new_value, Decimal) and a.new_value > 0 for a in alerts)
 
 
 # ---------------------------------------------------------------- a second source confirms

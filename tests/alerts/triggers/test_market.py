@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from alerts.theses.load import load_theses
-from alerts.triggers.market import memory_margin_vs_capex, price_move, refresh_cadence
+from alerts.triggers.market import Fundamentals, RefreshCadence
+from tests.alerts.shipped import shipped
 
-TRIGGERS = {t.id: t for t in load_theses().triggers}
+CADENCE = shipped(RefreshCadence, "flagship-refresh-cadence")
 D = dt.date
 
 
@@ -21,7 +21,7 @@ def test_anthropic_opus_cadence_shortening_fires_on_the_new_release() -> None:
         ("claude-opus-4-5-20251101", D(2025, 11, 24)),
         ("claude-3-5-haiku-20241022", D(2024, 10, 22)),  # not a flagship
     ]
-    (alert,) = refresh_cadence(TRIGGERS["flagship-refresh-cadence"], "anthropic", releases)
+    (alert,) = CADENCE.evaluate("anthropic", releases)
     # Gaps 444, 75, then 111 days against a mean of (444 + 75) / 2 = 259.5.
     assert (alert.subject, alert.old_value, alert.new_value, alert.unit, alert.date) == (
         "anthropic flagship release gap shortened (claude-opus-4-5-20251101)",
@@ -31,8 +31,8 @@ def test_anthropic_opus_cadence_shortening_fires_on_the_new_release() -> None:
 
 def test_cadence_needs_two_earlier_gaps_and_respects_providers() -> None:
     releases = [("gpt-4o", D(2024, 5, 13)), ("gpt-4.1", D(2025, 4, 14)), ("gpt-5", D(2025, 8, 7))]
-    assert refresh_cadence(TRIGGERS["flagship-refresh-cadence"], "openai", releases) == []
-    assert refresh_cadence(TRIGGERS["flagship-refresh-cadence"], "mistral", releases) == []
+    assert CADENCE.evaluate("openai", releases) == []
+    assert CADENCE.evaluate("mistral", releases) == []
 
 
 def test_nvidia_deepseek_day_drop_fires_and_resets_the_level() -> None:
@@ -42,12 +42,12 @@ def test_nvidia_deepseek_day_drop_fires_and_resets_the_level() -> None:
         (D(2025, 1, 27), Decimal("118.42")),
         (D(2025, 1, 28), Decimal("128.99")),
     ]
-    (alert,) = price_move(TRIGGERS["rack-scale-ticker-moves"], "NVDA", quotes, "USD")
+    (alert,) = shipped(Fundamentals, "rack-scale-ticker-moves").price_move("NVDA", quotes, "USD")
     assert (alert.subject, alert.old_value, alert.new_value, alert.unit) == (
         "NVDA down 17%", Decimal("142.62"), Decimal("118.42"), "USD"
     )  # fmt: skip
     # +8.9% from the new level is below 10%: quiet. Other triggers' tickers: quiet.
-    assert price_move(TRIGGERS["memory-ticker-moves"], "NVDA", quotes, "USD") == []
+    assert shipped(Fundamentals, "memory-ticker-moves").price_move("NVDA", quotes, "USD") == []
 
 
 def test_micron_margin_collapse_while_hyperscaler_capex_grows() -> None:
@@ -60,7 +60,7 @@ def test_micron_margin_collapse_while_hyperscaler_capex_grows() -> None:
         ]
     }
     capex = [(D(2022, 6, 30), Decimal("21")), (D(2022, 9, 30), Decimal("18"))]
-    alerts = memory_margin_vs_capex(TRIGGERS["memory-margin-vs-capex"], margins, capex)
+    alerts = shipped(Fundamentals, "memory-margin-vs-capex").memory_margin_vs_capex(margins, capex)
     assert [(a.model, a.old_value, a.new_value, a.date) for a in alerts] == [
         ("MU", Decimal("47.4"), Decimal("39.5"), D(2022, 9, 1)),
         ("MU", Decimal("39.5"), Decimal("22.9"), D(2022, 12, 1)),
@@ -71,4 +71,6 @@ def test_micron_margin_collapse_while_hyperscaler_capex_grows() -> None:
 def test_margin_fall_with_capex_shrinking_is_quiet() -> None:
     margins = {"MU": [(D(2022, 9, 1), Decimal("39.5")), (D(2022, 12, 1), Decimal("22.9"))]}
     capex = [(D(2022, 9, 30), Decimal("-3"))]
-    assert memory_margin_vs_capex(TRIGGERS["memory-margin-vs-capex"], margins, capex) == []
+    assert (
+        shipped(Fundamentals, "memory-margin-vs-capex").memory_margin_vs_capex(margins, capex) == []
+    )

@@ -6,23 +6,20 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 
-from alerts.theses.load import Trigger, load_theses
-from alerts.triggers.price import (
-    ModelRef,
-    cache_pricing,
-    price_change,
-    spread_change,
-    step_change,
-    threshold,
-)
+from alerts.triggers.inputs import ModelRef
+from alerts.triggers.price import CachePricing, PriceChange, SpreadChange, StepChange, Threshold
 from alerts.triggers.state import MemoryState, WarehouseState
+from tests.alerts.shipped import shipped
 from warehouse.db import connect
 
-TRIGGERS = {t.id: t for t in load_theses().triggers}
+PRICE = shipped(PriceChange, "price-cut-or-rise")
+SPREAD = shipped(SpreadChange, "frontier-spread-band")
+CACHE = shipped(CachePricing, "cache-discount-band")
+PRIORITY = shipped(StepChange, "priority-premium-step")
+LONG_CONTEXT = shipped(Threshold, "long-context-premium-explodes")
 # Snapshot dates: one LiteLLM release a week.
 W = [dt.date(2024, 7, 1) + dt.timedelta(weeks=i) for i in range(30)]
 GPT4O = ModelRef("openai", "gpt-4o", "gpt-4o", "https://openai.com/api/pricing/")
@@ -34,10 +31,6 @@ def weekly(*values: str | None) -> list[tuple[dt.date, Decimal | None]]:
     return [(d, None if v is None else Decimal(v)) for d, v in zip(W, values, strict=False)]
 
 
-def with_params(trigger: Trigger, **params: object) -> Trigger:
-    return replace(trigger, params=MappingProxyType({**trigger.params, **params}))
-
-
 # ------------------------------------------------------------------ price_change
 
 
@@ -47,7 +40,7 @@ def test_gpt4o_price_cut_fires_once_on_its_confirming_snapshot() -> None:
         "input": weekly("5", "5", "2.5", "2.5", "2.5"),
         "output": weekly("15", "15", "10", "10", "10"),
     }
-    alerts = price_change(TRIGGERS["price-cut-or-rise"], GPT4O, prices)
+    alerts = PRICE.evaluate(GPT4O, prices)
     assert [(a.subject, a.old_value, a.new_value, a.date) for a in alerts] == [
         ("openai gpt-4o input price cut", Decimal(5), Decimal("2.5"), W[3]),
         ("openai gpt-4o output price cut", Decimal(15), Decimal(10), W[3]),
@@ -60,27 +53,27 @@ def test_gpt4o_price_cut_fires_once_on_its_confirming_snapshot() -> None:
 def test_one_day_typo_that_reverts_does_not_fire() -> None:
     # Claude 3.5 Sonnet input $3 mistyped as $30 for one release, fixed in the next.
     prices = {"input": weekly("3", "3", "30", "3", "3"), "output": weekly("15", "15", "15", "15")}
-    assert price_change(TRIGGERS["price-cut-or-rise"], SONNET, prices) == []
+    assert PRICE.evaluate(SONNET, prices) == []
 
 
 def test_a_key_that_disappears_does_not_page_price_removed() -> None:
     prices = {"input": weekly("3", "3", None, None, None), "output": weekly("15", "15")}
-    assert price_change(TRIGGERS["price-cut-or-rise"], SONNET, prices) == []
+    assert PRICE.evaluate(SONNET, prices) == []
 
 
 def test_small_change_below_the_fraction_is_quiet_but_output_only_cut_fires() -> None:
     # Constructed on Claude 3.5 Sonnet's $3/$15: output to $14 (-6.7%), input unchanged.
     prices = {"input": weekly("3", "3", "3", "3"), "output": weekly("15", "15", "14", "14")}
-    (alert,) = price_change(TRIGGERS["price-cut-or-rise"], SONNET, prices)
+    (alert,) = PRICE.evaluate(SONNET, prices)
     assert alert.subject.endswith("output price cut (output cut, input unchanged)")
-    off = with_params(TRIGGERS["price-cut-or-rise"], output_cut_without_input_cut=False)
-    assert price_change(off, SONNET, prices) == []
+    off = replace(PRICE, output_cut_without_input_cut=False)
+    assert off.evaluate(SONNET, prices) == []
 
 
 def test_provider_filter_skips_other_providers() -> None:
-    only_google = with_params(TRIGGERS["price-cut-or-rise"], providers=["google"])
+    only_google = replace(PRICE, providers=("google",))
     prices = {"input": weekly("5", "5", "2.5", "2.5")}
-    assert price_change(only_google, GPT4O, prices) == []
+    assert only_google.evaluate(GPT4O, prices) == []
 
 
 # ------------------------------------------------------------------ spread_change
@@ -90,7 +83,7 @@ def test_gemini_flash_spread_leaving_the_band_fires_once() -> None:
     # gemini-2.5-flash preview $0.15/$0.60 (4x) -> GA $0.30/$2.50 (8.33x, above 8x).
     inp = weekly("0.15", "0.15", "0.15", "0.30", "0.30", "0.30", "0.30")
     out = weekly("0.60", "0.60", "0.60", "2.50", "2.50", "2.50", "2.50")
-    alerts = spread_change(TRIGGERS["frontier-spread-band"], FLASH, inp, out)
+    alerts = SPREAD.evaluate(FLASH, inp, out)
     assert [(a.subject, a.old_value, a.new_value, a.date) for a in alerts] == [
         ("google gemini-2.5-flash output/input spread outside 3-8x",
          Decimal("4.0000"), Decimal("8.3333"), W[4]),
@@ -103,14 +96,14 @@ def test_spread_inside_band_with_small_moves_is_quiet() -> None:
     # Claude 3.5 Sonnet 5x, then a constructed $15 -> $16 output (5.33x, +6.7%).
     inp = weekly("3", "3", "3", "3", "3")
     out = weekly("15", "15", "16", "16", "16")
-    assert spread_change(TRIGGERS["frontier-spread-band"], SONNET, inp, out) == []
+    assert SPREAD.evaluate(SONNET, inp, out) == []
 
 
 def test_band_rearms_when_the_spread_comes_back() -> None:
     inp = weekly(*["1"] * 12)
     out = weekly("5", "5", "9", "9", "9", "5", "5", "5", "9", "9", "9", "9")
-    trigger = with_params(TRIGGERS["frontier-spread-band"], change_fraction=Decimal(10))
-    alerts = spread_change(trigger, GPT4O, inp, out)
+    trigger = replace(SPREAD, change_fraction=Decimal(10))
+    alerts = trigger.evaluate(GPT4O, inp, out)
     assert [a.date for a in alerts] == [W[3], W[9]]
 
 
@@ -118,11 +111,11 @@ def test_reevaluating_history_with_warehouse_state_does_not_refire(tmp_path: Pat
     con = connect(tmp_path / "w.duckdb", wait_s=0)
     inp = weekly("0.15", "0.15", "0.30", "0.30")
     out = weekly("0.60", "0.60", "2.50", "2.50")
-    trigger = TRIGGERS["frontier-spread-band"]
+    trigger = SPREAD
     first_state, again_state = WarehouseState(con), WarehouseState(con)
-    first = spread_change(trigger, FLASH, inp, out, first_state)
+    first = trigger.evaluate(FLASH, inp, out, first_state)
     first_state.flush()
-    again = spread_change(trigger, FLASH, inp, out, again_state)
+    again = trigger.evaluate(FLASH, inp, out, again_state)
     again_state.flush()
     band = [a for a in first if "outside" in a.subject]
     assert len(band) == 1 and not [a for a in again if "outside" in a.subject]
@@ -139,7 +132,7 @@ def test_gpt4o_cache_pricing_appears() -> None:
     # discount is outside the band from the start: that is not "leaving" the band.
     inp = weekly("2.5", "2.5", "2.5", "2.5", "2.5")
     cached = weekly(None, None, "1.25", "1.25", "1.25")
-    alerts = cache_pricing(TRIGGERS["cache-discount-band"], GPT4O, inp, cached)
+    alerts = CACHE.evaluate(GPT4O, inp, cached)
     assert [(a.subject, a.old_value, a.new_value, a.unit) for a in alerts] == [
         ("openai gpt-4o cache pricing appears", None, Decimal("1.25"), "USD/Mtok"),
     ]
@@ -149,7 +142,7 @@ def test_gpt5_cache_discount_moving_into_and_out_of_the_band() -> None:
     # gpt-5: $1.25 input, $0.125 cached (10x, inside); constructed move to 0.625 (2x).
     inp = weekly("1.25", "1.25", "1.25", "1.25", "1.25", "1.25")
     cached = weekly("0.125", "0.125", "0.125", "0.625", "0.625", "0.625")
-    (alert,) = cache_pricing(TRIGGERS["cache-discount-band"], GPT4O, inp, cached)
+    (alert,) = CACHE.evaluate(GPT4O, inp, cached)
     assert (alert.subject, alert.old_value, alert.new_value, alert.date) == (
         "openai gpt-4o cache discount outside 5-20x", Decimal("10.0000"), Decimal("2.0000"), W[4]
     )  # fmt: skip
@@ -158,7 +151,7 @@ def test_gpt5_cache_discount_moving_into_and_out_of_the_band() -> None:
 def test_claude_10x_cache_discount_is_inside_the_band_and_not_new() -> None:
     inp = weekly("3", "3", "3")
     cached = weekly("0.30", "0.30", "0.30")
-    assert cache_pricing(TRIGGERS["cache-discount-band"], SONNET, inp, cached) == []
+    assert CACHE.evaluate(SONNET, inp, cached) == []
 
 
 # ------------------------------------------------------------------ step / threshold
@@ -167,7 +160,8 @@ def test_claude_10x_cache_discount_is_inside_the_band_and_not_new() -> None:
 def test_priority_premium_step_beyond_20_percent_fires_smaller_does_not() -> None:
     # gpt-4.1 priority $3.50 vs standard $2.00 = 1.75x; then (constructed) 2x and 2.5x.
     series = weekly("1.75", "1.75", "2.00", "2.00", "2.50", "2.50")
-    (alert,) = step_change(TRIGGERS["priority-premium-step"], GPT4O, series, "x")
+    (alert,) = PRIORITY.evaluate(GPT4O, series)
+    assert alert.unit == "x"
     assert (alert.subject, alert.old_value, alert.new_value, alert.date) == (
         "openai gpt-4o priority_standard_ratio", Decimal("2.00"), Decimal("2.50"), W[5]
     )  # fmt: skip
@@ -184,6 +178,5 @@ def test_priority_premium_step_beyond_20_percent_fires_smaller_does_not() -> Non
 def test_long_context_multiplier_threshold(
     values: tuple[str, ...], fires_on: list[dt.date]
 ) -> None:
-    trigger = TRIGGERS["long-context-premium-explodes"]
-    alerts = threshold(trigger, GPT4O, weekly(*values), "x", MemoryState())
+    alerts = LONG_CONTEXT.evaluate(GPT4O, weekly(*values), MemoryState())
     assert [a.date for a in alerts] == fires_on

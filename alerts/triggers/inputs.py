@@ -1,0 +1,86 @@
+"""What trigger kinds evaluate over: plain series, never the warehouse.
+
+A kind reads one of these inputs (its scope, see alerts.triggers.base); the evaluators
+(alerts.triggers.evaluate, evaluate_fundamentals) build them from the warehouse. Another
+series of the same shape, a reconciled price series for instance, can be put in their
+place without touching a kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+# (snapshot date, value); None: the series is absent on that snapshot.
+Series = Sequence[tuple[date, Decimal | None]]
+# The price components and service tiers a ModelSeries offers.
+COMPONENTS = ("input", "output", "cache_read")
+SERVICE_TIERS = ("standard", "priority")
+# A model's long-context tier thresholds (tokens); empty: priced without tiers.
+TierSet = frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """Who an alert is about: a model of a provider as one source keys it."""
+
+    provider: str
+    model: str
+    source_model_key: str = ""
+    source_url: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.provider} {self.model}".strip()
+
+
+class ModelSeries(Protocol):
+    """One model's series from one price source, sampled on the same snapshot dates."""
+
+    def price(self, component: str, tier: str = "standard", threshold: int = 0) -> Series:
+        """Its price (USD per Mtok) of a component, service tier and prompt threshold."""
+        ...
+
+    def thresholds(self) -> list[int]:
+        """The long-context prompt thresholds its standard input price was ever tiered at."""
+        ...
+
+    @property
+    def tiers(self) -> Sequence[tuple[date, TierSet | None]]:
+        """Its tier thresholds per snapshot (None: the model is absent)."""
+        ...
+
+    @property
+    def ceiling(self) -> Sequence[tuple[date, int | None]]:
+        """Its context ceiling (tokens) per snapshot."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ModelContext:
+    """One model's context ceiling and tier thresholds per snapshot."""
+
+    ref: ModelRef
+    ceilings: Sequence[tuple[date, int | None]]
+    tiers: Sequence[tuple[date, TierSet | None]] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """Everything one price source says across its models."""
+
+    models: Sequence[ModelContext]
+    # provider -> (model id, release date): the first-seen dates of its models
+    releases: Mapping[str, Sequence[tuple[str, date]]]
+
+
+@dataclass(frozen=True, slots=True)
+class FundamentalsData:
+    """Company figures. Margins and growth are in percent."""
+
+    quotes: Mapping[str, Mapping[str, Series]]  # ticker -> currency -> closes
+    margins: Mapping[str, Mapping[str, Series]]  # period type -> ticker -> gross margin
+    capex_growth: Mapping[str, Series]  # period type -> hyperscaler capex growth y/y
