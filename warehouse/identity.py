@@ -1,0 +1,310 @@
+"""Keep `model_identity` in step with the observations (the rules: reconcile/identity.py).
+
+The table is derived: everything in it can be rebuilt from `price_observations`,
+`model_limits` and `snapshots`. It is brought up to date incrementally in the transaction
+that writes a batch of snapshots (only the families of the keys that changed are decided
+again), and rebuilt whole when the rules or the user's override file differ from the ones
+it was built with (checked whenever the warehouse is opened for writing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core.errors import ConfigError
+from core.settings import load_settings
+from reconcile.identity import RULES_VERSION, Identity, KeyPrices, SeriesKey, resolve
+from reconcile.naming import name_key
+from reconcile.overrides import NO_OVERRIDES, Overrides, parse_overrides
+from warehouse.diff import Changes
+from warehouse.upsert import merge_rows
+
+KEYS_FRAME = "_identity_keys"
+FAMILIES_FRAME = "_identity_families"
+COLUMNS: dict[str, str] = {
+    "source": "varchar",
+    "source_model_key": "varchar",
+    "provider": "varchar",
+    "model": "varchar",
+    "family": "varchar",
+    "canonical_provider": "varchar",
+    "canonical_model": "varchar",
+    "rule": "varchar",
+    "outcome": "varchar",
+    "explanation": "varchar",
+    "lab_provider": "varchar",
+    "lab_model": "varchar",
+    "first_seen_at": "timestamptz",
+    "last_seen_at": "timestamptz",
+    "present": "boolean",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A key as the observations know it: its latest naming and when it was seen."""
+
+    source: str
+    source_model_key: str
+    provider: str
+    model: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    present: bool
+
+
+def load_overrides(path: Path | None = None) -> Overrides:
+    """The override file THESIS_MODEL_ALIASES_FILE names (or `path`), validated."""
+    from extractors.registry import SOURCES  # the registry is heavy; only needed here
+
+    path = path if path is not None else load_settings().model_aliases_file
+    if path is None:
+        return NO_OVERRIDES
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"model alias file {path}: {exc.strerror or exc}; create it or unset "
+            "THESIS_MODEL_ALIASES_FILE"
+        ) from None
+    return parse_overrides(text, str(path), known_sources=SOURCES.keys())
+
+
+def ensure_identity(con: duckdb.DuckDBPyConnection, overrides: Overrides | None = None) -> bool:
+    """Rebuild the table when it was built by other rules or overrides; True if it was."""
+    overrides = load_overrides() if overrides is None else overrides
+    state = dict(con.execute("select name, value from model_identity_state").fetchall())
+    wanted = {"rules_version": str(RULES_VERSION), "overrides_sha256": overrides.fingerprint}
+    if all(state.get(k) == v for k, v in wanted.items()):
+        return False
+    con.execute("delete from model_identity")
+    _decide(con, seen_keys(con), set(), overrides)
+    for name, value in wanted.items():
+        con.execute("update model_identity_state set value = ? where name = ?", [value, name])
+    return True
+
+
+def refresh_identity(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    batch: Sequence[tuple[Changes, str, datetime]],
+) -> None:
+    """After a batch of `source`'s snapshots is written, in the same transaction."""
+    if not batch:
+        return
+    overrides = load_overrides()
+    if ensure_identity(con, overrides):
+        return
+    newest = max(observed_at for _, _, observed_at in batch)
+    con.execute(
+        "update model_identity set last_seen_at = ? where source = ? and present",
+        [newest, source],
+    )
+    changed = {row.source_model_key for changes, _, _ in batch for row, _, _ in changes.prices}
+    changed |= {lim.source_model_key for changes, _, _ in batch for lim, _, _ in changes.limits}
+    if changed:
+        keys = [(source, key) for key in changed]
+        _decide(con, seen_keys(con, keys), _families_of(con, keys), overrides)
+
+
+def rebuild_source_identity(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """After a source's observations were re-derived (`rebuild_source`)."""
+    overrides = load_overrides()
+    if ensure_identity(con, overrides):
+        return
+    old = {
+        (provider, family)
+        for provider, family in con.execute(
+            "select provider, family from model_identity where source = ?", [source]
+        ).fetchall()
+    }
+    con.execute("delete from model_identity where source = ?", [source])
+    _decide(con, seen_keys(con, source=source), old, overrides)
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    seen: list[Seen],
+    stale_families: set[tuple[str, str]],
+    overrides: Overrides,
+) -> None:
+    """Decide again every family `seen` or `stale_families` touch, all sources, and store."""
+    families = stale_families | {
+        (s.provider, name_key(s.source_model_key, s.provider, s.model).family) for s in seen
+    }
+    fresh = {(s.source, s.source_model_key) for s in seen}
+    members = seen + [
+        s for s in _stored_members(con, families) if (s.source, s.source_model_key) not in fresh
+    ]
+    if not members:
+        return
+    prices = current_prices(con, [(s.source, s.source_model_key) for s in members])
+    keys = [
+        KeyPrices(
+            s.source,
+            s.source_model_key,
+            s.provider,
+            s.model,
+            prices.get((s.source, s.source_model_key), {}),
+        )
+        for s in members
+    ]
+    by_key = {(s.source, s.source_model_key): s for s in members}
+    rows = [_row(i, by_key[(i.source, i.source_model_key)]) for i in resolve(keys, overrides)]
+    merge_rows(
+        con, "model_identity", rows, ["source", "source_model_key"], casts=COLUMNS, replace=True
+    )
+
+
+def _row(identity: Identity, seen: Seen) -> tuple[object, ...]:
+    i = identity
+    return (
+        i.source,
+        i.source_model_key,
+        i.provider,
+        i.model,
+        i.family,
+        i.canonical_provider,
+        i.canonical_model,
+        i.rule,
+        i.outcome,
+        i.explanation,
+        i.lab_provider,
+        i.lab_model,
+        seen.first_seen_at,
+        seen.last_seen_at,
+        seen.present,
+    )
+
+
+def _families_of(
+    con: duckdb.DuckDBPyConnection, keys: Collection[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    if not keys:
+        return set()
+    with _registered(con, KEYS_FRAME, keys, ["source", "source_model_key"]):
+        rows = con.execute(
+            f"select provider, family from model_identity semi join {KEYS_FRAME}"
+            " using (source, source_model_key)"
+        ).fetchall()
+    return {(provider, family) for provider, family in rows}
+
+
+def _stored_members(
+    con: duckdb.DuckDBPyConnection, families: Collection[tuple[str, str]]
+) -> list[Seen]:
+    if not families:
+        return []
+    with _registered(con, FAMILIES_FRAME, families, ["provider", "family"]):
+        rows = con.execute(
+            "select source, source_model_key, provider, model, first_seen_at, last_seen_at,"
+            f" present from model_identity semi join {FAMILIES_FRAME} using (provider, family)"
+        ).fetchall()
+    return [Seen(*row) for row in rows]
+
+
+_SEEN_SQL = """
+with series as (
+    select source, source_model_key,
+           arg_max(provider, observed_at) as provider, arg_max(model, observed_at) as model,
+           min(observed_at) as first_at, max(observed_at) as last_at,
+           arg_max(change, observed_at) as last_change
+    from price_observations {where}
+    group by source, source_model_key, component, service_tier, tier_min_prompt_tokens,
+             condition, effective_from, effective_to
+    union all
+    select source, source_model_key,
+           arg_max(provider, observed_at), arg_max(model, observed_at),
+           min(observed_at), max(observed_at), arg_max(change, observed_at)
+    from model_limits {where}
+    group by source, source_model_key
+),
+per_key as (
+    select source, source_model_key,
+           arg_max(provider, last_at) as provider, arg_max(model, last_at) as model,
+           min(first_at) as first_seen_at, max(last_at) as last_change_at,
+           bool_or(last_change <> 'removed') as present
+    from series group by source, source_model_key
+),
+loaded as (select source, observed_at from snapshots where status = 'loaded')
+select k.source, k.source_model_key, k.provider, k.model, k.first_seen_at,
+       coalesce(
+           case when k.present
+                then (select max(l.observed_at) from loaded l where l.source = k.source)
+                else (select max(l.observed_at) from loaded l
+                      where l.source = k.source and l.observed_at < k.last_change_at)
+           end,
+           k.first_seen_at) as last_seen_at,
+       k.present
+from per_key k
+"""
+
+
+def seen_keys(
+    con: duckdb.DuckDBPyConnection,
+    keys: Collection[tuple[str, str]] | None = None,
+    *,
+    source: str | None = None,
+) -> list[Seen]:
+    """Every key with observations (or only `keys`, or only `source`'s): its latest
+    provider and model, when first seen, whether the latest snapshot has it, and the last
+    loaded snapshot that did."""
+    if keys is None:
+        where, params = ("where source = ?", [source]) if source else ("", [])
+        rows = con.execute(_SEEN_SQL.format(where=where), params * 2).fetchall()
+        return [Seen(*row) for row in rows]
+    if not keys:
+        return []
+    where = f"semi join {KEYS_FRAME} using (source, source_model_key)"
+    with _registered(con, KEYS_FRAME, keys, ["source", "source_model_key"]):
+        rows = con.execute(_SEEN_SQL.format(where=where)).fetchall()
+    return [Seen(*row) for row in rows]
+
+
+def current_prices(
+    con: duckdb.DuckDBPyConnection, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], dict[SeriesKey, Decimal]]:
+    """Each key's prices as its latest snapshot states them; for a key no longer listed,
+    the prices it had when it went."""
+    if not keys:
+        return {}
+    with _registered(con, KEYS_FRAME, keys, ["source", "source_model_key"]):
+        rows = con.execute(
+            "select source, source_model_key, component, service_tier, tier_min_prompt_tokens,"
+            " condition, coalesce(cast(effective_from as varchar), ''),"
+            " coalesce(cast(effective_to as varchar), ''),"
+            " arg_max(usd_per_mtok, observed_at) filter (where change <> 'removed'),"
+            " arg_max(change, observed_at) = 'removed'"
+            f" from price_observations semi join {KEYS_FRAME} using (source, source_model_key)"
+            " group by all"
+        ).fetchall()
+    live: dict[tuple[str, str], dict[SeriesKey, Decimal]] = defaultdict(dict)
+    last: dict[tuple[str, str], dict[SeriesKey, Decimal]] = defaultdict(dict)
+    for source, key, *series, value, gone in rows:
+        if value is None:
+            continue
+        last[(source, key)][tuple(series)] = value  # type: ignore[index]
+        if not gone:
+            live[(source, key)][tuple(series)] = value  # type: ignore[index]
+    return {k: live.get(k) or v for k, v in last.items()}
+
+
+@contextmanager
+def _registered(
+    con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[tuple[str, str]], columns: list[str]
+) -> Iterator[None]:
+    """`rows` as a table named `name` for the length of a `with` block."""
+    con.register(name, pd.DataFrame(list(rows), columns=columns, dtype=object))
+    try:
+        yield
+    finally:
+        con.unregister(name)
