@@ -185,18 +185,17 @@ def _against_references(m: _Member, others: Mapping[str, _Member]) -> tuple[str 
     return first_clash, ""
 
 
-def _head_order(m: _Member, name: str) -> tuple[int, int, str, str]:
+def _head_order(m: _Member, name: str) -> tuple[int, int, str, int, str]:
     """The key naming the group itself first (a bare key before a prefixed one), then a
-    `-latest` alias, then dated snapshots newest first, then the rest by key."""
-    key = m.key.source_model_key
+    `-latest` alias, then dated snapshots newest first; the plainest spelling first."""
+    key, rules = m.key.source_model_key, len(m.naming.rules)
     if m.key.model == name:
-        return (0, 0 if key == name else 1, "", key)
+        return (0, 0 if key == name else 1, "", rules, key)
     if "latest-alias" in m.naming.rules:
-        return (1, 0, "", key)
+        return (1, 0, "", rules, key)
     if "dated-snapshot" in m.naming.rules:
-        date = m.naming.note("dated-snapshot")
-        return (2, 0, _descending(date), key)
-    return (3, 0, "", key)
+        return (2, 0, _descending(m.naming.note("dated-snapshot")), rules, key)
+    return (3, 0, "", rules, key)
 
 
 def _descending(text: str) -> str:
