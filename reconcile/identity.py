@@ -144,8 +144,11 @@ def _refused(
     group: list[_Member], name: str, others: Mapping[str, _Member], matched: dict[int, str]
 ) -> list[_Member]:
     """Walk a group in head order, building its price sheet; return the keys that differ."""
-    ordered = sorted(group, key=lambda m: _head_order(m, name))
     needs_reference = bool(others) and not any(m.key.model == name for m in group)
+    if len(group) == 1 and not needs_reference:  # most keys: alone under their name
+        matched[id(group[0])] = f"the first key of {name} in {group[0].key.source}"
+        return []
+    ordered = sorted(group, key=lambda m: _head_order(m, name))
     sheet: dict[SeriesKey, tuple[Decimal, str]] = {}
     head = ""
     refused = []

@@ -40,10 +40,7 @@ class Naming:
     model: str
     family: str
     steps: tuple[Step, ...]
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(s.rule for s in self.steps)
+    rules: tuple[str, ...]  # each step's rule, in order
 
     def note(self, rule: str) -> str:
         return next((s.note for s in self.steps if s.rule == rule), "")
@@ -51,7 +48,10 @@ class Naming:
 
 Rule = Callable[[str, str], tuple[str, str] | None]
 
-_VARIANT = re.compile(r"^(?P<base>.+):(?P<variant>[a-z][a-z-]*)$")
+# OpenRouter's route variants (`:free` is a free, rate-limited route of the same model).
+_VARIANT = re.compile(
+    r"^(?P<base>.+):(?P<variant>free|beta|extended|thinking|nitro|online|floor|exacto)$"
+)
 _AZURE_ZONE = re.compile(r"^(?P<zone>[a-z][a-z-]*)/(?P<base>.+)$")
 _AWS_REGION = re.compile(r"^(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d)/(?P<base>.+)$")
 _AWS_PROFILE = re.compile(
@@ -193,7 +193,7 @@ def name_key(source_model_key: str, provider: str, model: str) -> Naming:
         if found is not None and found[0]:
             family, note = found
             steps.append(Step(rule, note))
-    return Naming(model, family, tuple(steps))
+    return Naming(model, family, tuple(steps), tuple(s.rule for s in steps))
 
 
 def lab_of(provider: str, family: str) -> tuple[str, str] | None:

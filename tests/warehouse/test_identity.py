@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from core.errors import ConfigError
 from extractors.registry import get_source
 from tests.conftest import warehouse_location
 from tests.warehouse.conftest import HISTORY
-from warehouse.db import connect, migrations
+from warehouse.db import connect, migrate, migrations
 from warehouse.importer import import_snapshots
 from warehouse.load import Payload, load_payload, rebuild_source
 
@@ -119,8 +120,6 @@ def test_the_table_kept_at_load_time_equals_one_rebuilt_from_the_observations(
     import_snapshots(con, LITELLM, history)
     kept = identity_table(con)
     con.execute("update model_identity_state set value = '0' where name = 'rules_version'")
-    from warehouse.db import migrate
-
     migrate(con)
     assert identity_table(con) == kept
     assert len(kept) == 9
@@ -208,3 +207,26 @@ def test_history_fixture_keys_all_have_an_identity(
     import_snapshots(con, LITELLM, HISTORY)
     keys = con.execute("select count(distinct source_model_key) from price_observations").fetchone()
     assert con.execute("select count(*) from model_aliases").fetchone() == keys
+
+
+@pytest.mark.samples
+def test_daily_loads_of_real_history_keep_the_table_a_rebuild_would_give(
+    tmp_path: Path, samples: Path
+) -> None:
+    """Real LiteLLM days, one a month, loaded one by one as the daily run does, prices
+    parting and joining as they really did (one engine: it is the load path under test)."""
+    con = connect(tmp_path / "real.duckdb")
+    (archive,) = samples.glob("litellm_history/*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.name.endswith(".json")]
+        days = sorted(members, key=lambda m: Path(m.name).name)[::20]
+        for member in days:
+            handle = tar.extractfile(member)
+            assert handle is not None
+            day = datetime.fromisoformat(Path(member.name).name[:10]).replace(tzinfo=UTC)
+            assert load_payload(con, Payload(LITELLM, handle.read(), day)).status == "loaded"
+    kept = identity_table(con)
+    con.execute("update model_identity_state set value = '0' where name = 'rules_version'")
+    migrate(con)
+    assert identity_table(con) == kept
+    assert {row[8] for row in kept} >= {"exact", "alias", "own-series"}
