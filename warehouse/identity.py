@@ -9,7 +9,7 @@ it was built with (checked whenever the warehouse is opened for writing).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -160,7 +160,7 @@ def _decide(
     ]
     if not members:
         return
-    prices = current_prices(con, [(s.source, s.source_model_key) for s in members])
+    prices = current_prices(con, _sharing_a_family(members))
     keys = [
         KeyPrices(
             s.source,
@@ -174,6 +174,20 @@ def _decide(
     seen_of = {(s.source, s.source_model_key): s for s in members}
     rows = [_record(i, seen_of[(i.source, i.source_model_key)]) for i in resolve(keys, overrides)]
     _replace_rows(con, rows)
+
+
+def _sharing_a_family(members: list[Seen]) -> list[tuple[str, str]]:
+    """The keys whose prices can matter: a key alone in its family (every source) joins
+    it whatever it costs, and most keys are alone."""
+    family = {
+        (s.source, s.source_model_key): (
+            s.provider,
+            name_key(s.source_model_key, s.provider, s.model).family,
+        )
+        for s in members
+    }
+    size = Counter(family.values())
+    return [key for key, name in family.items() if size[name] > 1]
 
 
 def _record(identity: Identity, seen: Seen) -> dict[str, object]:
