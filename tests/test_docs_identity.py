@@ -53,3 +53,10 @@ def test_the_identity_doc_transcripts_and_override_example_hold(
             result = runner.invoke(app, argv[1:], env=env)
             assert result.exit_code == 0, result.output
             assert result.stdout == expected, command
+
+
+def test_the_identity_doc_lists_every_naming_rule() -> None:
+    from reconcile.naming import MODEL_RULES
+
+    text = DOC.read_text(encoding="utf-8")
+    assert [name for name, _ in MODEL_RULES if f"| `{name}` |" not in text] == []
