@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.errors import ConfigError
+from core.errors import ConfigError, WarehouseError
 from core.settings import load_settings
 from reconcile.identity import RULES_VERSION, Identity, KeyPrices, SeriesKey, resolve
 from reconcile.naming import name_key
@@ -63,18 +63,46 @@ def load_overrides(path: Path | None = None) -> Overrides:
     return parse_overrides(text, str(path), known_sources=SOURCES.keys())
 
 
+def _wanted_state(overrides: Overrides) -> dict[str, str]:
+    return {"rules_version": str(RULES_VERSION), "overrides_sha256": overrides.fingerprint}
+
+
+def identity_is_current(con: duckdb.DuckDBPyConnection, overrides: Overrides) -> bool:
+    """Whether the stored identity was built by these rules and these overrides."""
+    state = dict(con.execute("select name, value from model_identity_state").fetchall())
+    return all(state.get(k) == v for k, v in _wanted_state(overrides).items())
+
+
 def ensure_identity(con: duckdb.DuckDBPyConnection, overrides: Overrides | None = None) -> bool:
     """Rebuild the table when it was built by other rules or overrides; True if it was."""
     overrides = load_overrides() if overrides is None else overrides
-    state = dict(con.execute("select name, value from model_identity_state").fetchall())
-    wanted = {"rules_version": str(RULES_VERSION), "overrides_sha256": overrides.fingerprint}
-    if all(state.get(k) == v for k, v in wanted.items()):
+    if identity_is_current(con, overrides):
         return False
     con.execute("delete from model_identity")
     _decide(con, seen_keys(con), set(), overrides)
-    for name, value in wanted.items():
+    for name, value in _wanted_state(overrides).items():
         con.execute("update model_identity_state set value = ? where name = ?", [value, name])
     return True
+
+
+def read_aliases(
+    con: duckdb.DuckDBPyConnection, source: str | None = None
+) -> list[dict[str, object]]:
+    """Every row of the `model_aliases` view (or `source`'s), ordered by canonical model,
+    source and key; a WarehouseError when the warehouse predates model identity."""
+    try:
+        cur = con.execute(
+            "select * from model_aliases where ? is null or source = ?"
+            " order by provider, model, source, source_model_key",
+            [source, source],
+        )
+    except duckdb.CatalogException:
+        raise WarehouseError(
+            "this warehouse has no model identity yet; open it once for writing "
+            "(`thesis run` or `thesis import-snapshots`) to upgrade it"
+        ) from None
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def refresh_identity(
@@ -340,3 +368,31 @@ def _registered(
         yield
     finally:
         con.unregister(name)
+
+
+def known_before(con: duckdb.DuckDBPyConnection, provider: str, model: str, at: datetime) -> bool:
+    """Whether some source listed, before `at`, a key of the model `provider`/`model` names.
+
+    A name some key already carries is the canonical model its identity decided (so a dated
+    snapshot priced like its family is that family, and one priced apart is its own). A
+    name no key carries yet (a page section whose prices could not be read) is its family
+    by the naming rules alone: `-latest`, a date or a version pin off a known model.
+    """
+    row = con.execute(
+        "with named as (select distinct canonical_provider, canonical_model"
+        " from model_identity where lower(model) = lower(?))"
+        " select exists (select 1 from named),"
+        " exists (select 1 from model_identity semi join named"
+        " using (canonical_provider, canonical_model) where first_seen_at < ?)",
+        [model, at],
+    ).fetchone()
+    carried, known = row if row else (False, False)
+    if carried:
+        return bool(known)
+    family = name_key(model, provider, model).family.lower()
+    found = con.execute(
+        "select 1 from model_identity where first_seen_at < ?"
+        " and (lower(family) = ? or lower(lab_model) = ?) limit 1",
+        [at, family, family],
+    ).fetchone()
+    return found is not None
