@@ -26,10 +26,16 @@ from reconcile.identity import RULES_VERSION, Identity, KeyPrices, SeriesKey, re
 from reconcile.naming import name_key
 from reconcile.overrides import NO_OVERRIDES, Overrides, parse_overrides
 from warehouse.diff import Changes
+from warehouse.tables import (
+    MODEL_IDENTITY,
+    MODEL_IDENTITY_STATE,
+    ModelIdentityRow,
+    ModelIdentityStateRow,
+)
+from warehouse.write import insert_rows, merge_rows, staged
 
 KEYS_FRAME = "_identity_keys"
 NAMES_FRAME = "_identity_names"
-ROWS_FRAME = "_identity_rows"
 _IDENTITY_FIELDS = tuple(f.name for f in fields(Identity))
 
 
@@ -80,8 +86,8 @@ def ensure_identity(con: duckdb.DuckDBPyConnection, overrides: Overrides | None 
         return False
     con.execute("delete from model_identity")
     _decide(con, seen_keys(con), set(), overrides)
-    for name, value in _wanted_state(overrides).items():
-        con.execute("update model_identity_state set value = ? where name = ?", [value, name])
+    state = [ModelIdentityStateRow(name=k, value=v) for k, v in _wanted_state(overrides).items()]
+    merge_rows(con, MODEL_IDENTITY_STATE, state, replace=True)
     return True
 
 
@@ -218,27 +224,26 @@ def _sharing_a_family(members: list[Seen]) -> list[tuple[str, str]]:
     return [key for key, name in family.items() if size[name] > 1]
 
 
-def _record(identity: Identity, seen: Seen) -> dict[str, object]:
+def _record(identity: Identity, seen: Seen) -> ModelIdentityRow:
     """A model_identity row: the decision, and when the key was seen."""
-    return {name: getattr(identity, name) for name in _IDENTITY_FIELDS} | {
-        "first_seen_at": seen.first_seen_at,
-        "last_seen_at": seen.last_seen_at,
-        "present": seen.present,
-    }
+    decided = {name: getattr(identity, name) for name in _IDENTITY_FIELDS}
+    return ModelIdentityRow(
+        **decided,
+        first_seen_at=seen.first_seen_at,
+        last_seen_at=seen.last_seen_at,
+        present=seen.present,
+    )
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
-    """Write `rows`, replacing the stored ones of the same keys. Delete-and-insert from a
-    typed frame: a third of the cost of a MERGE of object columns at import sizes."""
-    con.register(ROWS_FRAME, pd.DataFrame(rows))
-    try:
+def _replace_rows(con: duckdb.DuckDBPyConnection, rows: list[ModelIdentityRow]) -> None:
+    """Write `rows`, replacing the stored ones of the same keys. Delete-and-insert: a
+    third of the cost of a MERGE of object columns at import sizes."""
+    with staged(con, MODEL_IDENTITY, rows) as stage:
         con.execute(
             "delete from model_identity where (source, source_model_key) in"
-            f" (select source, source_model_key from {ROWS_FRAME})"
+            f" (select source, source_model_key from {stage})"
         )
-        con.execute(f"insert into model_identity by name select * from {ROWS_FRAME}")
-    finally:
-        con.unregister(ROWS_FRAME)
+    insert_rows(con, MODEL_IDENTITY, rows)
 
 
 def _families_of(
