@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from core.errors import ConfigError, WarehouseError
-from core.settings import load_settings
+from core.settings import WarehouseSettings
 from reconcile.identity import RULES_VERSION, Identity, KeyPrices, SeriesKey, resolve
 from reconcile.naming import name_key
 from reconcile.overrides import NO_OVERRIDES, Overrides, parse_overrides
@@ -56,7 +56,7 @@ def load_overrides(path: Path | None = None) -> Overrides:
     """The override file THESIS_MODEL_ALIASES_FILE names (or `path`), validated."""
     from extractors.registry import SOURCES  # the registry is heavy; only needed here
 
-    path = path if path is not None else load_settings().model_aliases_file
+    path = path if path is not None else WarehouseSettings.load().model_aliases_file
     if path is None:
         return NO_OVERRIDES
     try:
