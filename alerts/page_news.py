@@ -2,13 +2,16 @@
 
 - "new model on the official page": a page names a model the warehouse has never seen
   (in any source), in a section that parsed or in one that was skipped (its prices are
-  not readable yet). Info, once per page and model, ever. The first capture of a page
-  is the baseline: nothing on it is news.
+  not readable yet). A name that model identity maps to a model already seen (a dated
+  snapshot or `-latest` alias of it: warehouse.identity.known_before) is not new. Info,
+  once per page and model, ever. The first capture of a page is the baseline: nothing
+  on it is news.
 - "parser needs attention": a page section skipped on ATTENTION_DAYS consecutive days.
   Warning, once; it re-arms when the section parses again (or leaves the page).
 
-Both read the warehouse (price_observations, model_limits, page_section_failures of
-migration 009) and keep fire-once state in trigger_state like every trigger.
+Both read the warehouse (price_observations, model_limits, model_identity of migration
+007, page_section_failures of migration 009) and keep fire-once state in trigger_state
+like every trigger.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import duckdb
 from alerts.records import Alert, Severity
 from alerts.triggers.state import ConditionState
 from extractors.registry import SOURCES
+from warehouse.identity import known_before
 
 NEW_MODEL = "page-new-model"
 ATTENTION = "page-parser-attention"
@@ -132,7 +136,9 @@ def _new_models(page: _Page) -> list[Alert]:
         for heading, reason, models in page.failures.get(snap.snapshot_id, {}).values():
             named.update(dict.fromkeys(models, (heading, reason)))
         for model, (heading, reason) in sorted(named.items()):
-            if _seen_before(page.con, model, snap.observed_at):
+            if _seen_before(page.con, model, snap.observed_at) or known_before(
+                page.con, page.provider, model, snap.observed_at
+            ):
                 continue
             if page.state.update(NEW_MODEL, f"{page.source}:{model}", True, heading, day):
                 out.append(_news(page, model, heading, reason, day))

@@ -195,6 +195,7 @@ def _register_area_commands() -> None:
         alerts_cmd,
         fundamentals_cmd,
         infer_cmd,
+        models_cmd,
         pages_cmd,
         report_cmd,
         roofline_cmd,
@@ -206,6 +207,7 @@ def _register_area_commands() -> None:
     app.add_typer(alerts_cmd.app, name="alerts")
     app.command("backtest")(alerts_cmd.backtest)
     app.command("fundamentals")(fundamentals_cmd.fundamentals)
+    app.command("models")(models_cmd.models)
     app.command("report")(report_cmd.report)
     app.command("serve")(serve_cmd.serve)
     app.add_typer(pages_cmd.app, name="pages")

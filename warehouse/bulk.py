@@ -21,6 +21,7 @@ from extractors.base import Source
 from warehouse.archive import raw_row, read_raw, sha256
 from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
+from warehouse.identity import refresh_identity
 from warehouse.page_records import PageRecorder
 from warehouse.tables import (
     MODEL_LIMITS,
@@ -238,6 +239,7 @@ class BulkLoader:
             insert_rows(self.con, SNAPSHOTS, self._snapshots)
             append_changes(self.con, self.source.id, self._changes)
             self.pages.flush(ids)
+            refresh_identity(self.con, self.source.id, self._changes)
         self._raw, self._snapshots, self._changes = [], [], []
 
 

@@ -246,4 +246,14 @@ def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list
                 "insert into schema_migrations (version, name) values (?, ?)", [version, name]
             )
         applied.append(name)
+    _derive(con)
     return applied
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the tables derived from observations whose rules or inputs changed (an
+    upgraded warehouse builds its model identity from the observations it holds)."""
+    from warehouse.identity import ensure_identity
+
+    with transaction(con):
+        ensure_identity(con)

@@ -25,6 +25,7 @@ from warehouse.bulk import (
     utc_day,
 )
 from warehouse.db import transaction
+from warehouse.identity import rebuild_source_identity
 from warehouse.tables import SNAPSHOTS
 from warehouse.write import insert_rows
 
@@ -115,6 +116,7 @@ def rebuild_source(
             )
             results.append(loader.add(item))
         loader.flush()
+        rebuild_source_identity(con, source.id)
     return results
 
 

@@ -203,6 +203,33 @@ class PageDiffRow:
     diff: Varchar  # unified diff of the page's pricing text from the previous payload
 
 
+@dataclass(slots=True, kw_only=True)
+class ModelIdentityRow:
+    """A source key's canonical model and why (reconcile/identity.py decides it)."""
+
+    source: Varchar
+    source_model_key: Varchar
+    provider: Varchar  # as the source's parser named it
+    model: Varchar
+    family: Varchar  # what the naming rules read in the key
+    canonical_provider: Varchar
+    canonical_model: Varchar
+    rule: Varchar  # the naming rules applied, '+'-joined; exact | override
+    outcome: Varchar  # exact | alias | own-series | own-key | override-alias | override-apart
+    explanation: Varchar
+    lab_provider: Varchar | None  # whose model family it is (a host's: the lab's)
+    lab_model: Varchar | None
+    first_seen_at: TimestampTz
+    last_seen_at: TimestampTz  # the last loaded snapshot that had the key
+    present: Boolean  # in the source's latest loaded snapshot
+
+
+@dataclass(slots=True, kw_only=True)
+class ModelIdentityStateRow:
+    name: Varchar  # rules_version | overrides_sha256: what model_identity was built with
+    value: Varchar
+
+
 RUNS = Table("runs", RunRow, key=("run_id",))
 SOURCE_RUNS = Table("source_runs", SourceRunRow, key=("run_id", "source"))
 RAW_SNAPSHOTS = Table("raw_snapshots", RawSnapshotRow, key=("content_sha256",))
@@ -220,6 +247,8 @@ PAGE_SECTION_FAILURES = Table(
     "page_section_failures", PageSectionFailureRow, key=("snapshot_id", "section")
 )
 PAGE_DIFFS = Table("page_diffs", PageDiffRow, key=("snapshot_id",))
+MODEL_IDENTITY = Table("model_identity", ModelIdentityRow, key=("source", "source_model_key"))
+MODEL_IDENTITY_STATE = Table("model_identity_state", ModelIdentityStateRow, key=("name",))
 # The parser's rows are stored as they are (extractors/fundamentals/rows.py).
 QUOTES = Table("quotes", QuoteRow, key=("ticker", "as_of"))
 FUNDAMENTALS = Table(
@@ -240,6 +269,8 @@ TABLES: tuple[Table[Any], ...] = (
     TRIGGER_STATE,
     PAGE_SECTION_FAILURES,
     PAGE_DIFFS,
+    MODEL_IDENTITY,
+    MODEL_IDENTITY_STATE,
     QUOTES,
     FUNDAMENTALS,
 )

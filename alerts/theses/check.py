@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alerts.theses.toml_lines import LineIndex
 from alerts.triggers.base import Trigger
 from alerts.triggers.params import NOT_READ, TYPE_EXAMPLES, InvalidParams, coerce, param_infos
 from core.errors import ConfigError
+from core.toml_lines import LineIndex
 
 
 @dataclass

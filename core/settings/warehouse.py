@@ -69,7 +69,17 @@ class WarehouseSettings(Section):
         le=1,
     )
 
-    @field_validator("spool_dir", "duckdb_extension_dir")
+    model_aliases_file: Path | None = setting(
+        None,
+        "A TOML file forcing a source key into a canonical model (`[[alias]]`) or keeping "
+        "it out of its family (`[[separate]]`); see "
+        "[Model identity](identity.md#the-override-file). Applied the next time the "
+        "warehouse is opened for writing.",
+        example="/srv/thesis/model-aliases.toml",
+        default_text="none: the naming and price rules alone",
+    )
+
+    @field_validator("spool_dir", "duckdb_extension_dir", "model_aliases_file")
     @classmethod
     def _home(cls, value: Path | None) -> Path | None:
         return None if value is None else value.expanduser()

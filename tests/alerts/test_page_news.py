@@ -98,6 +98,47 @@ def test_a_model_another_source_already_carries_is_not_news(
     assert _day(con, 1, _page(FOUR), state) == []
 
 
+def _feed(con: duckdb.DuckDBPyConnection, input_usd_per_token: str) -> None:
+    """LiteLLM carries gemini-9-ultra an hour after the page's baseline."""
+    feed = '{"gemini/gemini-9-ultra": {"litellm_provider": "gemini", "mode": "chat",'
+    feed += f' "input_cost_per_token": {input_usd_per_token}, "output_cost_per_token": 2e-05}}}}'
+    load_payload(con, Payload(get_source("litellm"), feed.encode(), DAY0 + timedelta(hours=1)))
+
+
+def test_a_dated_snapshot_priced_like_a_known_model_is_not_news(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    state = MemoryState()
+    _day(con, 0, PAGE, state)
+    _feed(con, "4e-06")  # $4 / $20, the page's standard tab
+    assert _day(con, 1, _page(FOUR, "gemini-9-ultra-06-05"), state) == []
+
+
+def test_a_dated_snapshot_priced_apart_from_a_known_model_is_news(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    state = MemoryState()
+    _day(con, 0, PAGE, state)
+    _feed(con, "5e-06")  # $5 input where the page says $4: its own series
+    assert _day(con, 1, _page(FOUR, "gemini-9-ultra-06-05"), state) == [
+        f"{NEW_MODEL} info gemini-9-ultra-06-05"
+    ]
+
+
+def test_an_unreadable_section_naming_an_alias_of_a_known_model_is_not_news(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    state = MemoryState()
+    _day(con, 0, PAGE, state)
+    _feed(con, "4e-06")
+    assert _day(con, 1, _page(THREE, "gemini-9-ultra-latest"), state) == []
+    # A preview is another family; the section, skipped twice now, needs attention too.
+    assert _day(con, 2, _page(THREE, "gemini-9-ultra-preview"), state) == [
+        f"{NEW_MODEL} info gemini-9-ultra-preview",
+        f"{ATTENTION} warning Gemini 9 Ultra",
+    ]
+
+
 def test_a_page_that_parses_whole_says_nothing(con: duckdb.DuckDBPyConnection) -> None:
     state = MemoryState()
     assert [_day(con, n, PAGE, state) for n in range(3)] == [[], [], []]

@@ -61,3 +61,9 @@ class LineIndex:
             if pattern.match(line):
                 return n
         return None
+
+
+def toml_error_line(exc: ValueError) -> int:
+    """The line tomllib's error names ("... (at line N, column M)"), else 1."""
+    found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+    return int(found.group(1)) if found else 1
