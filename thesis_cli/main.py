@@ -54,6 +54,7 @@ def run(
     cfg = PrefectSettings.load()  # all settings were checked as the command started
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from flows.configured import configured_daily_flow
+    from flows.daily import summary_of
     from flows.prefect_api import ensure_api
 
     # The configured flow: the task runner of THESIS_TASK_RUNNER, and a failure alert.
@@ -61,12 +62,14 @@ def run(
     ensure_api(cfg.prefect_startup_timeout_s)
     from thesis_cli.output import print_run_summary
 
-    summary = daily_flow(
+    state = daily_flow(
         db_path=str(db) if db else None,
         sources=source or None,
         theses_path=str(theses) if theses else None,
         fundamentals=not no_fundamentals,
+        return_state=True,
     )
+    summary = summary_of(state)
     if as_json:
         emit_json(summary)
     else:
