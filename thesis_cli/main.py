@@ -121,7 +121,13 @@ def reprocess(
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    query: Annotated[
+        str | None,
+        typer.Argument(help="SQL to run (read-only). Default: --file, else standard input."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from this file.", dir_okay=False)
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Output format: table, csv or json.")
     ] = "table",
@@ -130,20 +136,22 @@ def sql(
 ) -> None:
     """Run a read-only SQL query against the warehouse and print the answer.
 
+    The query is the argument, else the --file, else standard input (`... | thesis sql`).
     `--json` is `--format json`: {"columns": [...], "rows": [{column: value}, ...]}.
     """
     import duckdb
 
-    from warehouse.query import FORMATS, render, run_query
+    from thesis_cli.output import read_query
+    from warehouse.query import FORMATS, error_line, render, run_query
 
     if as_json:
         fmt = "json"
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:
-        answer = run_query(db, query)
+        answer = run_query(db, read_query(query, file))
     except duckdb.Error as err:
-        raise ConfigError(f"query failed: {str(err).splitlines()[0]}") from err
+        raise ConfigError(f"query failed: {error_line(err)}") from err
     typer.echo(render(answer, fmt))
 
 
