@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -137,3 +140,18 @@ def test_server_down_is_a_delivery_failure(unused_port: int) -> None:
     assert str(info.value) == (
         f"email: cannot deliver via 127.0.0.1:{unused_port} (ConnectionRefusedError)"
     )
+
+
+def test_the_headers_carry_a_time_zone_the_senders_domain_and_auto_submitted(
+    start_smtp: Any, gpt4o_cut: Alert
+) -> None:
+    server = start_smtp()
+    config = replace(plain_config(server.port), sender="Thesis Bot <alerts@research.example.org>")
+    SmtpEmail(config).send(digest([gpt4o_cut], TITLES))
+
+    (mail,) = server.inbox.messages
+    sent = parsedate_to_datetime(mail["Date"])
+    assert sent.tzinfo is not None and not mail["Date"].endswith("-0000")
+    assert abs((datetime.now(UTC) - sent).total_seconds()) < 3600
+    assert mail["Message-ID"].endswith("@research.example.org>")
+    assert mail["Auto-Submitted"] == "auto-generated"
