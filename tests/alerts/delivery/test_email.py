@@ -13,6 +13,10 @@ from alerts.delivery.email import SmtpConfig, SmtpEmail
 from alerts.delivery.render import digest, probe_message
 from alerts.records import Alert
 
+HEADLINE = (
+    "thesis: google gemini-2.5-pro input above 200k tokens $1.25 → $2.5 (+100%) "
+    "and 1 more alert (1 warning, 1 info)"
+)
 TITLES = [("memory-bound-decode", "#3 Decode is memory-bandwidth-starved")]
 
 
@@ -38,15 +42,15 @@ def test_digest_arrives_with_text_and_html_parts(
 
     (mail,) = server.inbox.messages
     assert server.inbox.envelopes == [("thesis@example.com", ["analyst@example.com"])]
-    assert mail["Subject"] == "thesis: 2 alerts (1 warning, 1 info)"
+    assert " ".join(mail["Subject"].split()) == HEADLINE
     assert mail.get_content_type() == "multipart/alternative"
     text, html = parts(mail)
     assert text.splitlines()[:7] == [
-        "thesis: 2 alerts (1 warning, 1 info)",
+        HEADLINE,
         "",
         "== #3 Decode is memory-bandwidth-starved ==",
         "[WARNING] google gemini-2.5-pro input above 200k tokens",
-        "  long-context tier: 1.25 -> 2.5 USD/Mtok  (long-context-tier, 2025-06-17)",
+        "  long-context tier: 1.25 -> 2.5 USD/Mtok (+100%)  (long-context-tier, 2025-06-17)",
         "  Roofline: 2x above 200k: KV-cache reads dominate decode beyond the crossover",
         "  Source: https://ai.google.dev/gemini-api/docs/pricing",
     ]
