@@ -12,7 +12,6 @@ from alerts.delivery.render import digest
 from alerts.records import Alert
 from core.errors import ConfigError
 
-
 # The most important change names the digest (a scraped subject flattened to one line).
 TITLE = (
     "thesis: google <!channel> *bold* <http://x|y> Bcc: victim@example.com $1.25 → $2.5 "
