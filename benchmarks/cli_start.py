@@ -1,7 +1,9 @@
 """Benchmark how long `thesis` takes to start, beside the floor: `python -c 'import duckdb'`.
 
 Each command runs `--repeats` times in a fresh process on the same (new, migrated)
-warehouse; the median wall-clock time of each, and its ratio to the floor, are printed.
+warehouse; the median wall-clock time of each, its ratio to the floor, and the median CPU
+time (user + system: the figure to read on a busy machine, where wall-clock waits for a
+core) are printed.
 
     uv run python benchmarks/cli_start.py [--repeats 7]
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,13 +37,17 @@ def commands(db: str) -> dict[str, list[str]]:
     }
 
 
-def median_s(argv: list[str], repeats: int, env: dict[str, str]) -> float:
-    times = []
+def median_s(argv: list[str], repeats: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of `argv` in a fresh process."""
+    wall, cpu = [], []
     for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, cwd=ROOT, env=env, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -55,10 +62,11 @@ def main() -> None:
             pass
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         timed = {name: median_s(argv, args.repeats, env) for name, argv in commands(db).items()}
-    floor = timed["python -c 'import duckdb'"]
-    print(f"median of {args.repeats} runs each (cpu count {os.cpu_count()}):")
-    for name, seconds in timed.items():
-        print(f"  {name:<28} {seconds:6.3f} s   {seconds / floor:5.2f}x import duckdb")
+    floor = timed["python -c 'import duckdb'"][0]
+    load = os.getloadavg()[0]
+    print(f"median of {args.repeats} runs each ({os.cpu_count()} cores, load {load:.1f}):")
+    for name, (wall, cpu) in timed.items():
+        print(f"  {name:<28} {wall:6.3f} s  {wall / floor:5.2f}x import duckdb  cpu {cpu:6.3f} s")
 
 
 if __name__ == "__main__":
