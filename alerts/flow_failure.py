@@ -1,8 +1,9 @@
 """The "daily run failed" alert: a flow run that fails or crashes tells the same channels.
 
-A failed source is not a failed run (the run records it and sends "source broken"). This
-is for the run itself ending Failed or Crashed: the warehouse stayed locked, a bug, the
-process was killed. It is delivered straight to each channel and not recorded in the
+A run that finished with failed sources or tickers ends Failed too, but it has recorded
+them and sent "source broken" itself: its state carries the run summary, and this alert
+stays quiet. This is for the run itself failing or crashing: the warehouse stayed locked,
+a bug, the process was killed. It is delivered straight to each channel and not recorded in the
 warehouse, because the warehouse may be the very thing that failed.
 
 Wire it as Prefect state hooks:
@@ -86,6 +87,9 @@ def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
     Arguments are Prefect's Flow, FlowRun and State. A bad channel configuration is logged
     (Prefect records hook errors, but the run has already failed for its own reason).
     """
+    if isinstance(state.result(raise_on_failure=False), dict):
+        log.info("run %s finished and reported its own failures", flow_run.name)
+        return
     failure = FlowFailure(
         flow_name=str(flow.name),
         run_name=str(flow_run.name),

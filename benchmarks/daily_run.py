@@ -152,10 +152,10 @@ def run_direct(db: str) -> dict[str, float]:
 
 
 def run_flow(db: str) -> dict[str, float]:
-    from flows.daily import daily_flow
+    from flows.daily import daily_flow, summary_of
 
     t = time.perf_counter()
-    summary = daily_flow(db_path=db, fundamentals=False)
+    summary = summary_of(daily_flow(db_path=db, fundamentals=False, return_state=True))
     elapsed = time.perf_counter() - t
     assert summary["status"] == "ok", summary
     return {"flow": elapsed}

@@ -1,6 +1,11 @@
 """The daily Prefect flow: every price source and the fundamentals fetched concurrently,
 then parse and load, the roofline inversion, the checklist's triggers and the alerts.
 
+The run ends Completed only when everything worked; otherwise Failed, with a message
+naming each failed source and ticker, and the summary as the state's data (the rows that
+loaded stay loaded). The flow run is named by the warehouse run_id, logs one line per
+source, and publishes the summary as a Markdown artifact.
+
 Flows only compose tasks; each task is one call into pipeline/ (pipeline/daily.py for
 the per-source steps and the run's bookkeeping). A failing source is recorded and the
 others load. Payloads are spooled to disk before the warehouse is opened, so a locked
@@ -14,7 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from core.errors import ConfigError, SourceError
 from core.settings import FetchSettings, SourceUrls
@@ -23,7 +32,7 @@ from extractors.registry import SOURCES, select
 from flows.logs import quiet_expected_failures
 from flows.tasks import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
 from pipeline import daily
-from pipeline.daily_summary import RunSummary, SourceOutcome
+from pipeline.daily_summary import RunSummary, SourceOutcome, summary_markdown
 from pipeline.fundamentals import tickers_for
 from warehouse import spool
 from warehouse.target import Target, parse_target
@@ -35,21 +44,15 @@ quiet_expected_failures()
 def fetch_source(
     source_id: str, spool_root: Path, etag: str | None, last_modified: str | None
 ) -> daily.Fetched:
-    """Fetch one source into the spool; a failure is returned and logged as one line.
+    """Fetch one source into the spool; a failure is returned (the load step logs it).
     Prefect's own retries are for a task that crashed (a full disk, say)."""
-    got = daily.fetch_source(source_id, spool_root, etag, last_modified)
-    if got.error is not None:
-        get_run_logger().warning(str(got.error))
-    return got
+    return daily.fetch_source(source_id, spool_root, etag, last_modified)
 
 
 @task(task_run_name="parse-{source_id}")
 def parse_source(source_id: str, item: spool.Spooled) -> SourceError | None:
-    """Parse the whole payload once (pure); return the typed error if it is bad."""
-    error = daily.parse_spooled(source_id, item)
-    if error is not None:
-        get_run_logger().warning(str(error))
-    return error
+    """Parse the whole payload once (pure); return the typed error (the load step logs it)."""
+    return daily.parse_spooled(source_id, item)
 
 
 @task(task_run_name="load-{source_id}")
@@ -61,19 +64,27 @@ def load_source(
     parse_errors: dict[str, SourceError],
     fetched: daily.Fetched,
 ) -> SourceOutcome:
-    """Load this source's spooled payloads, oldest first, and record the outcome."""
-    return daily.load_source(db_path, run_id, source_id, items, parse_errors, fetched)
+    """Load this source's spooled payloads, oldest first, record the outcome, and log it
+    as the source's one line."""
+    outcome = daily.load_source(db_path, run_id, source_id, items, parse_errors, fetched)
+    logger = get_run_logger()
+    (logger.warning if outcome.status == "failed" else logger.info)(outcome.line())
+    return outcome
 
 
-@flow(name="thesis-daily", log_prints=True)
+@flow(name="thesis-daily", flow_run_name=daily.new_run_id, log_prints=True)
 def daily_flow(
     db_path: str | None = None,
     sources: list[str] | None = None,
     theses_path: str | None = None,
     fundamentals: bool = True,
-) -> dict[str, Any]:
+) -> dict[str, Any] | State[Any]:
     """The daily run: prices from every source and fundamentals (fetched concurrently),
-    then load, the roofline inversion, the checklist's triggers and the alerts."""
+    then load, the roofline inversion, the checklist's triggers and the alerts.
+
+    Returns the summary when everything worked, else a Failed state carrying it (read it
+    with `summary_of`)."""
+    run_id = flow_run.name or daily.new_run_id()  # the name flow_run_name gave this run
     target = parse_target(db_path)
     path = target.location
     cfg = FetchSettings.load()
@@ -87,7 +98,7 @@ def daily_flow(
     tickers = tickers_for(theses)
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
-    run_id = daily.start_run(path)
+    daily.start_run(path, run_id)
     summary = RunSummary(run_id, str(target), problems=problems)
     for s in chosen:
         summary.outcomes.append(
@@ -95,6 +106,10 @@ def daily_flow(
         )
     if fundamentals_future is not None:
         summary.fundamentals = store_fundamentals_task(path, fundamentals_future.result(), run_id)
+        log = get_run_logger()
+        (log.warning if summary.fundamentals.get("failed") else log.info)(
+            summary.fundamentals_line()
+        )
     if len(summary.failed) < len(summary.outcomes):
         summary.inferences = infer_task(path, run_id)
     if theses is not None:
@@ -105,7 +120,22 @@ def daily_flow(
             )
         except ConfigError as err:
             problems.append(f"alerts not sent: {err}")
-    return daily.finish_run(path, summary)
+    doc = daily.finish_run(path, summary)
+    create_markdown_artifact(
+        markdown=summary_markdown(doc), key="thesis-daily-run", description=f"Daily run {run_id}"
+    )
+    if summary.status == "ok":
+        return doc
+    return Failed(message=summary.failure_message(), data=doc)
+
+
+def summary_of(state: State[Any]) -> dict[str, Any]:
+    """The run summary a finished daily flow run carries, Completed or Failed; a run that
+    raised (a locked warehouse, a bad setting) raises its exception here."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return dict(result)
 
 
 def _fetch_all(

@@ -21,12 +21,9 @@ from pipeline.inference import infer
 
 @task(task_run_name="fetch-fundamentals")
 def fetch_fundamentals_task(tickers: list[str]) -> list[TickerFetch]:
-    """yfinance for every ticker, each in a child process with a hard deadline."""
-    fetched = fundamentals.fetch(tickers)
-    for item in fetched:
-        if item.error:
-            get_run_logger().warning(f"yfinance:{item.ticker}: {item.error}")
-    return fetched
+    """yfinance for every ticker, each in a child process with a hard deadline (the flow
+    logs one line for the fundamentals once they are stored)."""
+    return fundamentals.fetch(tickers)
 
 
 @task(task_run_name="load-fundamentals")

@@ -154,9 +154,14 @@ def conditional_headers(target: Target) -> dict[str, tuple[str | None, str | Non
         return {}
 
 
-def start_run(db: Path | str | None) -> str:
+def new_run_id() -> str:
+    """The daily run's id, chosen before the warehouse is opened (it names the flow run)."""
+    return runs.new_run_id("daily")
+
+
+def start_run(db: Path | str | None, run_id: str | None = None) -> str:
     with connection(db) as con:
-        return runs.start_run(con, "daily")
+        return runs.start_run(con, "daily", run_id=run_id)
 
 
 def finish_run(db: Path | str | None, summary: RunSummary) -> dict[str, Any]:

@@ -36,6 +36,18 @@ class SourceOutcome:
             self.skipped_sections = [f"{f.section}: {f.reason}" for f in result.section_failures]
         return self
 
+    def line(self) -> str:
+        """One log line saying what this source gave the run."""
+        if self.status == "failed":
+            return f"{self.source}: failed ({self.error_kind}): {self.error}"
+        if self.status == "loaded":
+            skipped = len(self.skipped_sections)
+            extra = f", {skipped} page section(s) skipped" if skipped else ""
+            return f"{self.source}: loaded {self.models} models, {self.rows_added} rows{extra}"
+        if self.status == "not_modified":
+            return f"{self.source}: not modified since the last fetch"
+        return f"{self.source}: unchanged since the last load"
+
 
 @dataclass
 class RunSummary:
@@ -65,6 +77,27 @@ class RunSummary:
             return "partial"
         return "ok"
 
+    def failure_message(self) -> str:
+        """What went wrong, naming every failed source and ticker ("" when nothing did)."""
+        parts = []
+        if self.failed:
+            names = ", ".join(f"{o.source} ({o.error_kind})" for o in self.failed)
+            parts.append(f"{len(self.failed)} of {len(self.outcomes)} sources failed: {names}")
+        tickers = sorted(self.fundamentals.get("failed", {}))
+        if tickers:
+            parts.append(f"{len(tickers)} tickers failed: {', '.join(tickers)}")
+        bad = [d["channel"] for d in self.alerts.get("deliveries", []) if not d["ok"]]
+        if bad:
+            parts.append(f"alert delivery failed: {', '.join(bad)}")
+        return "; ".join(parts + self.problems)
+
+    def fundamentals_line(self) -> str:
+        ok, failed = self.fundamentals.get("ok", []), self.fundamentals.get("failed", {})
+        line = f"fundamentals: {len(ok)} of {len(ok) + len(failed)} tickers loaded"
+        if failed:
+            line += "; failed: " + "; ".join(f"{t} ({why})" for t, why in sorted(failed.items()))
+        return line
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
@@ -93,3 +126,37 @@ class RunSummary:
         for ticker, reason in self.fundamentals.get("failed", {}).items():
             found.append(SourceFailure(f"yfinance:{ticker}", "fetch_failed", reason, on))
         return found
+
+
+def summary_markdown(doc: dict[str, Any]) -> str:
+    """The run summary (`RunSummary.as_dict()`) as Markdown, for the run's Prefect artifact."""
+    lines = [
+        f"# Daily run {doc['run_id']}: {doc['status']}",
+        "",
+        f"{doc['rows_added']} rows added to `{doc['db']}`.",
+        "",
+        "| source | status | rows added | detail |",
+        "|---|---|---:|---|",
+    ]
+    for s in doc["sources"]:
+        detail = f"{s['error_kind']}: {s['error']}" if s["status"] == "failed" else ""
+        if s.get("skipped_sections"):
+            detail = f"{len(s['skipped_sections'])} page section(s) skipped"
+        lines.append(f"| {s['source']} | {s['status']} | {s['rows_added']} | {_cell(detail)} |")
+    funds = doc.get("fundamentals") or {}
+    if funds:
+        lines += ["", f"Fundamentals: {len(funds.get('ok', []))} tickers loaded."]
+        failed = sorted(funds.get("failed", {}).items())
+        lines += [f"- {ticker} failed: {_cell(why)}" for ticker, why in failed]
+    lines += ["", f"Roofline inferences stored: {doc['inferences']}."]
+    alerts = doc.get("alerts") or {}
+    if alerts:
+        sent = sum(d["ok"] for d in alerts.get("deliveries", []))
+        lines.append(f"Alerts: {alerts.get('alerts_recorded', 0)} new; {sent} deliveries made.")
+    lines += [f"- problem: {_cell(p)}" for p in doc.get("problems", [])]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Scraped error text inside a Markdown table cell: one line, no column breaks."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 
-from alerts.delivery.channels import NO_CHANNELS, channels_from_env
 from alerts.records import value_text
 from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
 from alerts.triggers.base import Trigger, Watched
@@ -48,6 +47,8 @@ def test_channels(as_json: JsonOption = False) -> None:
 
     Exit code 0 when every channel accepted it, 1 when any failed, 2 when none is configured.
     """
+    from alerts.delivery.channels import NO_CHANNELS, channels_from_env
+
     channels = channels_from_env()
     if not channels:
         if as_json:

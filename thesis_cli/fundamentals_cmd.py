@@ -8,14 +8,16 @@ Register in thesis_cli/main.py with:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.errors import ThesisError
 from extractors.fundamentals.yahoo import FetchPolicy
-from pipeline.fundamentals import FundamentalsResult, fetch_and_store
 from thesis_cli.common import DbOption, JsonOption, emit_json
+
+if TYPE_CHECKING:
+    from pipeline.fundamentals import FundamentalsResult
 
 app = typer.Typer(add_completion=False)
 
@@ -61,6 +63,8 @@ def fundamentals(
     0 when any ticker loaded, 1 when all failed.
     """
     # Tests hand a session answering from a local server through the context object.
+    from pipeline.fundamentals import fetch_and_store
+
     session = ctx.obj.get("yfinance_session") if isinstance(ctx.obj, dict) else None
     policy = FetchPolicy(deadline_s=timeout_s, attempts=attempts)
     try:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from itertools import groupby
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from core.errors import ConfigError
-from model.inversion.inference import Inference
 from thesis_cli.common import DbOption, JsonOption, emit_json
+
+if TYPE_CHECKING:
+    from model.inversion.inference import Inference
 
 DISCLAIMER = (
     "These are estimates under stated assumptions: a stand-in architecture and hardware, "

@@ -54,6 +54,7 @@ def run(
     cfg = PrefectSettings.load()  # all settings were checked as the command started
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     from flows.configured import configured_daily_flow
+    from flows.daily import summary_of
     from flows.prefect_api import ensure_api
 
     # The configured flow: the task runner of THESIS_TASK_RUNNER, and a failure alert.
@@ -61,12 +62,14 @@ def run(
     ensure_api(cfg.prefect_startup_timeout_s)
     from thesis_cli.output import print_run_summary
 
-    summary = daily_flow(
+    state = daily_flow(
         db_path=str(db) if db else None,
         sources=source or None,
         theses_path=str(theses) if theses else None,
         fundamentals=not no_fundamentals,
+        return_state=True,
     )
+    summary = summary_of(state)
     if as_json:
         emit_json(summary)
     else:
@@ -118,7 +121,13 @@ def reprocess(
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    query: Annotated[
+        str | None,
+        typer.Argument(help="SQL to run (read-only). Default: --file, else standard input."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the SQL from this file.", dir_okay=False)
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Output format: table, csv or json.")
     ] = "table",
@@ -127,20 +136,22 @@ def sql(
 ) -> None:
     """Run a read-only SQL query against the warehouse and print the answer.
 
+    The query is the argument, else the --file, else standard input (`... | thesis sql`).
     `--json` is `--format json`: {"columns": [...], "rows": [{column: value}, ...]}.
     """
     import duckdb
 
-    from warehouse.query import FORMATS, render, run_query
+    from thesis_cli.output import read_query
+    from warehouse.query import FORMATS, error_line, render, run_query
 
     if as_json:
         fmt = "json"
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:
-        answer = run_query(db, query)
+        answer = run_query(db, read_query(query, file))
     except duckdb.Error as err:
-        raise ConfigError(f"query failed: {str(err).splitlines()[0]}") from err
+        raise ConfigError(f"query failed: {error_line(err)}") from err
     typer.echo(render(answer, fmt))
 
 

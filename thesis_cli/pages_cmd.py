@@ -8,14 +8,15 @@ Register in thesis_cli/main.py with:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from core.errors import ConfigError
-from pipeline.pages import page_diffs, skipped_sections
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
-from warehouse.tables import PageDiffRow
+
+if TYPE_CHECKING:
+    from warehouse.tables import PageDiffRow
 
 app = new_app(
     "The labs' official price pages: page diffs between captures and the sections the "
@@ -51,6 +52,8 @@ def diff(
 ) -> None:
     """What changed in a page's pricing sections between captures (a unified diff of the
     normalised text, stored when the page changed)."""
+    from pipeline.pages import page_diffs
+
     day = parse_day(since) if since is not None else None
     diffs = page_diffs(db, source, day)
     if as_json:
@@ -91,6 +94,8 @@ def _diff_json(d: PageDiffRow) -> dict[str, Any]:
 @app.command("skipped")
 def skipped(source: SourceArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """The sections the newest loaded capture of a page skipped, and why."""
+    from pipeline.pages import skipped_sections
+
     found = skipped_sections(db, source)
     if as_json:
         emit_json(

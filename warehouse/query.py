@@ -33,6 +33,13 @@ def run_query(path: Path | str | None, sql: str, *, wait_s: float = 10.0) -> Ans
     return Answer(columns, rows)
 
 
+def error_line(err: duckdb.Error) -> str:
+    """DuckDB's message on one line, its hint kept ("Candidate bindings: ...", "Did you
+    mean ...?"); the echo of the query with a caret below it is left out."""
+    message = str(err).split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
 def dict_rows(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -42,9 +49,16 @@ def dict_rows(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _shortest(value: float) -> float:
+    """A DOUBLE without binary noise: 0.1 * 3 is 0.3, not 0.30000000000000004."""
+    return float(f"{value:.15g}")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, float):
+        return _shortest(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -61,6 +75,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
+    if isinstance(value, float):
+        return repr(_shortest(value))
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return str(value)

@@ -17,9 +17,20 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def start_run(con: duckdb.DuckDBPyConnection, kind: str, started_at: datetime | None = None) -> str:
+def new_run_id(kind: str, at: datetime | None = None) -> str:
+    """A run's id, e.g. daily-20260801T060000-1a2b3c4d: its kind, start time and a nonce."""
+    return f"{kind}-{(at or now()):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    started_at: datetime | None = None,
+    run_id: str | None = None,
+) -> str:
+    """Open a run; `run_id` when the caller named it already (the Prefect flow run)."""
     started_at = started_at or now()
-    run_id = f"{kind}-{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    run_id = run_id or new_run_id(kind, started_at)
     insert_rows(
         con, RUNS, [RunRow(run_id=run_id, kind=kind, started_at=started_at, status="running")]
     )

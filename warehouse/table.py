@@ -14,12 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Generic,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import duckdb
-import pandas as pd
 
 from core.sqltypes import SqlType
+
+if TYPE_CHECKING:  # pandas costs ~1 s to import: only a write needs it, not `thesis --help`
+    import pandas as pd
 
 R = TypeVar("R")
 
@@ -54,6 +66,8 @@ class Table(Generic[R]):
 
     def frame(self, rows: Sequence[R]) -> pd.DataFrame:
         """One object column per table column, for DuckDB to scan (see `cast_columns`)."""
+        import pandas as pd
+
         get = attrgetter(*self.names)  # a tuple per row: the quickest frame to build
         records = list(map(get, rows)) if len(self.names) > 1 else [(get(r),) for r in rows]
         frame = pd.DataFrame(records, columns=list(self.names), dtype=object)

@@ -6,8 +6,9 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from alerts.delivery.base import DeliveryFailed
 from alerts.delivery.escape import header_value
@@ -30,17 +31,31 @@ class SmtpConfig:
     timeout_s: float = 30.0
 
 
-def build_email(msg: Message, sender: str, recipients: tuple[str, ...]) -> EmailMessage:
-    """multipart/alternative: the plain text part, then the HTML part."""
+def build_email(
+    msg: Message, sender: str, recipients: tuple[str, ...], at: datetime | None = None
+) -> EmailMessage:
+    """multipart/alternative: the plain text part, then the HTML part.
+
+    The Date carries the machine's own UTC offset (RFC 5322: "-0000" would mean "zone
+    unknown"), the Message-ID the sender's domain, and Auto-Submitted (RFC 3834) tells
+    mail servers and people that a program sent it: no out-of-office replies.
+    """
     mail = EmailMessage()
     mail["Subject"] = header_value(msg.title)
     mail["From"] = header_value(sender)
     mail["To"] = ", ".join(header_value(r) for r in recipients)
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain="thesis.local")
+    mail["Date"] = format_datetime((at or datetime.now()).astimezone())
+    mail["Message-ID"] = make_msgid(domain=_domain(sender))
+    mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(plain_text(msg))
     mail.add_alternative(html_body(msg), subtype="html")
     return mail
+
+
+def _domain(sender: str) -> str:
+    """The domain of the sender's address ("Thesis <a@example.com>" -> example.com)."""
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "localhost"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from alerts.delivery.escape import html_link, html_text, slack_link, slack_mrkdwn, slack_plain
 from alerts.records import SEVERITY_RANK, Alert, Message, SourceFailure, value_text
@@ -32,14 +33,59 @@ def _plural(n: int, word: str) -> str:
 
 
 def digest(alerts: Iterable[Alert], thesis_titles: Iterable[tuple[str, str]] = ()) -> Message:
+    """One message for the run's alerts, titled by the most important change (the subject
+    line and Slack's notification text), e.g. "thesis: openai gpt-5.5 output $10 → $5
+    (−50%) and 2 more alerts (1 warning, 2 info)"."""
     items = tuple(alerts)
     counts = [
         f"{sum(a.severity == s for a in items)} {s}"
         for s in ("critical", "warning", "info")
         if any(a.severity == s for a in items)
     ]
-    title = f"thesis: {_plural(len(items), 'alert')} ({', '.join(counts)})"
+    if not items:
+        return Message("digest", "thesis: no alerts", thesis_titles=tuple(thesis_titles))
+    title = f"thesis: {headline(most_important(items))}"
+    if len(items) > 1:
+        title += f" and {_plural(len(items) - 1, 'more alert')} ({', '.join(counts)})"
     return Message("digest", title, alerts=items, thesis_titles=tuple(thesis_titles))
+
+
+def most_important(alerts: Iterable[Alert]) -> Alert:
+    """The most severe alert; among equals, the largest relative change."""
+    return max(alerts, key=lambda a: (SEVERITY_RANK[a.severity], abs(pct_change(a) or 0)))
+
+
+def pct_change(alert: Alert) -> Decimal | None:
+    """(new - old) / old in percent, when both values are numbers and old is not zero."""
+    try:
+        old, new = Decimal(str(alert.old_value)), Decimal(str(alert.new_value))
+    except InvalidOperation:
+        return None
+    if old == 0 or not old.is_finite() or not new.is_finite():
+        return None
+    return (new - old) / old * 100
+
+
+def pct_text(alert: Alert) -> str:
+    """ " (−50%)", " (+100%)", or "" when there is no relative change to show."""
+    pct = pct_change(alert)
+    if pct is None:
+        return ""
+    rounded = pct.quantize(Decimal(1) if abs(pct) >= 10 else Decimal("0.1"))
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return f" ({sign}{value_text(abs(rounded))}%)"
+
+
+def headline(alert: Alert) -> str:
+    """The change in one phrase: "openai gpt-5.5 output $10 → $5 (−50%)"."""
+    if alert.unit == "USD/Mtok":
+        old, new = (f"${value_text(v)}" for v in (alert.old_value, alert.new_value))
+        change = f"{old} → {new}"
+    else:
+        unit = f" {alert.unit}" if alert.unit else ""
+        change = f"{value_text(alert.old_value)} → {value_text(alert.new_value)}{unit}"
+    subject = " ".join(alert.subject.split())  # scraped: one line, in a subject too
+    return f"{subject} {change}{pct_text(alert)}"
 
 
 def source_broken(failures: Iterable[SourceFailure]) -> Message:
@@ -71,7 +117,7 @@ def grouped(alerts: Iterable[Alert]) -> list[tuple[str, list[Alert]]]:
 
 def change_text(alert: Alert) -> str:
     unit = f" {alert.unit}" if alert.unit else ""
-    return f"{value_text(alert.old_value)} -> {value_text(alert.new_value)}{unit}"
+    return f"{value_text(alert.old_value)} -> {value_text(alert.new_value)}{unit}{pct_text(alert)}"
 
 
 def _cut(text: str, limit: int) -> str:

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import pandas as pd
 
 from core.errors import BadPayload
 from core.sqltypes import VARCHAR, Date, Decimal38_6, TimestampTz, Varchar
+
+if TYPE_CHECKING:  # pandas costs ~1 s to import: only a fetch needs it
+    import pandas as pd
 
 PeriodType = Literal["annual", "quarterly"]
 Statement = Literal["income", "cash_flow"]
@@ -136,6 +137,8 @@ def statement_rows(
     our items has a value is padding Yahoo adds for old years: it yields no rows. In a
     reported period, an item absent or NaN yields a row with value None.
     """
+    import pandas as pd
+
     rows: list[FundamentalRow] = []
     for column in frame.columns:
         period_end = pd.Timestamp(column).date()

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from core.errors import FetchFailed
 from extractors.fundamentals.rows import (
@@ -35,6 +33,9 @@ from extractors.fundamentals.rows import (
     Statement,
 )
 from extractors.http import unreachable_reason
+
+if TYPE_CHECKING:  # pandas costs ~1 s to import: only the fetch child needs it
+    import pandas as pd
 
 # Keys of yfinance's info dict the conversion reads (the rest is not sent back).
 INFO_KEYS = (
@@ -190,6 +191,8 @@ def _fetch_in_child(ticker: str, session: object | None, cache_dir: str | None) 
 
 def _trim(frame: Any, statement: Statement) -> pd.DataFrame:
     """Only the rows we convert (keeps the pickle to the parent small)."""
+    import pandas as pd
+
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         return pd.DataFrame()
     wanted = [name for name in STATEMENT_ITEMS[statement] if name in frame.index]

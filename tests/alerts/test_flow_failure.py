@@ -91,3 +91,30 @@ def test_a_daily_run_that_fails_posts_the_alert_to_the_slack_webhook(
     assert "of thesis-daily ended Failed at " in note
     assert "Run in the Prefect UI: http://127.0.0.1:" in note and "/runs/flow-run/" in note
     assert "Reason: Flow run encountered an exception: ConfigError: unknown source" in note
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_that_ends_failed_with_a_broken_source_sends_no_run_failed_alert(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from flows.configured import configured_daily_flow
+    from flows.daily import summary_of
+
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/genai.json").respond_with_data("upstream down", status=503)
+    monkeypatch.setenv("THESIS_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    monkeypatch.setenv("THESIS_URL_GENAI_PRICES", httpserver.url_for("/genai.json"))
+    monkeypatch.setenv("THESIS_FETCH_ATTEMPTS", "1")
+    monkeypatch.setenv("THESIS_TASK_RETRIES", "0")
+    monkeypatch.delenv("THESIS_TASK_RUNNER", raising=False)
+    state = configured_daily_flow()(
+        db_path=str(tmp_path / "t.duckdb"),
+        sources=["genai-prices"],
+        fundamentals=False,
+        return_state=True,
+    )
+    assert state.is_failed() and summary_of(state)["status"] == "failed"
+    posted = [
+        request.get_json()["text"] for request, _ in httpserver.log if request.path == "/slack"
+    ]
+    assert posted and not [text for text in posted if "daily run failed" in text]

@@ -49,12 +49,12 @@ def _day(n: int) -> datetime:
 
 
 def _run(db: Path | str, on: datetime | None = None) -> dict[str, Any]:
-    from flows.daily import daily_flow
+    from flows.daily import daily_flow, summary_of
 
     if on is None:
-        return dict(daily_flow(db_path=str(db), fundamentals=False))
+        return summary_of(daily_flow(db_path=str(db), fundamentals=False, return_state=True))
     with time_machine.travel(on, tick=True):
-        return dict(daily_flow(db_path=str(db), fundamentals=False))
+        return summary_of(daily_flow(db_path=str(db), fundamentals=False, return_state=True))
 
 
 def _rows(db: Path | str, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

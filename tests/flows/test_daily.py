@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -47,6 +48,14 @@ def feeds(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer
     return httpserver
 
 
+def _run(db: Path, sources: list[str], **options: Any) -> dict[str, Any]:
+    """The flow's summary, whichever state the run ended in."""
+    from flows.daily import daily_flow, summary_of
+
+    state = daily_flow(db_path=str(db), sources=sources, **options, return_state=True)
+    return summary_of(state)
+
+
 def _count(path: Path, sql: str) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -61,10 +70,9 @@ def _count(path: Path, sql: str) -> int:
 def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothing(
     feeds: HTTPServer, tmp_path: Path
 ) -> None:
-    from flows.daily import daily_flow
 
     db = tmp_path / "thesis.duckdb"
-    first = daily_flow(db_path=str(db), sources=SOURCES, fundamentals=False)
+    first = _run(db, SOURCES, fundamentals=False)
     by_source = {s["source"]: s for s in first["sources"]}
     assert first["status"] == "partial"
     assert by_source["litellm"]["status"] == "loaded"
@@ -76,7 +84,7 @@ def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothi
     assert observations == first["rows_added"] - _count(db, "select count(*) from model_limits")
     assert _count(db, "select count(*) from latest_prices where model = 'gpt-4o'") >= 2
 
-    second = daily_flow(db_path=str(db), sources=SOURCES, fundamentals=False)
+    second = _run(db, SOURCES, fundamentals=False)
     assert {s["source"]: s["status"] for s in second["sources"]}["litellm"] == "not_modified"
     assert second["rows_added"] == 0
     assert _count(db, "select count(*) from price_observations") == observations
@@ -123,14 +131,11 @@ def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
 def test_a_bad_theses_file_is_reported_and_prices_still_load(
     feeds: HTTPServer, tmp_path: Path
 ) -> None:
-    from flows.daily import daily_flow
 
     theses = tmp_path / "theses.toml"
     theses.write_text('[[thesis]]\nid = "x"\n\n[[trigger]]\nid = "t"\nkind = "teleport"\n')
     db = tmp_path / "thesis.duckdb"
-    summary = daily_flow(
-        db_path=str(db), sources=["litellm"], theses_path=str(theses), fundamentals=False
-    )
+    summary = _run(db, ["litellm"], theses_path=str(theses), fundamentals=False)
     assert summary["sources"][0]["status"] == "loaded"
     assert summary["status"] == "partial"
     [problem] = summary["problems"]
@@ -143,12 +148,54 @@ def test_a_bad_theses_file_is_reported_and_prices_still_load(
 def test_a_bad_channel_setting_is_reported_and_prices_still_load(
     feeds: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.daily import daily_flow
 
     monkeypatch.setenv("THESIS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("THESIS_SMTP_PORT", "twenty-five")
     db = tmp_path / "thesis.duckdb"
-    summary = daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
+    summary = _run(db, ["litellm"], fundamentals=False)
     assert summary["sources"][0]["status"] == "loaded"
     [problem] = summary["problems"]
     assert "THESIS_SMTP_PORT" in problem and "\n" not in problem
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_with_a_failed_source_ends_failed_on_the_server_named_by_its_run_id(
+    feeds: HTTPServer, tmp_path: Path
+) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+    from prefect.logging.handlers import APILogWorker
+
+    from flows.daily import daily_flow, summary_of
+
+    db = tmp_path / "thesis.duckdb"
+    state = daily_flow(db_path=str(db), sources=SOURCES, fundamentals=False, return_state=True)
+    APILogWorker.drain_all()  # the logs are sent in the background
+    summary = summary_of(state)
+    assert state.is_failed()
+    assert state.message == "1 of 3 sources failed: genai-prices (fetch_failed)"
+    # What loaded stays loaded.
+    assert _count(db, "select count(*) from price_observations") > 0
+    assert _count(db, f"select count(*) from runs where run_id = '{summary['run_id']}'") == 1
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+        [artifact] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+    assert run.name == summary["run_id"] and run.name.startswith("daily-")
+    assert run.state is not None and run.state.is_failed()
+    assert artifact.key == "thesis-daily-run" and artifact.type == "markdown"
+    assert f"# Daily run {run.name}: partial" in str(artifact.data)
+    assert "| genai-prices | failed | 0 | fetch_failed: HTTP 503" in str(artifact.data)
+    per_source = {
+        s: [log.message for log in logs if log.message.startswith(f"{s}: ")] for s in SOURCES
+    }
+    assert {s: len(lines) for s, lines in per_source.items()} == dict.fromkeys(SOURCES, 1)
+    assert per_source["litellm"][0].startswith("litellm: loaded ")
+    assert per_source["genai-prices"][0].startswith("genai-prices: failed (fetch_failed): HTTP 503")

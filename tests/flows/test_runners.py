@@ -114,6 +114,7 @@ def test_the_daily_flow_runs_its_source_tasks_on_a_local_dask_cluster(
     from distributed import LocalCluster
 
     from flows.configured import configured_daily_flow
+    from flows.daily import summary_of
 
     httpserver.expect_request("/litellm.json").respond_with_data(
         LITELLM, content_type="application/json"
@@ -130,8 +131,13 @@ def test_the_daily_flow_runs_its_source_tasks_on_a_local_dask_cluster(
         monkeypatch.setenv("THESIS_TASK_RUNNER", "dask")
         monkeypatch.setenv("THESIS_DASK_ADDRESS", cluster.scheduler_address)
         before = _transitions(cluster)
-        summary = configured_daily_flow()(
-            db_path=str(db), sources=["litellm", "genai-prices"], fundamentals=False
+        summary = summary_of(
+            configured_daily_flow()(
+                db_path=str(db),
+                sources=["litellm", "genai-prices"],
+                fundamentals=False,
+                return_state=True,
+            )
         )
         transitions = _transitions(cluster) - before
     assert transitions > 0  # the fetch went through the Dask scheduler
@@ -169,6 +175,7 @@ def test_the_daily_flow_runs_its_source_tasks_on_a_local_ray_instance(
 ) -> None:
     _import_prefect_ray(monkeypatch)
     from flows.configured import configured_daily_flow
+    from flows.daily import summary_of
 
     httpserver.expect_request("/litellm.json").respond_with_data(
         LITELLM, content_type="application/json"
@@ -180,10 +187,13 @@ def test_the_daily_flow_runs_its_source_tasks_on_a_local_ray_instance(
     monkeypatch.setenv("THESIS_TASK_RETRIES", "0")
     monkeypatch.setenv("THESIS_TASK_RUNNER", "ray")
     monkeypatch.setenv("THESIS_TASK_WORKERS", "2")
-    summary = configured_daily_flow()(
-        db_path=str(tmp_path / "thesis.duckdb"),
-        sources=["litellm", "genai-prices"],
-        fundamentals=False,
+    summary = summary_of(
+        configured_daily_flow()(
+            db_path=str(tmp_path / "thesis.duckdb"),
+            sources=["litellm", "genai-prices"],
+            fundamentals=False,
+            return_state=True,
+        )
     )
     by_source = {s["source"]: s for s in summary["sources"]}
     assert by_source["litellm"]["status"] == "loaded" and summary["rows_added"] > 0

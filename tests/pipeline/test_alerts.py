@@ -57,7 +57,8 @@ def test_each_day_sends_only_what_became_confirmed_that_day(
         "openrouter", "fetch_failed", "openrouter: HTTP 503", dt.date(2024, 10, 3)
     )
     assert day("2024-10-03", [broken]) == [
-        "thesis: 6 alerts (2 warning, 4 info)",
+        "thesis: google gemini-1.5-pro output/input spread vs its 90-day baseline 3 → 4 x "
+        "(+33%) and 5 more alerts (2 warning, 4 info)",
         "thesis: source broken: openrouter",
     ]
     # The $30 typo of 2024-10-03 reverted: nothing. Re-running the day: nothing.
@@ -141,7 +142,7 @@ def test_runs_send_each_alert_and_each_breakage_once(
         ]
 
     assert run(days[0], [gpt4o_cut], [broken(days[0])]) == [
-        "thesis: 1 alert (1 info)",
+        "thesis: openai gpt-4o input $5 → $2.5 (−50%)",
         "thesis: source broken: openrouter",
     ]
     # Same alert evaluated again (a re-run) and the source still broken: nothing new.

@@ -12,6 +12,12 @@ from alerts.delivery.render import digest
 from alerts.records import Alert
 from core.errors import ConfigError
 
+# The most important change names the digest (a scraped subject flattened to one line).
+TITLE = (
+    "thesis: google <!channel> *bold* <http://x|y> Bcc: victim@example.com $1.25 → $2.5 "
+    "(+100%) and 1 more alert (1 critical, 1 warning)"
+)
+
 
 def apprise_url(httpserver: HTTPServer, path: str = "/notify") -> str:
     return f"json://{httpserver.host}:{httpserver.port}{path}"
@@ -25,14 +31,12 @@ def test_digest_arrives_at_a_json_apprise_url_as_plain_text(
 
     ((request, _),) = httpserver.log
     body = json.loads(request.get_data())
-    assert body["title"] == "thesis: 2 alerts (1 critical, 1 warning)"
+    assert body["title"] == TITLE
     message = body["message"]
-    assert message.startswith(
-        "thesis: 2 alerts (1 critical, 1 warning)\n\n== memory-bound-decode =="
-    )
+    assert message.startswith(TITLE + "\n\n== memory-bound-decode ==")
     # Plain text: the untrusted name arrives exactly as scraped.
     assert "[CRITICAL] google <!channel> *bold* <http://x|y>" in message
-    assert "long-context tier: 1.25 -> 2.5 USD/Mtok" in message
+    assert "long-context tier: 1.25 -> 2.5 USD/Mtok (+100%)" in message
 
 
 def test_failed_apprise_delivery_names_channel_not_url(

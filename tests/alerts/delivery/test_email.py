@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -10,6 +13,10 @@ from alerts.delivery.email import SmtpConfig, SmtpEmail
 from alerts.delivery.render import digest, probe_message
 from alerts.records import Alert
 
+HEADLINE = (
+    "thesis: google gemini-2.5-pro input above 200k tokens $1.25 → $2.5 (+100%) "
+    "and 1 more alert (1 warning, 1 info)"
+)
 TITLES = [("memory-bound-decode", "#3 Decode is memory-bandwidth-starved")]
 
 
@@ -35,15 +42,15 @@ def test_digest_arrives_with_text_and_html_parts(
 
     (mail,) = server.inbox.messages
     assert server.inbox.envelopes == [("thesis@example.com", ["analyst@example.com"])]
-    assert mail["Subject"] == "thesis: 2 alerts (1 warning, 1 info)"
+    assert " ".join(mail["Subject"].split()) == HEADLINE
     assert mail.get_content_type() == "multipart/alternative"
     text, html = parts(mail)
     assert text.splitlines()[:7] == [
-        "thesis: 2 alerts (1 warning, 1 info)",
+        HEADLINE,
         "",
         "== #3 Decode is memory-bandwidth-starved ==",
         "[WARNING] google gemini-2.5-pro input above 200k tokens",
-        "  long-context tier: 1.25 -> 2.5 USD/Mtok  (long-context-tier, 2025-06-17)",
+        "  long-context tier: 1.25 -> 2.5 USD/Mtok (+100%)  (long-context-tier, 2025-06-17)",
         "  Roofline: 2x above 200k: KV-cache reads dominate decode beyond the crossover",
         "  Source: https://ai.google.dev/gemini-api/docs/pricing",
     ]
@@ -137,3 +144,18 @@ def test_server_down_is_a_delivery_failure(unused_port: int) -> None:
     assert str(info.value) == (
         f"email: cannot deliver via 127.0.0.1:{unused_port} (ConnectionRefusedError)"
     )
+
+
+def test_the_headers_carry_a_time_zone_the_senders_domain_and_auto_submitted(
+    start_smtp: Any, gpt4o_cut: Alert
+) -> None:
+    server = start_smtp()
+    config = replace(plain_config(server.port), sender="Thesis Bot <alerts@research.example.org>")
+    SmtpEmail(config).send(digest([gpt4o_cut], TITLES))
+
+    (mail,) = server.inbox.messages
+    sent = parsedate_to_datetime(mail["Date"])
+    assert sent.tzinfo is not None and not mail["Date"].endswith("-0000")
+    assert abs((datetime.now(UTC) - sent).total_seconds()) < 3600
+    assert mail["Message-ID"].endswith("@research.example.org>")
+    assert mail["Auto-Submitted"] == "auto-generated"

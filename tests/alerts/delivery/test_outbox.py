@@ -20,6 +20,11 @@ from warehouse.db import connect
 HOOK = "/services/T1/B2/secret"
 NOW = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
 
+GEMINI_HEADLINE = (
+    "thesis: google gemini-2.5-pro input above 200k tokens $1.25 → $2.5 (+100%) "
+    "and 1 more alert (1 warning, 1 info)"
+)
+
 
 @pytest.fixture
 def con(engine: str, tmp_path: Path) -> duckdb.DuckDBPyConnection:
@@ -79,7 +84,7 @@ def test_failed_alerts_join_the_next_runs_digest(
     (ok,) = deliver_pending(con, [slack], now=NOW + dt.timedelta(days=1))
     assert (ok.ok, ok.items) == (True, 2)
     second = json.loads(httpserver.log[1][0].get_data())
-    assert second["blocks"][0]["text"]["text"] == "thesis: 2 alerts (1 warning, 1 info)"
+    assert second["blocks"][0]["text"]["text"] == GEMINI_HEADLINE
     assert [r[2:4] for r in rows(con)] == [("delivered", 2), ("delivered", 1)]
 
 
@@ -117,7 +122,10 @@ def test_source_failures_go_in_a_separate_message(
         ("alert", 1, True), ("source_broken", 1, True)
     ]  # fmt: skip
     headers = [json.loads(req.get_data())["blocks"][0]["text"]["text"] for req, _ in httpserver.log]
-    assert headers == ["thesis: 1 alert (1 info)", "thesis: source broken: litellm"]
+    assert headers == [
+        "thesis: openai gpt-4o input $5 → $2.5 (−50%)",
+        "thesis: source broken: litellm",
+    ]
 
 
 def test_alerts_are_recorded_even_without_channels(

@@ -24,6 +24,11 @@ GPT4O = Alert(
     "https://openai.com/api/pricing/", dt.date(2024, 8, 6),
 )  # fmt: skip
 
+GEMINI_HEADLINE = (
+    "thesis: google gemini-2.5-pro input above 200k tokens $1.25 → $2.5 (+100%) "
+    "and 1 more alert (1 warning, 1 info)"
+)
+
 
 def received(httpserver: HTTPServer) -> dict[str, Any]:
     (entry,) = httpserver.log
@@ -54,19 +59,19 @@ def test_digest_arrives_as_block_kit_with_change_thesis_and_link(
     blocks = payload["blocks"]
     assert blocks[0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "thesis: 2 alerts (1 warning, 1 info)"},
+        "text": {"type": "plain_text", "text": GEMINI_HEADLINE},
     }
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     # The warning's thesis comes first; its title is the thesis file's, the other is the id.
     assert sections[0] == "*#3 Decode is memory-bandwidth-starved*"
     assert sections[1] == (
         ":warning: *WARNING* google gemini-2.5-pro input above 200k tokens\n"
-        "long-context tier: *1.25 -&gt; 2.5 USD/Mtok*  (long-context-tier, 2025-06-17)\n"
+        "long-context tier: *1.25 -&gt; 2.5 USD/Mtok (+100%)*  (long-context-tier, 2025-06-17)\n"
         "_Roofline:_ 2x above 200k: KV-cache reads dominate decode beyond the crossover\n"
         "<https://ai.google.dev/gemini-api/docs/pricing|source page>"
     )
     assert sections[2] == "*batching-economics*"
-    assert "openai gpt-4o input" in sections[3] and "*5 -&gt; 2.5 USD/Mtok*" in sections[3]
+    assert "openai gpt-4o input" in sections[3] and "*5 -&gt; 2.5 USD/Mtok (−50%)*" in sections[3]
     assert [b["type"] for b in blocks].count("divider") == 2
 
 
