@@ -135,6 +135,6 @@ def test_the_development_guides_code_is_the_real_code() -> None:
     quoted = re.findall(
         r"^<!-- from (\S+) -->\n```python\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.M | re.S
     )
-    assert len(quoted) == 4
+    assert len(quoted) == 5
     for path, code in quoted:
         assert code in (ROOT / path).read_text(encoding="utf-8"), f"{path} no longer holds it"
