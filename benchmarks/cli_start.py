@@ -8,7 +8,9 @@ core) are printed.
     uv run python benchmarks/cli_start.py [--repeats 7]
 
 `thesis sql` must open the warehouse and import DuckDB, so `import duckdb` is what it
-cannot go below; `thesis --help` imports neither.
+cannot go below; `thesis --help` imports neither. `import typer` and `import pydantic`
+are printed for scale: typer is imported by every command, and typer checks a command's
+options with pydantic, so any command that runs (not --help) imports pydantic.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def commands(db: str) -> dict[str, list[str]]:
     thesis = [sys.executable, "-m", "thesis_cli.main"]
     return {
         "python -c 'import duckdb'": [sys.executable, "-c", "import duckdb"],
+        "python -c 'import typer'": [sys.executable, "-c", "import typer"],
+        "python -c 'import pydantic'": [sys.executable, "-c", "from pydantic import BaseModel"],
         "thesis --help": [*thesis, "--help"],
         "thesis sql 'select 1'": [*thesis, "sql", "--db", db, "select 1"],
         "thesis sql (a view)": [*thesis, "sql", "--db", db, "select count(*) from latest_prices"],
@@ -62,11 +66,13 @@ def main() -> None:
             pass
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         timed = {name: median_s(argv, args.repeats, env) for name, argv in commands(db).items()}
-    floor = timed["python -c 'import duckdb'"][0]
+    floor_wall, floor_cpu = timed["python -c 'import duckdb'"]
     load = os.getloadavg()[0]
     print(f"median of {args.repeats} runs each ({os.cpu_count()} cores, load {load:.1f}):")
+    print(f"  {'':<30} {'wall s':>7} {'ratio':>6}  {'cpu s':>7} {'ratio':>6}  (to import duckdb)")
     for name, (wall, cpu) in timed.items():
-        print(f"  {name:<28} {wall:6.3f} s  {wall / floor:5.2f}x import duckdb  cpu {cpu:6.3f} s")
+        ratios = f"{wall / floor_wall:5.2f}x  {cpu:7.3f} {cpu / floor_cpu:5.2f}x"
+        print(f"  {name:<30} {wall:7.3f} {ratios}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Benchmark the settings check every `thesis` command runs before it starts.
 
-Prints the median of several fresh processes for: importing the registry (pydantic and
-pydantic-settings), importing typer for scale, one `load_settings` of every variable, and
+Prints the median of several fresh processes for: importing the registry (pydantic),
+importing typer for scale, one `load_settings` of every variable, and
 `thesis run` from start to its one-line error with THESIS_FETCH_ATTEMPTS=abc (the whole
 CLI import included), and whether Prefect was imported by then. CPU seconds beside wall
 seconds: on a shared machine the wall clock mostly measures the other processes.

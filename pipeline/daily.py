@@ -172,21 +172,31 @@ def finish_run(db: Path | str | None, summary: RunSummary) -> dict[str, Any]:
     return doc
 
 
-def source_status(db: Path | str | None) -> list[dict[str, Any]]:
-    """`thesis sources`: the registry, with each source's latest recorded outcome when a
-    warehouse exists."""
+def source_status(db: Path | str | None, now: datetime | None = None) -> list[dict[str, Any]]:
+    """`thesis sources`: the registry, with each source's latest recorded outcome, its
+    last success and how old it is (`age_s`), and its last failure, when a warehouse
+    exists."""
     try:
         with connection(db, read_only=True, wait_s=2) as con:
             last = runs.last_outcomes(con)
+            fresh = runs.freshness(con)
     except WarehouseError:  # no warehouse yet (or locked): the registry alone
-        last = {}
-    return [
-        {
-            "id": s.id,
-            "official": s.official,
-            "url": s.url,
-            "description": s.description,
-            "last": last.get(s.id),
-        }
-        for s in SOURCES.values()
-    ]
+        last, fresh = {}, {}
+    now = now or datetime.now(UTC)
+    doc = []
+    for s in SOURCES.values():
+        seen = fresh.get(s.id, {})
+        success = seen.get("last_success")
+        doc.append(
+            {
+                "id": s.id,
+                "official": s.official,
+                "url": s.url,
+                "description": s.description,
+                "last": last.get(s.id),
+                "last_success": success,
+                "age_s": None if success is None else round((now - success).total_seconds()),
+                "last_failure": seen.get("last_failure"),
+            }
+        )
+    return doc

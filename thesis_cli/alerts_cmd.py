@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from alerts.records import value_text
-from alerts.theses.load import DEFAULT_THESES_PATH, load_theses
-from alerts.triggers.base import Trigger, Watched
-from alerts.triggers.params import param_infos, param_values, shown, toml_text
 from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
+
+if TYPE_CHECKING:  # the trigger modules reach DuckDB: only the commands import them
+    from alerts.triggers.base import Trigger
 
 app = new_app(
     "Alert channels and the theses checklist. Channels come from the environment: "
@@ -33,7 +33,7 @@ ThesesOption = Annotated[
     Path | None,
     typer.Option(
         "--theses",
-        help=f"Theses TOML file (default: the shipped {DEFAULT_THESES_PATH.name}).",
+        help="Theses TOML file (default: the shipped alerts/theses.toml).",
         dir_okay=False,
         show_default=False,
     ),
@@ -105,6 +105,8 @@ def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> No
     """Validate a theses file and list its theses and triggers (exit 2 naming the bad line).
 
     The trigger kinds and their parameters are described in docs/triggers.md."""
+    from alerts.theses.load import load_theses
+    from alerts.triggers.params import param_values, shown
     from alerts.triggers.reference import kinds_json, metrics_json
 
     loaded = load_theses(theses)
@@ -144,6 +146,9 @@ def check_theses(theses: ThesesOption = None, as_json: JsonOption = False) -> No
 
 def params_text(trigger: Trigger) -> str:
     """The parameters of its kind (--json shows the shared ones too)."""
+    from alerts.triggers.base import Watched
+    from alerts.triggers.params import param_infos, toml_text
+
     shared = {p.name for p in param_infos(Watched)} if isinstance(trigger, Watched) else set()
     parts = []
     for p in param_infos(type(trigger)):
@@ -175,6 +180,7 @@ def backtest(
     inversion; print every alert that would have fired, with what the inversion of that
     day's prices says about it. Uses a scratch warehouse and delivers nothing, so
     thresholds can be tuned on years of history before going live."""
+    from alerts.theses.load import load_theses
     from pipeline.backtest import alert_json, run_backtest
 
     result = run_backtest(source, snapshots, load_theses(theses))

@@ -62,12 +62,18 @@ def check_settings() -> None:
     """Every THESIS_* setting, validated: a bad one stops the command now, in one line,
     before Prefect or the warehouse is touched (help still shows)."""
     from core.settings import load_settings
-    from extractors.registry import SOURCES
     from warehouse.target import parse_target
 
-    settings = load_settings(source_ids=SOURCES)
+    settings = load_settings(source_ids=_source_ids)
     if settings.warehouse.db:
         parse_target(settings.warehouse.db)
+
+
+def _source_ids() -> list[str]:
+    """Asked only when a THESIS_URL_* is set: the registry imports every parser."""
+    from extractors.registry import SOURCES
+
+    return list(SOURCES)
 
 
 def new_app(help_text: str) -> typer.Typer:

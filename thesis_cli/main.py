@@ -183,21 +183,16 @@ def extract(
 
 @app.command()
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List the price sources and, when a warehouse exists, each one's last outcome."""
+    """List the price sources and, when a warehouse exists, each one's last outcome, its
+    last success and how long ago that was, and its last failure."""
     from pipeline.daily import source_status
+    from thesis_cli.output import print_sources
 
     doc = source_status(db)
     if as_json:
         emit_json(doc)
-        return
-    for item in doc:
-        last = item.get("last") or {}
-        state = last.get("status", "never run")
-        extra = f" ({last['error']})" if last.get("error") else ""
-        typer.echo(
-            f"{item['id']:<15} {'official' if item['official'] else 'feed':<8} "
-            f"{state}{extra}  {item['url']}"
-        )
+    else:
+        print_sources(doc)
 
 
 def _register_area_commands() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,36 @@ def print_parsed(source_id: str, parsed: Parsed) -> None:
     typer.echo(f"{source_id}: {doc['models']} models, {len(rows)} prices, {len(lrows)} limits")
     if doc["unmapped_fields"]:
         typer.echo(f"not mapped (ignored): {', '.join(doc['unmapped_fields'])}")
+
+
+def print_sources(doc: list[dict[str, Any]]) -> None:
+    """One line per source: its kind and last outcome, then its freshness and URL."""
+    for item in doc:
+        last = item.get("last") or {}
+        state = last.get("status", "never run")
+        typer.echo(
+            f"{item['id']:<15} {'official' if item['official'] else 'feed':<8} {state}  "
+            f"{item['url']}"
+        )
+        if item["last_success"] is not None:
+            typer.echo(
+                f"{'':<15} last success {_when(item['last_success'])} "
+                f"({age_text(item['age_s'])} ago)"
+            )
+        elif last:
+            typer.echo(f"{'':<15} never loaded")
+        failure = item["last_failure"]
+        if failure is not None:
+            typer.echo(f"{'':<15} last failure {_when(failure['at'])}: {failure['error']}")
+
+
+def _when(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def age_text(seconds: int) -> str:
+    """'40 s', '12 min', '5 h', '3 d': the largest unit, rounded down."""
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{max(seconds, 0)} s"

@@ -9,7 +9,6 @@ import typer
 
 from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json
-from warehouse.target import parse_target
 
 NO_SERVER = (
     "no Prefect server configured: start one with `prefect server start`, then "
@@ -62,6 +61,7 @@ def serve(
     from flows.runners import runner_config_from_env
     from flows.serve import build_deployment, flow_parameters, schedule_config
     from flows.serve import serve as serve_forever
+    from warehouse.target import parse_target
 
     schedule = schedule_config(cron, timezone)
     runner = runner_config_from_env()

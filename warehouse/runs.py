@@ -72,6 +72,24 @@ def last_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     return {r[0]: {"status": r[1], "error": r[2], "at": r[3]} for r in rows}
 
 
+def freshness(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Each source's last success (any outcome but `failed`: an unchanged page is fresh)
+    and its last failure with its reason; None where there is none."""
+    rows = con.execute(
+        "select source, max(finished_at) filter (where status <> 'failed'), "
+        "max(finished_at) filter (where status = 'failed'), "
+        "arg_max(error, finished_at) filter (where status = 'failed') "
+        "from source_runs group by source"
+    ).fetchall()
+    return {
+        r[0]: {
+            "last_success": r[1],
+            "last_failure": None if r[2] is None else {"at": r[2], "error": r[3]},
+        }
+        for r in rows
+    }
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection, run_id: str, status: str, summary: dict[str, Any]
 ) -> None:

@@ -4,8 +4,8 @@ is generated from it (`python -m core.settings --markdown`).
 
 Code reads a setting through its section, never from os.environ:
 `FetchSettings.load().fetch_attempts`. `load_settings` checks every section at once, as
-each `thesis` command does before it starts. Loading settings imports pydantic and
-pydantic-settings, nothing heavier (no pandas, Prefect or Apprise).
+each `thesis` command does before it starts. Loading settings imports pydantic, nothing
+heavier (no pandas, Prefect or Apprise).
 """
 
 from core.settings.base import Section, env_name

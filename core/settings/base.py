@@ -1,6 +1,6 @@
 """How a section of settings is declared, read from the environment and checked.
 
-A section is a pydantic-settings class whose field `lock_wait_s` is THESIS_LOCK_WAIT_S. Each
+A section is a pydantic model whose field `lock_wait_s` is THESIS_LOCK_WAIT_S. Each
 field carries its help, unit and an example of a good value; a bad value becomes one
 line naming the variable, what is wrong with it and that example (never a secret's value).
 """
@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import Any, ClassVar, Self, get_args
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from core.errors import ConfigError
 
 PREFIX = "THESIS_"
-# The mapping a section is being loaded from (os.environ unless a caller passes one).
-_ENVIRON: ContextVar[Mapping[str, str]] = ContextVar("thesis_settings_environ")
 
 
 def setting(
@@ -73,42 +69,28 @@ def _mentions(annotation: Any, kind: type) -> bool:
     return annotation is kind or any(_mentions(a, kind) for a in get_args(annotation))
 
 
-class _Environ(PydanticBaseSettingsSource):
+def environ_values(cls: type[Section], environ: Mapping[str, str]) -> dict[str, str]:
     """THESIS_<FIELD> for each field; blank means unset, and only secrets keep spaces."""
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        raw = _ENVIRON.get(os.environ).get(env_name(field_name))
-        if raw is None or not raw.strip():
-            return None, field_name, False
-        return (raw if is_secret(field) else raw.strip()), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        found = {}
-        for name, info in self.settings_cls.model_fields.items():
-            value, _, _ = self.get_field_value(info, name)
-            if value is not None:
-                found[name] = value
-        return found
+    found = {}
+    for name, info in cls.model_fields.items():
+        raw = environ.get(env_name(name))
+        if raw is not None and raw.strip():
+            found[name] = raw if is_secret(info) else raw.strip()
+    return found
 
 
-class Section(BaseSettings):
+class Section(BaseModel):
     """Base of every section: frozen, read only from THESIS_* variables. The docstring of
-    a section is its paragraph in docs/configuration.md, under its `title`."""
+    a section is its paragraph in docs/configuration.md, under its `title`.
+
+    A plain pydantic model fed by `environ_values`, not a pydantic-settings class: that
+    package costs ~0.5 s of CPU to import, which every command would pay as it starts."""
 
     title: ClassVar[str] = ""
 
-    model_config = SettingsConfigDict(frozen=True, allow_inf_nan=False, extra="forbid")
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, _Environ(settings_cls))
+    model_config = ConfigDict(
+        frozen=True, allow_inf_nan=False, extra="forbid", validate_default=True
+    )
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -116,13 +98,10 @@ class Section(BaseSettings):
 
         Raises ConfigError with one line naming the variable and a good value."""
         environ = os.environ if env is None else env
-        token = _ENVIRON.set(environ)
         try:
-            return cls()
+            return cls.model_validate(environ_values(cls, environ))
         except ValidationError as err:
             raise ConfigError(explain(cls, err.errors(include_url=False)[0], environ)) from None
-        finally:
-            _ENVIRON.reset(token)
 
     @classmethod
     def variables(cls) -> list[str]:

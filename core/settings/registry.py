@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.errors import ConfigError
@@ -13,7 +13,7 @@ from core.settings.channels import ChannelSettings
 from core.settings.fetch import FetchSettings
 from core.settings.prefect import PrefectSettings
 from core.settings.schedule import ScheduleSettings
-from core.settings.sources import URL_PREFIX, SourceUrls
+from core.settings.sources import URL_PREFIX, SourceIds, SourceUrls
 from core.settings.warehouse import WarehouseSettings
 
 SECTIONS: tuple[type[Section], ...] = (
@@ -35,10 +35,11 @@ class Settings:
     source_urls: SourceUrls
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, source_ids: Collection[str]) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, *, source_ids: SourceIds) -> Settings:
     """Every setting, validated: what each command does before anything else.
 
-    `source_ids` are the source registry's ids, which THESIS_URL_<SOURCE> must name.
+    `source_ids` are the source registry's ids (or a function giving them), which
+    THESIS_URL_<SOURCE> must name.
     Raises ConfigError (one line) for the first bad or unknown variable.
     """
     env = os.environ if env is None else env

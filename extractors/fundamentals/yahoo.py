@@ -32,7 +32,6 @@ from extractors.fundamentals.rows import (
     RawTicker,
     Statement,
 )
-from extractors.http import unreachable_reason
 
 if TYPE_CHECKING:  # pandas costs ~1 s to import: only the fetch child needs it
     import pandas as pd
@@ -230,6 +229,8 @@ def describe_error(exc: BaseException) -> str:
 
 def _unreachable(exc: BaseException) -> str | None:
     """Why Yahoo was not reached at all ('DNS lookup failed'), or None."""
+    from extractors.http import unreachable_reason  # requests: only once a fetch failed
+
     code = getattr(exc, "code", None)
     if type(exc).__module__.startswith("curl_cffi") and code in _CURL_UNREACHABLE:
         return _CURL_UNREACHABLE[code]

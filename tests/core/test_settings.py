@@ -298,3 +298,21 @@ def test_loading_settings_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout == "[]\n"
+
+
+def test_source_ids_are_asked_for_only_when_a_mirror_is_set() -> None:
+    asked: list[bool] = []
+
+    def ids() -> list[str]:
+        asked.append(True)
+        return ["litellm"]
+
+    assert load_settings({}, source_ids=ids).source_urls.urls == {}
+    assert asked == []
+    env = {"THESIS_URL_LITELLM": "http://127.0.0.1:8000/litellm.json"}
+    assert load_settings(env, source_ids=ids).source_urls.urls == {
+        "litellm": "http://127.0.0.1:8000/litellm.json"
+    }
+    assert asked == [True]
+    with pytest.raises(ConfigError, match="THESIS_URL_NOPE names no source"):
+        load_settings({"THESIS_URL_NOPE": "http://127.0.0.1/x"}, source_ids=ids)

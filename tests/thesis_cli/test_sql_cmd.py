@@ -17,7 +17,10 @@ from warehouse.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-HEAVY = ["pandas", "numpy", "apprise", "prefect", "bokeh", "matplotlib", "rich", "yfinance"]
+HEAVY = [
+    *("pandas", "numpy", "apprise", "prefect", "bokeh", "matplotlib", "rich", "yfinance"),
+    *("requests", "bs4", "pydantic_settings"),  # no fetch, no parser, no settings package
+]
 
 
 @pytest.fixture
