@@ -21,9 +21,9 @@ from model.roofline.capacity import max_batch, never_compute_bound_context, trai
 from model.roofline.critical_batch import critical_batch
 from model.roofline.decode import decode_step
 from model.roofline.deployment import (
-    OVERLAPS,
     Deployment,
     default_chips,
+    overlap_named,
     total_weight_bytes,
 )
 from model.roofline.efficiency import Efficiency, mfu
@@ -176,8 +176,6 @@ def _deployment(
     hardware = _hardware(catalog, hw_id, formats.compute, o)
     experts = model.expert_weights if formats.expert_weights is None else formats.expert_weights
     n = chips if chips is not None else default_chips(model, hardware, formats.weights, experts)
-    if formats.overlap not in OVERLAPS:
-        raise ConfigError(f"--overlap {formats.overlap!r}: use one of {', '.join(OVERLAPS)}")
     return Deployment(
         model,
         hardware,
@@ -187,7 +185,7 @@ def _deployment(
         kv_dtype=formats.kv_dtype,
         efficiency=eff,
         expert_weights=experts,
-        overlap=formats.overlap,  # type: ignore[arg-type]
+        overlap=overlap_named(formats.overlap),
     )
 
 
@@ -504,9 +502,7 @@ def calibrate_cmd(
 ) -> None:
     """Published serving points against the roofline: measured / bound per point, and the
     decode and prefill fractions `thesis infer --efficiency calibrated` uses."""
-    if overlap not in OVERLAPS:
-        raise ConfigError(f"--overlap {overlap!r}: use one of {', '.join(OVERLAPS)}")
-    result = calibrate(load_catalog(), overlap)  # type: ignore[arg-type]
+    result = calibrate(load_catalog(), overlap_named(overlap))
     doc: dict[str, Any] = {
         "overlap": result.overlap,
         "decode_fraction": result.decode_fraction,

@@ -59,7 +59,7 @@ def margin_inferences(r: Reading) -> list[Inference]:
     )
     text = (
         f"At {money(r.prices.output_usd_per_mtok)} USD per output Mtok that earns "
-        f"{money(revenue)} USD per chip-hour: {how}."
+        f"{revenue:.2f} USD per chip-hour: {how}."
     )
     out = [
         r.make(
@@ -80,7 +80,7 @@ def margin_inferences(r: Reading) -> list[Inference]:
         return out
     margin = float(1 - rental / revenue)
     text = (
-        f"Implied revenue {money(revenue)} USD per chip-hour against rental {money(rental)} "
+        f"Implied revenue {revenue:.2f} USD per chip-hour against rental {rental:.2f} "
         f"({dep.hardware.rental_note}) leaves a serving margin of {num(100 * margin)}%, "
         f"{how}."
     )

@@ -95,9 +95,10 @@ def fitted_fractions(catalog: Catalog, overlap: Overlap = "per-op") -> tuple[flo
             dep = point_deployment(point, catalog, overlap)
             ratios[point.phase].append(point_time_s(dep, point) / point.measured_s)
     # A point faster than its bound would mean a wrong assumption; never exceed the bound.
-    return tuple(  # type: ignore[return-value]
+    decode, prefill_share = (
         min(1.0, _geometric_mean(ratios[p])) if ratios[p] else 1.0 for p in FITTED_PHASES
     )
+    return decode, prefill_share
 
 
 def calibrate(catalog: Catalog, overlap: Overlap = "per-op") -> Calibration:

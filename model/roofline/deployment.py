@@ -21,6 +21,14 @@ Overlap = Literal["per-op", "overlapped"]
 OVERLAPS: tuple[Overlap, ...] = ("per-op", "overlapped")
 
 
+def overlap_named(name: str) -> Overlap:
+    """The Overlap a user typed, or ConfigError naming the choices."""
+    for overlap in OVERLAPS:
+        if name == overlap:
+            return overlap
+    raise ConfigError(f"overlap {name!r} is not one of: {', '.join(OVERLAPS)}")
+
+
 @dataclass(frozen=True)
 class Deployment:
     model: ModelSpec
