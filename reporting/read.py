@@ -330,7 +330,7 @@ def _latest_batches(con: duckdb.DuckDBPyConnection) -> Found:
         f"""select provider, model, value, assumptions, label
             from inferences where name = {literal(BATCH_INFERENCE)}
             qualify row_number() over (
-              partition by provider, model order by computed_at desc) = 1""",
+              partition by provider, model order by computed_at desc, reference_model) = 1""",
     )
     if not found:
         return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"

@@ -13,6 +13,11 @@ from warehouse.tables import INFERENCE_BANDS, InferenceBandRow
 from warehouse.write import merge_rows
 
 
+def delete_bands(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the table (a backtest's scratch warehouse, between replayed days)."""
+    con.execute("delete from inference_bands")
+
+
 def store_bands(
     con: duckdb.DuckDBPyConnection,
     bands: Iterable[Band],

@@ -42,7 +42,8 @@ class Band:
     firm: bool = True
     decided_by: str = ""  # what separates the stand-ins when the verdict is not firm
     hardware: str = ""
-    explanation: str = ""
+    summary: str = ""  # the range and the verdict, one line
+    explanation: str = ""  # the summary, then the first stand-in's own explanation
 
     @property
     def stand_ins(self) -> int:
@@ -144,5 +145,8 @@ def bands(found: Iterable[Inference]) -> list[Band]:
             decided_by="" if firm else deciding_assumption(facts, labels),
             hardware=str(items[0].assumptions.get("hardware", "")),
         )
-        out.append(replace(band, explanation=_explain(band)))
+        summary = _explain(band)
+        first = items[0]
+        detail = f" {first.assumptions.get('model')}: {first.explanation}"
+        out.append(replace(band, summary=summary, explanation=summary + detail))
     return out

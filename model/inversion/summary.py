@@ -57,7 +57,7 @@ def headline(by_name: dict[str, Band], items: Sequence[Inference]) -> list[str]:
 
 
 def band_lines(band: Band, items: Iterable[Inference]) -> list[str]:
-    lines = [f"  {band.explanation}"]
+    lines = [f"  {band.summary}"]
     for item in items:
         value = "n/a" if item.value is None else f"{item.value:.4g}"
         label = f" [{item.label}]" if item.label else ""

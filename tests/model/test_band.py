@@ -51,7 +51,9 @@ def test_a_verdict_every_stand_in_shares_is_firm() -> None:
         True,
         "",
     )
-    assert "firm: memory-bound (every stand-in agrees)" in band.explanation
+    assert "firm: memory-bound (every stand-in agrees)" in band.summary
+    # stored and quoted in alerts: the summary, then the first stand-in's own reasoning
+    assert band.explanation == f"{band.summary} deepseek-v3.2: why"
 
 
 def test_a_split_verdict_names_the_property_that_decides_it() -> None:
