@@ -76,7 +76,7 @@ def cache_inferences(r: Reading, tiers: Mapping[str, MemoryTier]) -> list[Infere
     gb_per_mtok = Decimal(repr(kv)) * MTOK / GB
     facts: Assumptions = {
         "kv_bytes_per_cached_token": kv,
-        **{f"{t.id}_usd_per_gb_hour": float(t.usd_per_gb_hour) for t in ladder},
+        **{f"{t.id}_usd_per_gb_hour": round(float(t.usd_per_gb_hour), 6) for t in ladder},
     }
     rungs: list[tuple[str, Decimal | None, Decimal, str]] = []
     out: list[Inference] = []
@@ -151,7 +151,12 @@ def _rung(
         + (" or anything cheaper." if not label.startswith("below-") else ".")
     )
     return r.make(
-        name, float(implied), "usd_per_gb_hour", text, {**facts, "hours": float(hours)}, label
+        name,
+        float(implied),
+        "usd_per_gb_hour",
+        text,
+        {**facts, "hours": round(float(hours), 4)},
+        label,
     )
 
 

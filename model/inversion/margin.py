@@ -50,6 +50,7 @@ def margin_inferences(r: Reading) -> list[Inference]:
         "batch_basis": sol.status,
         "tokens_per_chip_hour": tokens_per_chip_hour,
         "rental_usd_per_chip_hour": str(dep.hardware.rental_usd_per_chip_hour),
+        "rental": dep.hardware.rental_note,
     }
     how = (
         f"{BASIS[sol.status]} ({num(batch)} sequences, {r.ref.context_tokens}-token context) "

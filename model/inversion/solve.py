@@ -36,10 +36,9 @@ def deployment_facts(dep: Deployment) -> Assumptions:
         "compute": dep.compute,
         "kv_dtype": dep.kv_dtype,
         "overlap": dep.overlap,
-        "efficiency": (
-            f"{eff.name}: decode {eff.decode_fraction:.3g}, prefill {eff.prefill_fraction:.3g} "
-            "of the roofline rate"
-        ),
+        "efficiency": eff.name,
+        "decode_fraction": round(eff.decode_fraction, 4),
+        "prefill_fraction": round(eff.prefill_fraction, 4),
     }
     if dep.expert_weights:
         facts["expert_weights"] = dep.expert_weights
@@ -52,7 +51,7 @@ def stand_in_facts(dep: Deployment, context: int) -> Assumptions:
     """The stand-in's properties a band can name when its stand-ins disagree."""
     model = dep.model
     return {
-        "kv_bytes_per_token": dep.kv.read_bytes(context) / context,
+        "kv_bytes_per_token": round(dep.kv.read_bytes(context) / context),
         "attention": model.attention,
         "sparse_attention": "yes" if model.sparse_attention else "no",
         "moe": "yes" if model.is_moe else "no",
@@ -75,7 +74,6 @@ def invert(
         "reference_basis": ref.basis,
         "decode_context_tokens": ref.context_tokens,
         "prefill_prompt_tokens": ref.prompt_tokens,
-        "rental": dep.hardware.rental_note,
         "margin": "same on input and output",
     }
     reading = Reading(prices, dep, ref, base)

@@ -30,10 +30,13 @@ def header(items: Sequence[Inference]) -> str:
         if len(stand_ins) > 1
         else f"{stand_ins[0]} ({a.get('reference_basis', '')})"
     )
+    rental = next((str(i.assumptions["rental"]) for i in items if "rental" in i.assumptions), "")
     return (
         f"{first.provider}/{first.model}: read against {what} on {a['hardware']} "
         f"({a['weights']} weights, {a['compute']} math, {a['kv_dtype']} KV; {a['overlap']} "
-        f"bound; {a['efficiency']}); {a['rental']}; margins equal on input and output"
+        f"bound; {a['efficiency']} efficiency: decode at {a['decode_fraction']}, prefill at "
+        f"{a['prefill_fraction']} of the roofline rate); {rental}; margins equal on input and "
+        "output"
     )
 
 

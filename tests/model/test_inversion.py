@@ -63,6 +63,12 @@ def test_a_closed_model_is_read_against_three_stand_in_architectures(catalog: Ca
     assert {i.assumptions["hardware"] for i in found} == {"tpu7x"}
 
 
+def test_costs_state_the_rental_they_rest_on(catalog: Catalog) -> None:
+    for inference in _read(catalog):
+        if inference.name == "serving_margin":
+            assert "b200's 5.00 USD/chip-hour" in str(inference.assumptions["rental"])
+
+
 def test_price_ratio_reads_as_memory_bound_decode_at_a_solved_batch(catalog: Catalog) -> None:
     found = _gemini(catalog)
     assert found["output_input_price_ratio"].value == 8.0
@@ -89,7 +95,7 @@ def test_every_inference_states_the_reference_and_the_margin_assumption(
         assert inference.assumptions["hardware"] == "tpu7x"
         assert inference.assumptions["margin"] == "same on input and output"
         assert "stand-in" in str(inference.assumptions["reference_basis"])
-        assert "b200's 5.00 USD/chip-hour" in str(inference.assumptions["rental"])
+        assert inference.assumptions["efficiency"] == "roofline"
         assert inference.explanation
 
 
