@@ -163,7 +163,7 @@ def test_json_headlines_carry_the_margin_band_and_bands_are_stored(gemini_db: Pa
     con = connect(gemini_db, read_only=True)
     stored = con.execute("select count(*) from inference_bands").fetchone()
     assert stored == (len(doc["bands"]),)
-    margin = con.execute("select margin_low, margin_high from serving_margin_bands").fetchone()
+    margin = con.execute("select margin_low, margin_high from implied_margin_daily").fetchone()
     con.close()
     assert margin == (headline["serving_margin_low"], headline["serving_margin_high"])
 

@@ -47,7 +47,7 @@ def test_bands_are_stored_once_per_day_and_read_back_through_the_views(
     margin = next(b for b in found if b.name == "serving_margin")
     row = con.execute(
         "select margin_low, margin_high, hardware, stand_ins, revenue_usd_per_chip_hour_high "
-        "from serving_margin_bands"
+        "from implied_margin_daily"
     ).fetchone()
     revenue = next(b for b in found if b.name == "implied_revenue_usd_per_chip_hour")
     assert row == (margin.low, margin.high, "tpu7x", 3, revenue.high)

@@ -35,8 +35,9 @@ select * from inference_bands
 qualify row_number() over (partition by provider, model, name order by computed_at desc) = 1;
 
 -- The headline of `thesis infer`: implied revenue per chip-hour and the serving margin it
--- leaves over the rental price, as a band per model and day (its trend is this view).
-create view serving_margin_bands as
+-- leaves over the rental price, as a band per model and day (its trend is this view; the
+-- report's implied-margin panel reads day, provider, model, margin_low and margin_high).
+create view implied_margin_daily as
 select m.day, m.provider, m.model, m.hardware,
        m.low as margin_low, m.high as margin_high, m.verdict, m.firm, m.decided_by,
        r.low as revenue_usd_per_chip_hour_low, r.high as revenue_usd_per_chip_hour_high,
