@@ -29,14 +29,6 @@ DOCUMENTS = (ROOT / "model" / "README.md", ROOT / "docs" / "roofline.md")
 BLOCK = re.compile(r"```console\n(\$ thesis [^\n]*)\n(.*?)```", re.DOTALL)
 ELLIPSIS = "..."
 OBSERVED = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-GEMINI_PRICES = (
-    ("input", 0, "1.25"),
-    ("output", 0, "10"),
-    ("input", 200_000, "2.50"),
-    ("output", 200_000, "15"),
-    ("cache_read", 0, "0.125"),
-    ("cache_storage_per_hour", 0, "4.50"),
-)
 
 
 @dataclass(frozen=True)
@@ -56,21 +48,11 @@ def transcripts(text: str) -> list[Transcript]:
 
 
 def build_gemini_warehouse(path: Path) -> None:
+    from tests.gemini import observe_gemini
     from warehouse.db import connect
 
     con = connect(path)
-    con.execute(
-        "insert into snapshots (snapshot_id, source, observed_at, content_sha256, origin, "
-        "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
-        [OBSERVED],
-    )
-    for component, threshold, price in GEMINI_PRICES:
-        con.execute(
-            "insert into price_observations values ('gemini-docs', 'gemini-2.5-pro', "
-            "'google', 'gemini-2.5-pro', ?, 'standard', ?, '', null, null, ?, 'new', "
-            "'gemini-docs/1', ?)",
-            [component, threshold, price, OBSERVED],
-        )
+    observe_gemini(con, OBSERVED)
     con.close()
 
 

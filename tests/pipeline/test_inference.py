@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from decimal import Decimal
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -16,11 +15,10 @@ from core.errors import WarehouseMissing
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
 from pipeline.inference import InferenceRequest, infer, infer_and_store
+from tests.gemini import GEMINI_2_5_PRO_PRICES, observe_gemini
 from tests.warehouse.conftest import HISTORY
 from warehouse.db import connection
 from warehouse.inferences import read_price_rows
-from warehouse.tables import PRICE_OBSERVATIONS, PriceObservationRow
-from warehouse.write import insert_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -73,49 +71,10 @@ def test_rerunning_the_same_day_replaces_rather_than_duplicates(
     assert latest[0] == first
 
 
-def _observe(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, str]]) -> None:
-    """Record Gemini 2.5 Pro's published prices as one loaded snapshot of an official page."""
-    con.execute(
-        "insert into snapshots (snapshot_id, source, observed_at, content_sha256, origin, "
-        "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
-        [NOON],
-    )
-    observed = [
-        PriceObservationRow(
-            source="gemini-docs",
-            source_model_key="gemini-2.5-pro",
-            provider="google",
-            model="gemini-2.5-pro",
-            component=component,
-            service_tier="standard",
-            tier_min_prompt_tokens=threshold,
-            condition="",
-            effective_from=None,
-            effective_to=None,
-            usd_per_mtok=Decimal(price),
-            change="new",
-            snapshot_id="gemini-docs/1",
-            observed_at=NOON,
-        )
-        for component, threshold, price in rows
-    ]
-    insert_rows(con, PRICE_OBSERVATIONS, observed)
-
-
 def test_long_context_cache_and_storage_prices_become_inferences(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _observe(
-        con,
-        [
-            ("input", 0, "1.25"),
-            ("output", 0, "10"),
-            ("input", 200_000, "2.50"),
-            ("output", 200_000, "15"),
-            ("cache_read", 0, "0.125"),
-            ("cache_storage_per_hour", 0, "4.50"),
-        ],
-    )
+    observe_gemini(con, NOON)
     found = {
         i.name: i
         for i in infer_and_store(con, now=NOON, store=False)
@@ -133,7 +92,9 @@ def test_every_inference_a_trigger_kind_is_explained_by_is_one_the_inversion_wri
 ) -> None:
     # LiteLLM's history plus Gemini's cache-storage price: every family of inference.
     _load_litellm_history(con)
-    _observe(con, [("input", 0, "1.25"), ("output", 0, "10"), ("cache_storage_per_hour", 0, "4.5")])
+    observe_gemini(
+        con, NOON, [("input", 0, "1.25"), ("output", 0, "10"), ("cache_storage_per_hour", 0, "4.5")]
+    )
     names = {i.name for i in infer_and_store(con, now=NOON, store=False)}
     wanted = sorted({w for kind in KINDS.values() for w in kind.explained_by})
     assert len(wanted) == 9
@@ -141,7 +102,7 @@ def test_every_inference_a_trigger_kind_is_explained_by_is_one_the_inversion_wri
 
 
 def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
-    _observe(con, [("input", 0, "1.25"), ("output", 0, "10")])
+    observe_gemini(con, NOON, GEMINI_2_5_PRO_PRICES[:2])
     assumed = InferenceRequest(assume_model="llama-3.1-405b", assume_hardware="h200")
     infer_and_store(con, assumed, now=NOON)
     (raw,) = con.execute(

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
+from tests.gemini import observe_gemini
 from tests.paths import FIXTURES
 from thesis_cli.common import new_app
 from thesis_cli.infer_cmd import infer
@@ -101,25 +102,7 @@ def gemini_db(tmp_path: Path) -> Path:
     """Gemini 2.5 Pro's published prices, as one loaded snapshot of Google's page."""
     db = tmp_path / "gemini.duckdb"
     con = connect(db)
-    con.execute(
-        "insert into snapshots (snapshot_id, source, observed_at, content_sha256, origin, "
-        "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
-        [NOON],
-    )
-    for component, threshold, price in [
-        ("input", 0, "1.25"),
-        ("output", 0, "10"),
-        ("input", 200_000, "2.50"),
-        ("output", 200_000, "15"),
-        ("cache_read", 0, "0.125"),
-        ("cache_storage_per_hour", 0, "4.50"),
-    ]:
-        con.execute(
-            "insert into price_observations values ('gemini-docs', 'gemini-2.5-pro', "
-            "'google', 'gemini-2.5-pro', ?, 'standard', ?, '', null, null, ?, 'new', "
-            "'gemini-docs/1', ?)",
-            [component, threshold, price, NOON],
-        )
+    observe_gemini(con, NOON)
     con.close()
     return db
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import duckdb
 import pytest
 
-from extractors.fundamentals.rows import CASH_FLOW_ITEMS, INCOME_ITEMS, FundamentalRow
 from model.inversion.band import bands
 from model.inversion.infer import infer_all
-from tests.paths import FIXTURES
+from tests.warehouse.fundamental_rows import statement_rows
 from warehouse.fundamentals_load import insert_fundamentals
 from warehouse.inference_bands import store_bands
+from warehouse.tables import (
+    FX_RATES,
+    MEMORY_SEGMENT_REVENUE,
+    FxRateRow,
+    MemorySegmentRevenueRow,
+)
+from warehouse.write import insert_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 GEMINI = [
@@ -64,28 +69,7 @@ def test_bands_are_stored_once_per_day_and_read_back_through_the_views(
     assert set(json.loads(values)) == {"deepseek-v3.2", "qwen3-235b-a22b", "llama-3.1-70b"}
 
 
-ITEMS = INCOME_ITEMS | CASH_FLOW_ITEMS
 LOADED = datetime(2025, 7, 28, 6, 0, tzinfo=UTC)
-
-
-def _fixture_rows(ticker: str) -> list[FundamentalRow]:
-    fx: dict[str, Any] = json.loads(
-        (FIXTURES / "fundamentals" / f"{ticker}.json").read_text("utf-8")
-    )
-    return [
-        FundamentalRow(
-            ticker,
-            date.fromisoformat(day),
-            kind,
-            ITEMS[name],
-            Decimal(value) * fx["scale"],
-            fx["info"]["financialCurrency"],
-            LOADED,
-        )
-        for kind in ("annual", "quarterly")
-        for day, values in fx[kind].items()
-        for name, value in values.items()
-    ]
 
 
 # Bank of Korea quarterly averages of KRW per USD for 2024 (1,329.4 / 1,371.24 / 1,358.35 /
@@ -97,15 +81,15 @@ KRW_2024 = (1329.4 + 1371.24 + 1358.35 + 1398.75) / 4
 @pytest.fixture
 def fundamentals(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for ticker in ("MU", "000660.KS", "005930.KS", "GOOGL", "AMZN", "MSFT", "META"):
-        insert_fundamentals(con, _fixture_rows(ticker))
+        insert_fundamentals(con, statement_rows(ticker, LOADED))
     source = "Bank of Korea, via https://econwatcher.com/en/article-67738abe5821d46e62fdfbee.html"
-    con.executemany(
-        "insert into fx_rates values ('KRW', ?, ?, ?)",
-        [
-            (date(2024, 6, 30), 1 / 1371.24, source + " (Q2 2024 average)"),
-            (date(2024, 12, 31), 1 / KRW_2024, source + " (mean of the 2024 quarters)"),
-        ],
-    )
+    rates = [
+        FxRateRow(currency="KRW", as_of=date(2024, 6, 30), usd_per_unit=1 / 1371.24,
+                  source=source + " (Q2 2024 average)"),
+        FxRateRow(currency="KRW", as_of=date(2024, 12, 31), usd_per_unit=1 / KRW_2024,
+                  source=source + " (mean of the 2024 quarters)"),
+    ]  # fmt: skip
+    insert_rows(con, FX_RATES, rates)
     return con
 
 
@@ -134,10 +118,16 @@ def test_a_reported_memory_segment_counts_and_a_missing_rate_is_named(
     fundamentals: duckdb.DuckDBPyConnection,
 ) -> None:
     # Samsung Q2 2024 memory revenue, KRW 21.74 trillion (https://www.smbom.com/news/13948)
-    fundamentals.execute(
-        "insert into memory_segment_revenue values ('005930.KS', date '2024-06-30', "
-        "'quarterly', 21740000000000, 'KRW', 'DS: Memory', 'https://www.smbom.com/news/13948')"
+    segment = MemorySegmentRevenueRow(
+        ticker="005930.KS",
+        period_end=date(2024, 6, 30),
+        period_type="quarterly",
+        revenue=Decimal("21740000000000"),
+        currency="KRW",
+        segment="DS: Memory",
+        source_url="https://www.smbom.com/news/13948",
     )
+    insert_rows(fundamentals, MEMORY_SEGMENT_REVENUE, [segment])
     row = fundamentals.execute(
         "select memory_revenue_usd, memory_members from memory_revenue_vs_capex "
         "where period_type = 'quarterly' and fiscal_year = 2024 and fiscal_quarter = 2"
