@@ -55,3 +55,19 @@ def observe_gemini(
         for component, threshold, price in prices
     ]
     insert_rows(con, PRICE_OBSERVATIONS, observed)
+
+
+def price_rows(
+    prices: Sequence[tuple[str, int, str]] = GEMINI_2_5_PRO_PRICES, scale: Decimal = Decimal(1)
+) -> list[dict[str, object]]:
+    """`prices` (times `scale`) as the rows model.inversion.infer.infer_all reads."""
+    return [
+        {
+            "provider": "google",
+            "model": "gemini-2.5-pro",
+            "component": component,
+            "usd_per_mtok": Decimal(price) * scale,
+            "tier_min_prompt_tokens": threshold,
+        }
+        for component, threshold, price in prices
+    ]

@@ -97,7 +97,7 @@ def test_every_inference_a_trigger_kind_is_explained_by_is_one_the_inversion_wri
     )
     names = {i.name for i in infer_and_store(con, now=NOON, store=False)}
     wanted = sorted({w for kind in KINDS.values() for w in kind.explained_by})
-    assert len(wanted) == 9
+    assert len(wanted) == 11
     assert [w for w in wanted if not any(fnmatchcase(n, w) for n in names)] == []
 
 

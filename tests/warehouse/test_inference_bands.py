@@ -11,6 +11,7 @@ import pytest
 
 from model.inversion.band import bands
 from model.inversion.infer import infer_all
+from tests.gemini import price_rows
 from tests.warehouse.fundamental_rows import statement_rows
 from warehouse.fundamentals_load import insert_fundamentals
 from warehouse.inference_bands import store_bands
@@ -23,23 +24,7 @@ from warehouse.tables import (
 from warehouse.write import insert_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-GEMINI = [
-    {
-        "provider": "google",
-        "model": "gemini-2.5-pro",
-        "component": c,
-        "usd_per_mtok": Decimal(v),
-        "tier_min_prompt_tokens": t,
-    }
-    for c, v, t in [
-        ("input", "1.25", 0),
-        ("output", "10", 0),
-        ("input", "2.50", 200_000),
-        ("output", "15", 200_000),
-        ("cache_read", "0.125", 0),
-        ("cache_storage_per_hour", "4.50", 0),
-    ]
-]
+GEMINI = price_rows()
 
 
 def test_bands_are_stored_once_per_day_and_read_back_through_the_views(
