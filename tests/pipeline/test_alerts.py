@@ -30,6 +30,14 @@ HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm
 HOOK = "/services/T1/B2/secret"
 
 
+def sent(httpserver: HTTPServer, before: int) -> list[str]:
+    """The headline of each Slack message the server received after the first `before`."""
+    return [
+        json.loads(req.get_data())["blocks"][0]["text"]["text"]
+        for req, _ in httpserver.log[before:]
+    ]
+
+
 def test_each_day_sends_only_what_became_confirmed_that_day(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
@@ -50,10 +58,7 @@ def test_each_day_sends_only_what_became_confirmed_that_day(
             on=dt.date.fromisoformat(date),
         )  # fmt: skip
         assert report.ok
-        return [
-            json.loads(req.get_data())["blocks"][0]["text"]["text"]
-            for req, _ in httpserver.log[before:]
-        ]
+        return sent(httpserver, before)
 
     # Imported history before the first daily run is never replayed as news.
     import_snapshots(con, get_source("litellm"), _only(tmp_path, ["2024-09-01", "2024-09-02"]))
@@ -141,10 +146,7 @@ def test_runs_send_each_alert_and_each_breakage_once(
         ok = ["litellm"] if failures else ["litellm", "openrouter"]
         record_run(con, [c.name for c in slack], alerts, failures, ok, day)
         assert all(d.ok for d in deliver_pending(con, slack))
-        return [
-            json.loads(req.get_data())["blocks"][0]["text"]["text"]
-            for req, _ in httpserver.log[before:]
-        ]
+        return sent(httpserver, before)
 
     assert run(days[0], [gpt4o_cut], [broken(days[0])]) == [
         "thesis: openai gpt-4o input $5 → $2.5 (−50%)",
@@ -196,10 +198,7 @@ def test_the_daily_step_alerts_once_when_a_stored_margin_band_leaves_its_band(
         before = len(httpserver.log)
         report = evaluate_and_alert(con, theses, slack, succeeded=[], failures=[], on=at.date())
         assert report.ok
-        return [
-            json.loads(req.get_data())["blocks"][0]["text"]["text"]
-            for req, _ in httpserver.log[before:]
-        ]
+        return sent(httpserver, before)
 
     assert [day(1, "1"), day(2, "0.25")] == [[], []]  # one day outside: not yet
     assert day(3, "0.25") == ["thesis: 1 alert (1 warning)"]
