@@ -57,11 +57,11 @@ def _doc(
 
 
 def _print(found: list[Inference], found_bands: list[Band]) -> None:
+    from model.inversion.summary import model_lines
+
     by_model: dict[tuple[str, str], list[Band]] = {}
     for band in found_bands:
         by_model.setdefault((band.provider, band.model), []).append(band)
-    from model.inversion.summary import model_lines
-
     for key, items in groupby(found, key=lambda i: (i.provider, i.model)):
         for line in model_lines(list(items), by_model.get(key, [])):
             typer.echo(line)
