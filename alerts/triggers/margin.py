@@ -18,7 +18,7 @@ from alerts.triggers.base import OnMargins, models_param, providers_param, watch
 from alerts.triggers.inputs import MarginBand, MarginBands, ModelRef
 from alerts.triggers.params import param
 
-MARGIN = "serving margin (share of revenue)"
+MARGIN = "of revenue"  # reads "88% to 95% → 54% to 79% of revenue"
 
 
 def band_text(band: MarginBand) -> str:

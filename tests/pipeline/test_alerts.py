@@ -201,7 +201,10 @@ def test_the_daily_step_alerts_once_when_a_stored_margin_band_leaves_its_band(
         return sent(httpserver, before)
 
     assert [day(1, "1"), day(2, "0.25")] == [[], []]  # one day outside: not yet
-    assert day(3, "0.25") == ["thesis: 1 alert (1 warning)"]
+    assert day(3, "0.25") == [
+        "thesis: google gemini-2.5-pro implied serving margin fell below its band"
+        " 88% to 95% → 54% to 79% of revenue"
+    ]
     assert day(4, "0.25") == []  # the new band is the reference now
     (explanation,) = con.execute("select distinct explanation from alerts").fetchone() or ("",)
     assert explanation.startswith("serving_margin: 0.538 to 0.788 fraction across 3 stand-in")
