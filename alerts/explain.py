@@ -1,7 +1,9 @@
-"""Attach what the roofline inversion says to each alert (from `latest_inferences`).
+"""Attach what the roofline inversion says to each alert (its stand-in bands, else
+`latest_inferences`).
 
 The inversion (model/, stored by warehouse/inferences.py in migration 003) writes named
-conclusions per provider and model with an explanation that states its assumptions.
+conclusions per provider, model and stand-in architecture with an explanation that states
+its assumptions, and their band across the stand-ins (migration 008), which is preferred.
 Each trigger kind reads best next to one of them (its `explained_by`, most relevant
 first); an alert whose model has none keeps an empty explanation (the message then
 simply has no roofline line).
@@ -16,6 +18,15 @@ import duckdb
 
 from alerts.records import Alert
 from alerts.triggers.registry import KINDS
+
+BAND_EXPLANATIONS = (
+    "select provider, model, name, explanation from latest_inference_bands"
+    " where low is not null order by provider, model, name"
+)
+STAND_IN_EXPLANATIONS = (
+    "select provider, model, name, explanation from latest_inferences"
+    " where value is not null order by provider, model, name, reference_model desc"
+)
 
 
 def _pick(kind: str, found: dict[str, str]) -> str:
@@ -37,10 +48,12 @@ def with_explanations(con: duckdb.DuckDBPyConnection, alerts: Iterable[Alert]) -
     by_model: dict[tuple[str, str], dict[str, str]] = {}
     if wanted:
         # A few thousand rows at most (models x inference names): filter here, not in SQL.
-        rows = con.execute(
-            "select provider, model, name, explanation from latest_inferences"
-            " where value is not null order by provider, model, name"
-        ).fetchall()
+        # Each model is read against several stand-in architectures (issue 17): explain
+        # with their band (the range and whether the verdict is firm) where one is stored.
+        rows = (
+            con.execute(BAND_EXPLANATIONS).fetchall()
+            or con.execute(STAND_IN_EXPLANATIONS).fetchall()
+        )
         for provider, model, name, text in rows:
             if (provider, model) in wanted:
                 by_model.setdefault((provider, model), {})[name] = text

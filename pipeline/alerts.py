@@ -33,6 +33,7 @@ from alerts.records import Alert, SourceFailure
 from alerts.theses.load import Theses
 from alerts.triggers.evaluate import evaluate_source, one_per_event
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
+from alerts.triggers.evaluate_margins import evaluate_margins
 from alerts.triggers.state import (
     WarehouseState,
     failures_to_alert,
@@ -42,7 +43,9 @@ from alerts.triggers.state import (
 from extractors.registry import SOURCES
 from warehouse.db import connection, transaction
 
-FUNDAMENTALS = "fundamentals"  # evaluation bookkeeping key beside the price sources
+# Evaluation bookkeeping keys beside the price sources.
+FUNDAMENTALS = "fundamentals"
+MARGINS = "implied_margin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +158,10 @@ def _evaluate(
         alerts += page_alerts(con, source, state=state, since=since)
         state.flush()
         mark_evaluated(con, source, on, now)
-    since = min(last_evaluated(con, FUNDAMENTALS) or yesterday, yesterday)
-    alerts += evaluate_fundamentals(con, theses, since=since)
-    mark_evaluated(con, FUNDAMENTALS, on, now)
+    for key, evaluate in ((FUNDAMENTALS, evaluate_fundamentals), (MARGINS, evaluate_margins)):
+        since = min(last_evaluated(con, key) or yesterday, yesterday)
+        alerts += evaluate(con, theses, since=since)
+        mark_evaluated(con, key, on, now)
     # The same change stated by two sources is one alert.
     found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
     return with_explanations(con, found)

@@ -36,10 +36,12 @@ from alerts.triggers.state import MemoryState
 from core.errors import ConfigError
 from extractors.registry import get_source
 from model.catalog.load import load_catalog
+from model.inversion.band import bands
 from model.inversion.infer import infer_all
 from pipeline.history import import_snapshots
 from warehouse.as_of import day_ends, limits_as_of, model_key, prices_as_of
 from warehouse.db import connection
+from warehouse.inference_bands import delete_bands, store_bands
 from warehouse.inferences import delete_inferences, store_inferences
 
 
@@ -106,7 +108,9 @@ def explain_backtest(
         )
         # Only this day's inferences may explain this day's alerts.
         delete_inferences(con)
+        delete_bands(con)
         store_inferences(con, found, computed_at=at, run_id="backtest")
+        store_bands(con, bands(found), computed_at=at, run_id="backtest")
         explained = with_explanations(con, [alerts[i] for i in positions])
         for i, alert in zip(positions, explained, strict=True):
             out[i] = alert

@@ -9,22 +9,25 @@ from pathlib import Path
 
 import duckdb
 
+from model.inversion.band import bands
 from model.inversion.infer import infer_all
 from model.inversion.inference import Inference
 from warehouse.db import connection
+from warehouse.inference_bands import store_bands
 from warehouse.inferences import read_limit_rows, read_price_rows, store_inferences
 
 
 @dataclass(frozen=True, slots=True)
 class InferenceRequest:
     """Which models to invert (exact, case-insensitive; None: all) and the catalog
-    architecture and hardware to read their prices against (None: the per-provider
-    references of model/inversion/references.py)."""
+    architecture and hardware to read their prices against (None: the stand-ins of
+    model/inversion/references.py), and the efficiency to read the bound at."""
 
     provider: str | None = None
     model: str | None = None
     assume_model: str | None = None
     assume_hardware: str | None = None
+    efficiency: str = "calibrated"  # or "roofline" (model/roofline/efficiency.py)
 
 
 EVERY_MODEL = InferenceRequest()
@@ -52,7 +55,8 @@ def infer_and_store(
     store: bool = True,
 ) -> list[Inference]:
     """Invert today's prices (`latest_prices`, `latest_limits`) for the requested models
-    and record the result unless `store` is False."""
+    and record the result (each stand-in's inferences, and their bands) unless `store`
+    is False."""
     found = infer_all(
         read_price_rows(con),
         read_limit_rows(con),
@@ -60,7 +64,10 @@ def infer_and_store(
         model=request.model,
         assume_model=request.assume_model,
         assume_hardware=request.assume_hardware,
+        efficiency=request.efficiency,
     )
     if store:
-        store_inferences(con, found, computed_at=now or datetime.now(UTC), run_id=run_id)
+        at = now or datetime.now(UTC)
+        store_inferences(con, found, computed_at=at, run_id=run_id)
+        store_bands(con, bands(found), computed_at=at, run_id=run_id)
     return found

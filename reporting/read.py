@@ -254,8 +254,8 @@ def _alerts(con: duckdb.DuckDBPyConnection) -> list[AlertMark]:
 def _implied_margins(con: duckdb.DuckDBPyConnection) -> Found:
     """Per model and day, the low and high implied serving margin (fractions of revenue).
 
-    Contract: `implied_margin_daily` (day, provider, model, margin_low, margin_high).
-    Nothing in thesis writes it yet: issue #17 (point 6) stores the band daily.
+    Contract: `implied_margin_daily` (day, provider, model, margin_low, margin_high), the
+    view over the stand-in bands `thesis infer` and the daily run store (migration 008).
     """
     why = _lacking(con, MARGINS, MARGIN_COLUMNS, "the implied $/chip-hour margin band (#17)")
     if why:
@@ -330,7 +330,7 @@ def _latest_batches(con: duckdb.DuckDBPyConnection) -> Found:
         f"""select provider, model, value, assumptions, label
             from inferences where name = {literal(BATCH_INFERENCE)}
             qualify row_number() over (
-              partition by provider, model order by computed_at desc) = 1""",
+              partition by provider, model order by computed_at desc, reference_model) = 1""",
     )
     if not found:
         return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"

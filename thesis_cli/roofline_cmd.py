@@ -16,13 +16,19 @@ import typer
 from core.errors import ConfigError
 from model.catalog.load import Catalog, load_catalog
 from model.catalog.specs import Hardware, ModelSpec
+from model.roofline.calibration import calibrate, calibration_lines
 from model.roofline.capacity import max_batch, never_compute_bound_context, train_interval
 from model.roofline.critical_batch import critical_batch
 from model.roofline.decode import decode_step
-from model.roofline.deployment import Deployment, default_chips
+from model.roofline.deployment import (
+    Deployment,
+    default_chips,
+    overlap_named,
+    total_weight_bytes,
+)
 from model.roofline.efficiency import Efficiency, mfu
 from model.roofline.kv import kv_bytes_per_token_per_layer, kv_footprint
-from model.roofline.moe import experts_touched, params_touched
+from model.roofline.moe import experts_touched, weight_bytes_touched
 from model.roofline.precision import bytes_per_element
 from model.roofline.prefill import attention_matmul_crossover_tokens, prefill
 from thesis_cli.common import JsonOption, emit_json, new_app
@@ -47,6 +53,23 @@ PromptOpt = Annotated[float, typer.Option("--prompt-tokens", help="Prompt length
 WeightsOpt = Annotated[str, typer.Option("--weights", help="Weight format: bf16, fp8, int8, fp4.")]
 ComputeOpt = Annotated[str, typer.Option("--compute", help="Math precision: bf16, fp8, fp4, int8.")]
 KvOpt = Annotated[str, typer.Option("--kv-dtype", help="KV-cache format: bf16, fp8, int8, fp4.")]
+ExpertWeightsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--expert-weights",
+        help="Routed experts' format (default: as the model ships them, e.g. gpt-oss mxfp4, "
+        "else --weights).",
+        show_default=False,
+    ),
+]
+OverlapOpt = Annotated[
+    str,
+    typer.Option(
+        "--overlap",
+        help="per-op: each operation waits on its own slower resource, one after another "
+        "(stricter); overlapped: max(Σ compute, Σ memory, network).",
+    ),
+]
 FilesOpt = Annotated[
     list[Path] | None,
     typer.Option(help="Extra catalog file (same TOML format; repeatable).", dir_okay=False),
@@ -131,22 +154,38 @@ def _emit(doc: dict[str, Any], as_json: bool) -> None:
         typer.echo(f"  {key}: {value}")
 
 
+@dataclasses.dataclass(frozen=True)
+class Formats:
+    weights: str = "bf16"
+    compute: str = "bf16"
+    kv_dtype: str = "bf16"
+    expert_weights: str | None = None  # None: the model's own
+    overlap: str = "per-op"
+
+
 def _deployment(
     catalog: Catalog,
     model_id: str,
     hw_id: str,
     chips: int | None,
-    weights: str,
-    compute: str,
-    kv_dtype: str,
+    formats: Formats,
     eff: Efficiency,
     o: Overrides,
 ) -> Deployment:
     model = _model(catalog, model_id, o)
-    hardware = _hardware(catalog, hw_id, compute, o)
-    n = chips if chips is not None else default_chips(model, hardware, weights)
+    hardware = _hardware(catalog, hw_id, formats.compute, o)
+    experts = model.expert_weights if formats.expert_weights is None else formats.expert_weights
+    n = chips if chips is not None else default_chips(model, hardware, formats.weights, experts)
     return Deployment(
-        model, hardware, n, weights=weights, compute=compute, kv_dtype=kv_dtype, efficiency=eff
+        model,
+        hardware,
+        n,
+        weights=formats.weights,
+        compute=formats.compute,
+        kv_dtype=formats.kv_dtype,
+        efficiency=eff,
+        expert_weights=experts,
+        overlap=overlap_named(formats.overlap),
     )
 
 
@@ -254,6 +293,8 @@ def decode_cmd(
     weights: WeightsOpt = "bf16",
     compute: ComputeOpt = "bf16",
     kv_dtype: KvOpt = "bf16",
+    expert_weights: ExpertWeightsOpt = None,
+    overlap: OverlapOpt = "per-op",
     flops_efficiency: FlopsEffOpt = 1.0,
     bandwidth_efficiency: BandwidthEffOpt = 1.0,
     flops_per_s: FloatOpt = None,
@@ -265,7 +306,8 @@ def decode_cmd(
     model_file: FilesOpt = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One decode step at --batch and --context: compute vs memory vs cross-domain network."""
+    """One decode step at --batch and --context: compute vs memory vs network (MoE
+    dispatch/combine over NVLink-class and scale-out fabrics), per-op and overlapped."""
     _positive(batch=batch, context=context)
     o = Overrides(
         flops_per_s,
@@ -279,9 +321,7 @@ def decode_cmd(
         model,
         hardware,
         chips,
-        weights,
-        compute,
-        kv_dtype,
+        Formats(weights, compute, kv_dtype, expert_weights, overlap),
         Efficiency(flops_efficiency, bandwidth_efficiency),
         o,
     )
@@ -304,6 +344,8 @@ def prefill_cmd(
     weights: WeightsOpt = "bf16",
     compute: ComputeOpt = "bf16",
     kv_dtype: KvOpt = "bf16",
+    expert_weights: ExpertWeightsOpt = None,
+    overlap: OverlapOpt = "per-op",
     flops_efficiency: FlopsEffOpt = 1.0,
     bandwidth_efficiency: BandwidthEffOpt = 1.0,
     flops_per_s: FloatOpt = None,
@@ -320,9 +362,7 @@ def prefill_cmd(
         model,
         hardware,
         chips,
-        weights,
-        compute,
-        kv_dtype,
+        Formats(weights, compute, kv_dtype, expert_weights, overlap),
         Efficiency(flops_efficiency, bandwidth_efficiency),
         o,
     )
@@ -359,9 +399,7 @@ def max_batch_cmd(
         model,
         hardware,
         chips,
-        weights,
-        compute,
-        kv_dtype,
+        Formats(weights, compute, kv_dtype),
         Efficiency(hbm_usable_fraction=hbm_usable),
         Overrides(hbm_capacity_bytes=hbm_capacity_bytes),
     )
@@ -405,19 +443,19 @@ def experts_touched_cmd(
     spec = _catalog(None, model_file).get_model(model)
     if not spec.is_moe:
         raise ConfigError(f"model '{model}' is dense: every token reads all its weights")
-    size = bytes_per_element(weights)
     doc = {
         "model": spec.id,
         "tokens": batch,
         "experts_routed": spec.experts_routed,
         "experts_active": spec.experts_active,
         "experts_touched": experts_touched(spec.experts_routed, spec.experts_active, batch),
-        "weight_bytes_touched": params_touched(spec, batch) * size,
-        "weight_bytes_if_only_k": spec.active_params * size,
-        "weight_bytes_if_all_experts": spec.total_params * size,
+        "weight_bytes_touched": weight_bytes_touched(spec, batch, weights, spec.expert_weights),
+        "weight_bytes_if_only_k": weight_bytes_touched(spec, 1, weights, spec.expert_weights),
+        "weight_bytes_if_all_experts": total_weight_bytes(spec, weights, spec.expert_weights),
         "assumptions": {
             "routing": "uniform, independent per token",
             "weights": weights,
+            "expert_weights": spec.expert_weights or weights,
             "model_source": spec.source_url,
         },
     }
@@ -455,3 +493,38 @@ def mfu_cmd(
         },
     }
     _emit(doc, as_json)
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    overlap: OverlapOpt = "per-op",
+    as_json: JsonOption = False,
+) -> None:
+    """Published serving points against the roofline: measured / bound per point, and the
+    decode and prefill fractions `thesis infer --efficiency calibrated` uses."""
+    result = calibrate(load_catalog(), overlap_named(overlap))
+    doc: dict[str, Any] = {
+        "overlap": result.overlap,
+        "decode_fraction": result.decode_fraction,
+        "prefill_fraction": result.prefill_fraction,
+        "points": [
+            {
+                "id": row.point.id,
+                "phase": row.point.phase,
+                "description": row.point.description,
+                "measured_s": row.point.measured_s,
+                "bound_s": row.bound_s,
+                "measured_over_bound": row.measured_over_bound,
+                "measured_over_calibrated": row.measured_over_calibrated,
+                "source_url": row.point.source_url,
+                "source_detail": row.point.source_detail,
+                "note": row.point.note,
+            }
+            for row in result.rows
+        ],
+    }
+    if as_json:
+        emit_json(doc)
+        return
+    for line in calibration_lines(result):
+        typer.echo(line)

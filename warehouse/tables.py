@@ -25,6 +25,7 @@ from core.sqltypes import (
     Boolean,
     Date,
     Decimal20_9,
+    Decimal38_6,
     Double,
     Integer,
     Json,
@@ -139,6 +140,50 @@ class InferenceRow:
 
 
 @dataclass(slots=True, kw_only=True)
+class InferenceBandRow:
+    day: Date  # UTC date of computed_at
+    computed_at: TimestampTz
+    run_id: Varchar | None
+    provider: Varchar
+    model: Varchar
+    name: Varchar  # as in inferences.name
+    unit: Varchar
+    low: Double | None  # null when no stand-in gives a value
+    high: Double | None
+    stand_ins: Integer
+    verdict: Varchar  # the label every stand-in shares, or ''
+    firm: Boolean
+    decided_by: Varchar  # '' when firm
+    hardware: Varchar
+    stand_in_values: Json  # {"deepseek-v3.2": 638.1, ...}
+    stand_in_labels: Json
+    explanation: Varchar
+
+
+@dataclass(slots=True, kw_only=True)
+class FxRateRow:
+    """Entered by hand with its source; Yahoo FX quotes join them in view fx_usd."""
+
+    currency: Varchar  # ISO 4217, e.g. KRW
+    as_of: Date
+    usd_per_unit: Double
+    source: Varchar
+
+
+@dataclass(slots=True, kw_only=True)
+class MemorySegmentRevenueRow:
+    """A memory segment's revenue where a filing reports one, entered by hand."""
+
+    ticker: Varchar
+    period_end: Date
+    period_type: Varchar  # annual | quarterly
+    revenue: Decimal38_6
+    currency: Varchar
+    segment: Varchar  # the filing's name for it
+    source_url: Varchar
+
+
+@dataclass(slots=True, kw_only=True)
 class AlertRow:
     alert_id: BigInt  # numbers rows in the order they were recorded
     alert_key: Varchar
@@ -241,6 +286,15 @@ INFERENCES = Table(
     InferenceRow,
     key=("day", "provider", "model", "name", "reference_model", "reference_hardware"),
 )
+INFERENCE_BANDS = Table(
+    "inference_bands", InferenceBandRow, key=("day", "provider", "model", "name")
+)
+FX_RATES = Table("fx_rates", FxRateRow, key=("currency", "as_of"))
+MEMORY_SEGMENT_REVENUE = Table(
+    "memory_segment_revenue",
+    MemorySegmentRevenueRow,
+    key=("ticker", "period_end", "period_type"),
+)
 ALERTS = Table("alerts", AlertRow, key=("alert_key", "channel"))
 TRIGGER_STATE = Table("trigger_state", TriggerStateRow, key=("trigger_id", "subject"))
 PAGE_SECTION_FAILURES = Table(
@@ -265,6 +319,9 @@ TABLES: tuple[Table[Any], ...] = (
     PRICE_OBSERVATIONS,
     MODEL_LIMITS,
     INFERENCES,
+    INFERENCE_BANDS,
+    FX_RATES,
+    MEMORY_SEGMENT_REVENUE,
     ALERTS,
     TRIGGER_STATE,
     PAGE_SECTION_FAILURES,

@@ -10,7 +10,8 @@ A kind's class holds, in one place:
   construction (`problems`);
 - its evaluation: a pure method over plain series, reached through its scope, one of
   `OnModel` (each model of a price source), `OnSource` (all models of a price source
-  at once) or `OnFundamentals` (company figures). A kind over new data adds a scope
+  at once), `OnFundamentals` (company figures) or `OnMargins` (the implied serving-margin
+  bands of the roofline inversion). A kind over new data adds a scope
   and an evaluator that builds its input.
 
 An instance is one `[[trigger]]` of a theses file: its identity (id, thesis, severity)
@@ -28,7 +29,13 @@ from fnmatch import fnmatchcase
 from typing import Any, ClassVar
 
 from alerts.records import Alert, Severity, Value
-from alerts.triggers.inputs import FundamentalsData, ModelRef, ModelSeries, SourceView
+from alerts.triggers.inputs import (
+    FundamentalsData,
+    MarginBands,
+    ModelRef,
+    ModelSeries,
+    SourceView,
+)
 from alerts.triggers.params import InvalidParams, ParamProblem, param, param_infos
 from alerts.triggers.state import ConditionState
 
@@ -108,12 +115,23 @@ def providers_param() -> Any:
     return param((), help="limit to these providers (empty: all)")
 
 
+def models_param() -> Any:
+    return param(("*",), help="limit to model ids matching these glob patterns")
+
+
+def watches(ref: ModelRef, providers: Sequence[str], models: Sequence[str]) -> bool:
+    """The providers filter (empty: all) and the model-id globs."""
+    if providers and ref.provider not in providers:
+        return False
+    return any(fnmatchcase(ref.model, g) for g in models)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Watched(Trigger):
     """A trigger on models' prices and limits: which models, and how sure a change is."""
 
     providers: tuple[str, ...] = providers_param()
-    models: tuple[str, ...] = param(("*",), help="limit to model ids matching these glob patterns")
+    models: tuple[str, ...] = models_param()
     confirm_snapshots: int = param(
         2,
         help="consecutive snapshots a change must persist in before it fires",
@@ -121,10 +139,7 @@ class Watched(Trigger):
     )
 
     def applies(self, ref: ModelRef) -> bool:
-        """The providers filter and model-id globs."""
-        if self.providers and ref.provider not in self.providers:
-            return False
-        return any(fnmatchcase(ref.model, g) for g in self.models)
+        return watches(ref, self.providers, self.models)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +167,15 @@ class OnFundamentals(Trigger, ABC):
     @abstractmethod
     def on_fundamentals(self, data: FundamentalsData, tickers: Sequence[str]) -> list[Alert]:
         """Every alert; `tickers` are the thesis's, for a trigger that names none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnMargins(Trigger, ABC):
+    """Evaluated over the implied serving-margin bands the roofline inversion stores daily."""
+
+    @abstractmethod
+    def on_margins(self, bands: MarginBands) -> list[Alert]:
+        """Every alert over the stored days."""
 
 
 def relative_move(old: Decimal, new: Decimal) -> Decimal | None:

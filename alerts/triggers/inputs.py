@@ -84,3 +84,16 @@ class FundamentalsData:
     quotes: Mapping[str, Mapping[str, Series]]  # ticker -> currency -> closes
     margins: Mapping[str, Mapping[str, Series]]  # period type -> ticker -> gross margin
     capex_growth: Mapping[str, Series]  # period type -> hyperscaler capex growth y/y
+
+
+# One day's implied serving-margin band: (day, low, high), fractions of revenue.
+MarginBand = tuple[date, Decimal, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class MarginBands:
+    """Each model's implied serving-margin band per stored day, oldest first: the range
+    of 1 − rental / revenue across the stand-in architectures (migration 008's
+    `implied_margin_daily`)."""
+
+    models: Mapping[ModelRef, Sequence[MarginBand]]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from alerts.theses.load import DEFAULT_THESES_PATH, parse_theses
-from alerts.triggers.base import OnFundamentals, OnModel, OnSource, Trigger, Watched
+from alerts.triggers.base import OnFundamentals, OnMargins, OnModel, OnSource, Trigger, Watched
 from alerts.triggers.metrics import METRICS
 from alerts.triggers.params import ParamInfo, param_infos, shown, toml_text
 from alerts.triggers.registry import KINDS
@@ -51,12 +51,12 @@ ADDING = """\
 ## Adding a kind
 
 A kind is a frozen dataclass in `alerts/triggers/` that subclasses the scope it is
-evaluated over (`OnModel`, `OnSource` or `OnFundamentals` in `alerts/triggers/base.py`)
-and sets `kind`, `label`, `summary`, `doc`, `example` and, when the roofline has
-something to say about it, `explained_by`. Its parameters are fields declared with
-`param(default, help=..., unit=..., choices=...)`; `problems()` adds checks across
-parameters. Its evaluation is pure (series in, alerts out); `on_model` /
-`on_source` / `on_fundamentals` picks its series from the scope's input
+evaluated over (`OnModel`, `OnSource`, `OnFundamentals` or `OnMargins` in
+`alerts/triggers/base.py`) and sets `kind`, `label`, `summary`, `doc`, `example` and,
+when the roofline has something to say about it, `explained_by`. Its parameters are
+fields declared with `param(default, help=..., unit=..., choices=...)`; `problems()` adds
+checks across parameters. Its evaluation is pure (series in, alerts out); `on_model` /
+`on_source` / `on_fundamentals` / `on_margins` picks its series from the scope's input
 (`alerts/triggers/inputs.py`). A kind over data no scope offers yet adds a scope, its
 input type and the evaluator that builds it from the warehouse. List the class in
 `alerts/triggers/registry.py`, then regenerate this file:
@@ -67,6 +67,7 @@ SCOPES: tuple[tuple[type[Trigger], str], ...] = (
     (OnModel, "each model of a price source"),
     (OnSource, "all models of a price source"),
     (OnFundamentals, "company figures"),
+    (OnMargins, "the implied serving-margin bands the inversion stores"),
 )
 
 
@@ -138,7 +139,7 @@ def _shown_as(kind: type[Trigger]) -> str:
         return text + "."
     names = ", ".join(f"`{n}`" for n in kind.explained_by)
     star = "; `*`: any tier threshold" if any(n.endswith("*") for n in kind.explained_by) else ""
-    infer = "[`thesis infer`](../model/README.md#inversion--thesis-infer)"
+    infer = "[`thesis infer`](roofline.md)"
     return f"{text} and carry the first of these inferences ({infer}{star}) the model has: {names}."
 
 

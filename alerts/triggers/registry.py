@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alerts.triggers.base import Trigger
 from alerts.triggers.context import ContextStepUp, LongContextTier
+from alerts.triggers.margin import ImpliedMargin
 from alerts.triggers.market import Fundamentals, RefreshCadence
 from alerts.triggers.price import (
     CachePricing,
@@ -32,5 +33,7 @@ KINDS: dict[str, type[Trigger]] = {
         RefreshCadence,
         # Company figures.
         Fundamentals,
+        # The roofline inversion's stored bands.
+        ImpliedMargin,
     )
 }

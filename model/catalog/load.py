@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,13 +18,20 @@ from typing import TypeVar
 
 from core.errors import ConfigError
 from model.catalog.entry import Entry
-from model.catalog.specs import ATTENTION_KINDS, Hardware, MemoryTier, ModelSpec
-from model.roofline.precision import COMPUTE_PRECISIONS
+from model.catalog.specs import (
+    ATTENTION_KINDS,
+    CalibrationPoint,
+    Hardware,
+    MemoryTier,
+    ModelSpec,
+)
+from model.roofline.precision import BYTES_PER_ELEMENT, COMPUTE_PRECISIONS
 
 DATA_DIR = Path(__file__).resolve().parent
 HARDWARE_FILE = DATA_DIR / "hardware.toml"
 MODELS_FILE = DATA_DIR / "models.toml"
 MEMORY_TIERS_FILE = DATA_DIR / "memory_tiers.toml"
+CALIBRATION_FILE = DATA_DIR / "calibration.toml"
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
@@ -43,6 +50,7 @@ HARDWARE_FIELDS = (
     "source_url",
     "confidence",
     "preliminary",
+    "rental_fallback",
 )
 MODEL_FIELDS = (
     "name",
@@ -59,6 +67,16 @@ MODEL_FIELDS = (
     "experts_routed",
     "experts_active",
     "experts_shared",
+    "dense_layers",
+    "expert_groups",
+    "expert_groups_per_token",
+    "expert_weights",
+    "sparse_attention_tokens",
+    "indexer_heads",
+    "indexer_head_dim",
+    "global_kv_heads",
+    "global_head_dim",
+    "global_kv_shared",
     "total_params",
     "active_params",
     "context_tokens",
@@ -66,7 +84,39 @@ MODEL_FIELDS = (
     "source_url",
     "confidence",
 )
-TIER_FIELDS = ("name", "rank", "usd_per_gb_hour", "derivation", "source_url", "confidence")
+TIER_FIELDS = (
+    "name",
+    "rank",
+    "usd_per_gb_hour",
+    "derivation",
+    "source_url",
+    "confidence",
+    "reload_bandwidth_bytes_per_s_per_chip",
+    "reload_path",
+)
+
+CALIBRATION_FIELDS = (
+    "description",
+    "model",
+    "hardware",
+    "chips",
+    "weights",
+    "compute",
+    "kv_dtype",
+    "phase",
+    "batch",
+    "prompt_tokens",
+    "context_tokens",
+    "generated_tokens",
+    "measured_s",
+    "output_tokens_per_s",
+    "tokens_per_s_per_chip",
+    "tokens_per_s_per_sequence",
+    "source_url",
+    "source_detail",
+    "note",
+)
+PHASES = ("prefill", "decode", "end-to-end")
 
 
 def read_toml(path: Path) -> dict[str, object]:
@@ -129,7 +179,12 @@ def parse_hardware(entry: Entry) -> Hardware:
         source_url=entry.text("source_url"),
         confidence=entry.text("confidence"),
         preliminary=entry.flag("preliminary"),
+        rental_fallback=_optional_text(entry, "rental_fallback"),
     )
+
+
+def _optional_text(entry: Entry, field: str) -> str:
+    return entry.text(field) if field in entry.table else ""
 
 
 def _money(entry: Entry, value: object) -> Decimal:
@@ -185,6 +240,16 @@ def parse_model(entry: Entry) -> ModelSpec:
         experts_routed=entry.integer("experts_routed", required=False, minimum=0),
         experts_active=entry.integer("experts_active", required=False, minimum=0),
         experts_shared=entry.integer("experts_shared", required=False, minimum=0),
+        dense_layers=_count(entry, "dense_layers"),
+        expert_groups=_count(entry, "expert_groups"),
+        expert_groups_per_token=_count(entry, "expert_groups_per_token"),
+        expert_weights=_precision(entry, "expert_weights"),
+        sparse_attention_tokens=_count(entry, "sparse_attention_tokens"),
+        indexer_heads=_count(entry, "indexer_heads"),
+        indexer_head_dim=_count(entry, "indexer_head_dim"),
+        global_kv_heads=_count(entry, "global_kv_heads"),
+        global_head_dim=_count(entry, "global_head_dim"),
+        global_kv_shared=entry.flag("global_kv_shared"),
         total_params=entry.number("total_params"),
         active_params=entry.number("active_params"),
         context_tokens=entry.integer("context_tokens"),
@@ -196,8 +261,25 @@ def parse_model(entry: Entry) -> ModelSpec:
     return spec
 
 
+def _count(entry: Entry, field: str) -> int:
+    return entry.integer(field, required=False, minimum=0)
+
+
+def _precision(entry: Entry, field: str) -> str:
+    value = _optional_text(entry, field)
+    if value and value not in BYTES_PER_ELEMENT:
+        entry.fail(
+            field,
+            f"'{value}' is not a number format",
+            "use one of: " + ", ".join(BYTES_PER_ELEMENT),
+        )
+    return value
+
+
 def _check_model(entry: Entry, m: ModelSpec) -> None:
     """Cross-field rules a single field's type check cannot see."""
+    _check_moe_extras(entry, m)
+    _check_attention_extras(entry, m)
     if m.kv_heads > m.heads:
         entry.fail("kv_heads", f"{m.kv_heads} exceeds heads ({m.heads})", "kv_heads <= heads")
     if m.attention == "mqa" and m.kv_heads != 1:
@@ -232,6 +314,38 @@ def _check_model(entry: Entry, m: ModelSpec) -> None:
         entry.fail("experts_active", "set without experts_routed", "give experts_routed too")
 
 
+def _check_moe_extras(entry: Entry, m: ModelSpec) -> None:
+    if m.dense_layers >= m.layers and m.is_moe:
+        entry.fail("dense_layers", f"{m.dense_layers} leaves no MoE layer", f"below {m.layers}")
+    if m.expert_groups_per_token > m.expert_groups:
+        entry.fail(
+            "expert_groups_per_token",
+            f"{m.expert_groups_per_token} exceeds expert_groups ({m.expert_groups})",
+            "a token uses at most all groups",
+        )
+    if m.expert_groups and m.is_moe and m.experts_routed % m.expert_groups:
+        entry.fail(
+            "expert_groups",
+            f"{m.experts_routed} routed experts do not split into {m.expert_groups} groups",
+            "use a divisor of experts_routed",
+        )
+
+
+def _check_attention_extras(entry: Entry, m: ModelSpec) -> None:
+    if m.sparse_attention and not (m.indexer_heads and m.indexer_head_dim):
+        entry.fail(
+            "indexer_heads",
+            "sparse attention needs its indexer's heads and head size",
+            "set indexer_heads and indexer_head_dim (DeepSeek-V3.2: 64 and 128)",
+        )
+    if bool(m.global_kv_heads) != bool(m.global_head_dim):
+        entry.fail(
+            "global_head_dim",
+            "full-attention layers' KV geometry needs both heads and head size",
+            "set global_kv_heads and global_head_dim together",
+        )
+
+
 def parse_tier(entry: Entry) -> MemoryTier:
     raw = entry.table.get("usd_per_gb_hour")
     try:
@@ -252,7 +366,65 @@ def parse_tier(entry: Entry) -> MemoryTier:
         derivation=entry.text("derivation"),
         source_url=entry.text("source_url"),
         confidence=entry.text("confidence"),
+        reload_bandwidth_bytes_per_s_per_chip=entry.number(
+            "reload_bandwidth_bytes_per_s_per_chip", required=entry.id != "hbm"
+        ),
+        reload_path=entry.text("reload_path"),
     )
+
+
+def parse_calibration(entry: Entry) -> CalibrationPoint:
+    phase = entry.text("phase")
+    if phase not in PHASES:
+        entry.fail("phase", f"'{phase}' is not a phase", "use one of: " + ", ".join(PHASES))
+    chips = entry.integer("chips")
+    batch, measured = _measurement(entry, phase, chips)
+    return CalibrationPoint(
+        id=entry.id,
+        description=entry.text("description"),
+        model=entry.text("model"),
+        hardware=entry.text("hardware"),
+        chips=chips,
+        weights=_precision(entry, "weights") or "bf16",
+        compute=entry.text("compute"),
+        kv_dtype=_precision(entry, "kv_dtype") or "bf16",
+        phase=phase,
+        batch=batch,
+        prompt_tokens=entry.integer("prompt_tokens", required=phase != "decode"),
+        context_tokens=entry.integer("context_tokens", required=phase == "decode"),
+        generated_tokens=entry.integer("generated_tokens", required=phase != "prefill"),
+        measured_s=measured,
+        source_url=entry.text("source_url"),
+        source_detail=entry.text("source_detail"),
+        note=_optional_text(entry, "note"),
+    )
+
+
+def _measurement(entry: Entry, phase: str, chips: int) -> tuple[float, float]:
+    """(batch, measured seconds), from whichever one measured figure the entry gives."""
+    forms = [
+        f
+        for f in ("measured_s", "output_tokens_per_s", "tokens_per_s_per_chip")
+        if f in entry.table
+    ]
+    if len(forms) != 1:
+        entry.fail(
+            "measured_s",
+            f"gives {len(forms)} measured figures",
+            "give exactly one of measured_s, output_tokens_per_s, "
+            "tokens_per_s_per_chip (with tokens_per_s_per_sequence)",
+        )
+    if forms[0] == "tokens_per_s_per_chip":
+        per_chip = entry.number("tokens_per_s_per_chip")
+        per_sequence = entry.number("tokens_per_s_per_sequence")
+        steps = entry.integer("generated_tokens")
+        return chips * per_chip / per_sequence, steps / per_sequence
+    batch = entry.number("batch")
+    if forms[0] == "output_tokens_per_s":
+        return batch, batch * entry.integer("generated_tokens") / entry.number(
+            "output_tokens_per_s"
+        )
+    return batch, entry.number("measured_s")
 
 
 def _load(
@@ -271,6 +443,7 @@ class Catalog:
     hardware: dict[str, Hardware]
     models: dict[str, ModelSpec]
     memory_tiers: dict[str, MemoryTier]
+    calibration: dict[str, CalibrationPoint]
 
     def get_hardware(self, item_id: str) -> Hardware:
         return _get(self.hardware, item_id, "hardware", "--hardware-file")
@@ -289,10 +462,36 @@ def _get(items: Mapping[str, T], item_id: str, kind: str, option: str) -> T:
         ) from None
 
 
+def _with_fallback_prices(hardware: dict[str, Hardware]) -> dict[str, Hardware]:
+    """A chip without a public price takes the price of the chip its entry names, openly."""
+    out = dict(hardware)
+    for hw in hardware.values():
+        if not hw.rental_fallback:
+            continue
+        where = f"hardware entry '{hw.id}', field 'rental_fallback'"
+        if hw.rental_usd_per_chip_hour is not None:
+            raise ConfigError(f"{where}: the chip has its own price; fix: remove one of the two")
+        other = hardware.get(hw.rental_fallback)
+        if other is None or other.rental_usd_per_chip_hour is None:
+            raise ConfigError(
+                f"{where}: '{hw.rental_fallback}' is not a priced chip; fix: name one that has "
+                "rental_usd_per_chip_hour"
+            )
+        out[hw.id] = replace(
+            hw,
+            rental_usd_per_chip_hour=other.rental_usd_per_chip_hour,
+            rental_price_date=other.rental_price_date,
+        )
+    return out
+
+
 def load_catalog(hardware_files: Iterable[Path] = (), model_files: Iterable[Path] = ()) -> Catalog:
     """The shipped catalogs, extended (and overridden by id) by the user's files."""
     return Catalog(
-        hardware=_load([HARDWARE_FILE, *hardware_files], HARDWARE_FIELDS, parse_hardware),
+        hardware=_with_fallback_prices(
+            _load([HARDWARE_FILE, *hardware_files], HARDWARE_FIELDS, parse_hardware)
+        ),
         models=_load([MODELS_FILE, *model_files], MODEL_FIELDS, parse_model),
         memory_tiers=_load([MEMORY_TIERS_FILE], TIER_FIELDS, parse_tier),
+        calibration=_load([CALIBRATION_FILE], CALIBRATION_FIELDS, parse_calibration),
     )

@@ -17,7 +17,7 @@ class Hardware:
 
     id: str
     name: str
-    dense_flops_per_s: dict[str, float]
+    dense_flops_per_s: dict[str, float] = field(hash=False)
     hbm_capacity_bytes: float
     hbm_bandwidth_bytes_per_s: float
     scale_up_domain_chips: int
@@ -28,6 +28,26 @@ class Hardware:
     source_url: str = ""
     confidence: str = ""
     preliminary: bool = False
+    rental_fallback: str = ""  # hardware id whose price stands in when this chip has none
+
+    def __hash__(self) -> int:
+        # Cheap and consistent with equality (equal entries share these): the model's
+        # solvers are memoised on deployments and hash them thousands of times.
+        return hash((self.id, self.hbm_bandwidth_bytes_per_s, self.hbm_capacity_bytes))
+
+    @property
+    def rental_note(self) -> str:
+        """Where the rental price comes from, for every printed cost to state."""
+        price = self.rental_usd_per_chip_hour
+        if price is None:
+            return f"{self.id} has no rental price"
+        when = f" ({self.rental_price_date})" if self.rental_price_date else ""
+        if self.rental_fallback:
+            return (
+                f"{self.id} has no public price: {self.rental_fallback}'s {price} USD/chip-hour"
+                f"{when} stands in"
+            )
+        return f"{self.id} rents at {price} USD/chip-hour{when}"
 
     def flops_per_s(self, precision: str) -> float:
         """Peak dense FLOP/s at `precision`; ConfigError if the catalog gives none."""
@@ -64,9 +84,22 @@ class ModelSpec:
     experts_routed: int = 0
     experts_active: int = 0
     experts_shared: int = 0
+    dense_layers: int = 0  # leading layers with a dense FFN in an MoE (no all-to-all)
+    expert_groups: int = 0  # node-limited routing: experts in this many groups ...
+    expert_groups_per_token: int = 0  # ... of which a token may use at most this many
+    expert_weights: str = ""  # format the routed experts ship in (e.g. mxfp4), "" = as weights
+    sparse_attention_tokens: int = 0  # keys each query attends to (DSA top-k), 0 = all
+    indexer_heads: int = 0  # the sparse-attention indexer that scores every key
+    indexer_head_dim: int = 0  # its cached key per token per layer, in fp8
+    global_kv_heads: int = 0  # full-attention layers' own KV geometry (Gemma 4), 0 = as above
+    global_head_dim: int = 0
+    global_kv_shared: bool = False  # full layers cache K only (V = K)
     aliases: tuple[str, ...] = field(default_factory=tuple)
     source_url: str = ""
     confidence: str = ""
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.layers, self.total_params, self.active_params))
 
     @property
     def is_moe(self) -> bool:
@@ -75,6 +108,15 @@ class ModelSpec:
     @property
     def full_attention_layers(self) -> int:
         return self.layers - self.sliding_window_layers
+
+    @property
+    def moe_layers(self) -> int:
+        """Layers whose FFN is routed (and so pay the all-to-all)."""
+        return self.layers - self.dense_layers if self.is_moe else 0
+
+    @property
+    def sparse_attention(self) -> bool:
+        return self.sparse_attention_tokens > 0
 
     @property
     def routed_expert_params(self) -> float:
@@ -101,3 +143,28 @@ class MemoryTier:
     derivation: str = ""
     source_url: str = ""
     confidence: str = ""
+    reload_bandwidth_bytes_per_s_per_chip: float = 0.0  # 0: the chip's own HBM bandwidth
+    reload_path: str = ""
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """One published serving measurement, with the deployment it ran on."""
+
+    id: str
+    description: str
+    model: str
+    hardware: str
+    chips: int
+    weights: str
+    compute: str
+    kv_dtype: str
+    phase: str  # prefill | decode | end-to-end
+    batch: float
+    prompt_tokens: int  # prefill and end-to-end
+    context_tokens: int  # decode: context when the first measured token is generated
+    generated_tokens: int  # decode and end-to-end
+    measured_s: float  # wall time of the measured phase (derived for rate-given points)
+    source_url: str
+    source_detail: str
+    note: str = ""

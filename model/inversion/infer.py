@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
+from core.errors import ConfigError
 from model.catalog.load import Catalog, load_catalog
 from model.inversion.inference import Inference
 from model.inversion.prices import model_prices
-from model.inversion.references import reference_for
+from model.inversion.references import Reference, deployment_for, stand_ins_for
 from model.inversion.solve import invert
+from model.roofline.calibration import Calibration, fitted_fractions
+from model.roofline.deployment import Deployment, Overlap
+from model.roofline.efficiency import DEFAULT_EFFICIENCY, Efficiency
+
+EfficiencyMode = Literal["calibrated", "roofline"]
+EFFICIENCY_MODES: tuple[EfficiencyMode, ...] = ("calibrated", "roofline")
 
 
 def limits_by_model(rows: Iterable[Mapping[str, object]]) -> dict[tuple[str, str], int]:
@@ -21,6 +29,15 @@ def limits_by_model(rows: Iterable[Mapping[str, object]]) -> dict[tuple[str, str
     return out
 
 
+def efficiency_for(mode: str, catalog: Catalog, overlap: Overlap) -> Efficiency:
+    """The roofline itself, or the fractions the published serving points reach."""
+    if mode == "roofline":
+        return DEFAULT_EFFICIENCY
+    if mode != "calibrated":
+        raise ConfigError(f"unknown efficiency '{mode}'; use one of: {', '.join(EFFICIENCY_MODES)}")
+    return Calibration(overlap, *fitted_fractions(catalog, overlap)).efficiency
+
+
 def infer_all(
     price_rows: Iterable[Mapping[str, object]],
     limit_rows: Iterable[Mapping[str, object]] = (),
@@ -30,19 +47,34 @@ def infer_all(
     model: str | None = None,
     assume_model: str | None = None,
     assume_hardware: str | None = None,
+    efficiency: str = "calibrated",
+    overlap: Overlap = "per-op",
 ) -> list[Inference]:
-    """Inferences for every model with a base input and output price.
+    """Inferences for every model with a base input and output price, per stand-in.
 
     `price_rows` are `latest_prices` rows as mappings; `provider` / `model` filter them
-    (exact, case-insensitive); `assume_*` replace the per-provider reference defaults.
+    (exact, case-insensitive); `assume_*` replace the stand-ins and the per-provider
+    hardware. `model.inversion.band.bands` sets the stand-ins' answers side by side.
     """
     catalog = catalog or load_catalog()
+    fractions = efficiency_for(efficiency, catalog, overlap)
+    deployments: dict[Reference, Deployment] = {}
     found: list[Inference] = []
     for prices in model_prices(price_rows, limits_by_model(limit_rows)):
         if provider and prices.provider.lower() != provider.lower():
             continue
         if model and prices.model.lower() != model.lower():
             continue
-        ref = reference_for(prices.provider, prices.model, catalog, assume_model, assume_hardware)
-        found.extend(invert(prices, ref, catalog))
+        for ref in stand_ins_for(
+            prices.provider,
+            prices.model,
+            catalog,
+            assume_model,
+            assume_hardware,
+            fractions,
+            overlap,
+        ):
+            if ref not in deployments:
+                deployments[ref] = deployment_for(ref, catalog)
+            found.extend(invert(prices, ref, catalog, deployments[ref]))
     return found

@@ -24,7 +24,8 @@ class ModelPrices:
     input_usd_per_mtok: Decimal
     output_usd_per_mtok: Decimal
     cache_read_usd_per_mtok: Decimal | None = None
-    cache_write_usd_per_mtok: Decimal | None = None
+    cache_write_usd_per_mtok: Decimal | None = None  # the 5-minute write, else the 1-hour one
+    cache_write_1h_usd_per_mtok: Decimal | None = None  # when both durations are priced
     cache_storage_usd_per_mtok_hour: Decimal | None = None
     long_context_tiers: tuple[LongContextTier, ...] = ()
     context_limit_tokens: int | None = None
@@ -85,6 +86,7 @@ def _one(
     limit: int | None,
 ) -> ModelPrices:
     write = prices.get("cache_write_5m", prices.get("cache_write_1h"))
+    ladder = prices.get("cache_write_1h") if "cache_write_5m" in prices else None
     return ModelPrices(
         provider=key[0],
         model=key[1],
@@ -92,6 +94,7 @@ def _one(
         output_usd_per_mtok=prices["output"],
         cache_read_usd_per_mtok=prices.get("cache_read"),
         cache_write_usd_per_mtok=write,
+        cache_write_1h_usd_per_mtok=ladder,
         cache_storage_usd_per_mtok_hour=prices.get("cache_storage_per_hour"),
         long_context_tiers=tuple(
             LongContextTier(

@@ -1,24 +1,32 @@
-"""The assumed architecture and hardware behind a provider's prices (documented defaults).
+"""The architectures and hardware behind a provider's prices: a band of stand-ins.
 
-Closed models publish neither, so the inversion needs a stand-in. Defaults:
+Closed models publish neither, so the inversion reads their prices against several
+stand-in architectures and reports each and the range. A verdict is firm only when
+every stand-in agrees. The stand-ins span what decides the answers:
 
-| provider  | architecture  | hardware  | why                                                   |
-|-----------|---------------|-----------|-------------------------------------------------------|
-| openai    | deepseek-v3   | gb200     | frontier-scale MoE; NVL72 is Pope's reference rack    |
-| anthropic | deepseek-v3   | trainium2 | frontier-scale MoE; Anthropic's Trainium2 fleet       |
-| google    | deepseek-v3   | tpu7x     | frontier-scale MoE; Gemini serves on TPUs             |
-| deepseek  | deepseek-v3   | h100-sxm  | the model itself; H800 is a bandwidth-cut H100        |
-| xai       | deepseek-v3   | h200      | frontier-scale MoE; Hopper-class fleet                |
-| moonshot  | kimi-k2       | h200      | the model itself                                      |
-| alibaba   | qwen3-235b-a22b | h200    | the model itself                                      |
-| mistral   | mixtral-8x22b | h100-sxm  | Mistral's largest open MoE                            |
-| meta      | llama-3.1-405b | h100-sxm | Meta's largest open dense model                       |
-| (other)   | deepseek-v3   | gb200     | frontier-scale MoE on the reference rack              |
+| stand-in          | kind                                  | KV bytes per token (bf16) |
+|-------------------|---------------------------------------|---------------------------|
+| deepseek-v3.2     | MLA mixture of experts, sparse attention | ~78 KB (reads ~2k per query) |
+| qwen3-235b-a22b   | GQA mixture of experts                | ~193 KB                   |
+| llama-3.1-70b     | dense GQA, 70B class                  | ~328 KB                   |
 
-A priced model whose id matches a catalog alias (gpt-oss-120b, deepseek-chat, ...) uses
-that architecture whoever serves it. --assume-model / --assume-hardware override both.
-Weights and compute default to fp8 (how DeepSeek-V3 ships), falling back to bf16 compute
-on chips without an fp8 rate; the KV cache defaults to bf16.
+Hardware is per provider (the serving fleet the operator is known or likely to run):
+
+| provider            | hardware  | why                                                  |
+|---------------------|-----------|------------------------------------------------------|
+| openai, azure       | gb200     | NVL72 is Pope's reference rack                       |
+| anthropic           | trainium2 | Anthropic's Trainium2 fleet                          |
+| google, gemini, vertex_ai, google-vertex | tpu7x | Gemini serves on TPUs (fallback price) |
+| deepseek            | h800      | DeepSeek's published fleet                           |
+| xai, moonshot, alibaba | h200   | Hopper-class fleets                                  |
+| mistral, meta       | h100-sxm  |                                                      |
+| (other)             | gb200     | the reference rack                                   |
+
+A priced model whose id matches a catalog alias (gpt-oss-120b, deepseek-chat, ...) is
+read against that architecture alone: it is known, not a stand-in. --assume-model /
+--assume-hardware override both. Weights and compute default to fp8 (routed experts in
+the format the model ships, e.g. gpt-oss's mxfp4), falling back to bf16 compute on chips
+without an fp8 rate; the KV cache defaults to bf16.
 """
 
 from __future__ import annotations
@@ -27,26 +35,33 @@ from dataclasses import dataclass
 
 from model.catalog.load import Catalog
 from model.catalog.specs import ModelSpec
-from model.roofline.deployment import Deployment, default_chips
+from model.roofline.deployment import Deployment, Overlap, default_chips
+from model.roofline.efficiency import DEFAULT_EFFICIENCY, Efficiency
 
-PROVIDER_DEFAULTS: dict[str, tuple[str, str]] = {
-    "openai": ("deepseek-v3", "gb200"),
-    "azure": ("deepseek-v3", "gb200"),
-    "anthropic": ("deepseek-v3", "trainium2"),
-    "google": ("deepseek-v3", "tpu7x"),
-    "gemini": ("deepseek-v3", "tpu7x"),
-    "vertex_ai": ("deepseek-v3", "tpu7x"),
-    "deepseek": ("deepseek-v3", "h100-sxm"),
-    "xai": ("deepseek-v3", "h200"),
-    "moonshot": ("kimi-k2", "h200"),
-    "moonshotai": ("kimi-k2", "h200"),
-    "alibaba": ("qwen3-235b-a22b", "h200"),
-    "qwen": ("qwen3-235b-a22b", "h200"),
-    "mistral": ("mixtral-8x22b", "h100-sxm"),
-    "meta": ("llama-3.1-405b", "h100-sxm"),
-    "meta-llama": ("llama-3.1-405b", "h100-sxm"),
+STAND_INS: tuple[tuple[str, str], ...] = (
+    ("deepseek-v3.2", "MLA MoE with sparse attention"),
+    ("qwen3-235b-a22b", "GQA MoE"),
+    ("llama-3.1-70b", "dense GQA 70B-class"),
+)
+PROVIDER_HARDWARE: dict[str, str] = {
+    "openai": "gb200",
+    "azure": "gb200",
+    "anthropic": "trainium2",
+    "google": "tpu7x",
+    "gemini": "tpu7x",
+    "vertex_ai": "tpu7x",
+    "google-vertex": "tpu7x",
+    "deepseek": "h800",
+    "xai": "h200",
+    "moonshot": "h200",
+    "moonshotai": "h200",
+    "alibaba": "h200",
+    "qwen": "h200",
+    "mistral": "h100-sxm",
+    "meta": "h100-sxm",
+    "meta-llama": "h100-sxm",
 }
-FALLBACK = ("deepseek-v3", "gb200")
+FALLBACK_HARDWARE = "gb200"
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,9 @@ class Reference:
     traffic_tokens_per_s: float = 5e7  # over-training arithmetic; an assumption
     lifetime_days: float = 60.0
     basis: str = ""  # why this reference was chosen
+    role: str = ""  # "stand-in: <kind>", "known architecture" or "given by the user"
+    efficiency: Efficiency = DEFAULT_EFFICIENCY
+    overlap: Overlap = "per-op"
 
 
 def match_model(model_name: str, models: dict[str, ModelSpec]) -> ModelSpec | None:
@@ -79,6 +97,49 @@ def match_model(model_name: str, models: dict[str, ModelSpec]) -> ModelSpec | No
     return max(hits, key=lambda hit: hit[0])[1] if hits else None
 
 
+def stand_ins_for(
+    provider: str,
+    model_name: str,
+    catalog: Catalog,
+    assume_model: str | None = None,
+    assume_hardware: str | None = None,
+    efficiency: Efficiency = DEFAULT_EFFICIENCY,
+    overlap: Overlap = "per-op",
+) -> tuple[Reference, ...]:
+    """The deployments one model's prices are read against (one when the model is known)."""
+    hardware_id = assume_hardware or PROVIDER_HARDWARE.get(provider.lower(), FALLBACK_HARDWARE)
+    catalog.get_hardware(hardware_id)
+    hw_why = "hardware given by the user" if assume_hardware else f"{provider}'s default hardware"
+    matched = match_model(model_name, catalog.models)
+    if assume_model:
+        chosen = [(assume_model, "given by the user", "architecture given by the user")]
+    elif matched is not None:
+        why = f"'{model_name}' matches catalog model {matched.id}"
+        chosen = [(matched.id, "known architecture", why)]
+    else:
+        chosen = [
+            (
+                model_id,
+                f"stand-in: {kind}",
+                f"stand-in ({kind}) for {provider}'s unpublished architecture",
+            )
+            for model_id, kind in STAND_INS
+        ]
+    for model_id, _, _ in chosen:
+        catalog.get_model(model_id)
+    return tuple(
+        Reference(
+            model_id=model_id,
+            hardware_id=hardware_id,
+            basis=f"{why}; {hw_why}",
+            role=role,
+            efficiency=efficiency,
+            overlap=overlap,
+        )
+        for model_id, role, why in chosen
+    )
+
+
 def reference_for(
     provider: str,
     model_name: str,
@@ -86,28 +147,23 @@ def reference_for(
     assume_model: str | None = None,
     assume_hardware: str | None = None,
 ) -> Reference:
-    default_model, default_hw = PROVIDER_DEFAULTS.get(provider.lower(), FALLBACK)
-    matched = match_model(model_name, catalog.models)
-    if assume_model:
-        model_id, why = assume_model, "architecture given by the user"
-    elif matched is not None:
-        model_id, why = matched.id, f"'{model_name}' matches catalog model {matched.id}"
-    else:
-        model_id, why = default_model, f"default stand-in architecture for {provider}"
-    hardware_id = assume_hardware or default_hw
-    why += (
-        "; hardware given by the user" if assume_hardware else f"; default hardware for {provider}"
-    )
-    catalog.get_model(model_id)
-    catalog.get_hardware(hardware_id)
-    return Reference(model_id=model_id, hardware_id=hardware_id, basis=why)
+    """The first of the model's references (its known architecture, or the first stand-in)."""
+    return stand_ins_for(provider, model_name, catalog, assume_model, assume_hardware)[0]
 
 
 def deployment_for(ref: Reference, catalog: Catalog) -> Deployment:
     model, hardware = catalog.get_model(ref.model_id), catalog.get_hardware(ref.hardware_id)
     rates = hardware.dense_flops_per_s
     compute = next(p for p in (ref.compute, "bf16", "fp8", "fp4", "int8") if p in rates)
-    chips = ref.chips or default_chips(model, hardware, ref.weights)
+    chips = ref.chips or default_chips(model, hardware, ref.weights, model.expert_weights)
     return Deployment(
-        model, hardware, chips, weights=ref.weights, compute=compute, kv_dtype=ref.kv_dtype
+        model,
+        hardware,
+        chips,
+        weights=ref.weights,
+        compute=compute,
+        kv_dtype=ref.kv_dtype,
+        efficiency=ref.efficiency,
+        expert_weights=model.expert_weights,
+        overlap=ref.overlap,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-RELATIVE_TOLERANCE = 1e-9
+RELATIVE_TOLERANCE = 1e-7  # far finer than the 2% a price ratio is solved to
 
 
 def first_crossing(predicate: Callable[[float], bool], low: float, high: float) -> float | None:

@@ -51,15 +51,14 @@ def never_compute_bound_context(dep: Deployment) -> float | None:
     """Context beyond which decode stays memory-bound at any batch (None: no such context).
 
     As batch grows the weight read amortises away, leaving per token compute
-    (2·P_active + attention(S)) / C against KV read kv(S) / BW. Past the context where
-    KV time exceeds compute time, no batch size can make decode compute-bound.
+    (2·P_active + attention(S)) / C against the KV it reads, kv(S) / BW (with sparse
+    attention, the indexer keys of all S tokens plus the latents of the top-k). Past the
+    context where KV time exceeds compute time, no batch size can make decode compute-bound.
     """
     model, kv = dep.model, dep.kv
 
     def kv_dominates(context: float) -> bool:
         compute = matmul_flops_per_token(model) + decode_attention_flops(model, context)
-        return kv.sequence_bytes(context) / dep.hbm_bandwidth_bytes_per_s > (
-            compute / dep.flops_per_s
-        )
+        return kv.read_bytes(context) / dep.hbm_bandwidth_bytes_per_s > (compute / dep.flops_per_s)
 
     return first_crossing(kv_dominates, 1.0, 1e12)

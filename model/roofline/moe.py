@@ -20,11 +20,20 @@ def experts_touched(experts: int, active: int, tokens: float) -> float:
 
 def params_touched(model: ModelSpec, tokens: float) -> float:
     """Parameters a step over `tokens` tokens must read from memory (once each)."""
+    return model.dense_params + expert_params_touched(model, tokens)
+
+
+def expert_params_touched(model: ModelSpec, tokens: float) -> float:
+    """Routed-expert parameters a step over `tokens` tokens reads (0 for a dense model)."""
     if not model.is_moe:
-        return model.total_params
+        return 0.0
     share = experts_touched(model.experts_routed, model.experts_active, tokens)
-    return model.dense_params + model.routed_expert_params * share / model.experts_routed
+    return model.routed_expert_params * share / model.experts_routed
 
 
-def weight_bytes_touched(model: ModelSpec, tokens: float, weights: str) -> float:
-    return params_touched(model, tokens) * bytes_per_element(weights)
+def weight_bytes_touched(
+    model: ModelSpec, tokens: float, weights: str, expert_weights: str = ""
+) -> float:
+    """Bytes of weights a step reads; routed experts in their own format when they have one."""
+    experts = expert_params_touched(model, tokens) * bytes_per_element(expert_weights or weights)
+    return model.dense_params * bytes_per_element(weights) + experts

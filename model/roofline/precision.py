@@ -12,6 +12,7 @@ BYTES_PER_ELEMENT: dict[str, float] = {
     "int8": 1.0,
     "fp4": 0.5,
     "int4": 0.5,
+    "mxfp4": 4.25 / 8,  # 4-bit values plus one 8-bit scale per 32 (OCP MX format)
 }
 
 # Precisions a chip's catalog entry may give a dense FLOP/s figure for.

@@ -44,6 +44,8 @@ CAPTION = (
 )
 # What the inversion's labels mean when it found no batch (model/inversion/solve.py).
 UNPLACED = {
+    "hbm-capped": "even with HBM full of sequences decode costs more, relative to prefill, "
+    "than the price ratio says",
     "below-range": "even with HBM full of sequences decode costs more, relative to prefill, "
     "than the price ratio says",
     "above-range": "even at batch 1 decode costs less, relative to prefill, than the price "

@@ -132,7 +132,7 @@ def test_theses_json_carries_typed_params_and_every_kind_and_metric() -> None:
     kinds = {k["kind"]: k for k in doc["kinds"]}
     assert list(kinds) == [
         "threshold", "step_change", "spread_change", "long_context_tier", "cache_pricing",
-        "price_change", "context_step_up", "refresh_cadence", "fundamentals",
+        "price_change", "context_step_up", "refresh_cadence", "fundamentals", "implied_margin",
     ]  # fmt: skip
     baseline = next(p for p in kinds["spread_change"]["params"] if p["name"] == "baseline_days")
     assert baseline == {

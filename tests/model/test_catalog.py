@@ -27,6 +27,7 @@ REQUIRED_HARDWARE = {
     "tpu7x",
     "trainium2",
     "tpu-v4",
+    "h800",
 }
 REQUIRED_MODELS = {
     "deepseek-v3",
@@ -39,6 +40,9 @@ REQUIRED_MODELS = {
     "gemma-3-27b",
     "mixtral-8x22b",
     "palm-540b",
+    "deepseek-v3.2",
+    "gemma-4-31b",
+    "kimi-k2.5",
 }
 
 
@@ -225,3 +229,49 @@ def test_malformed_toml_and_missing_files_name_the_file(tmp_path: Path) -> None:
         load_catalog(hardware_files=[broken])
     with pytest.raises(ConfigError, match=r"nowhere.toml: catalog file not found"):
         load_catalog(model_files=[tmp_path / "nowhere.toml"])
+
+
+def test_hgx_b300_carries_its_own_dense_figures_not_the_nvl72_racks(catalog: Catalog) -> None:
+    b300, gb300 = catalog.get_hardware("b300"), catalog.get_hardware("gb300")
+    assert (b300.flops_per_s("bf16"), b300.flops_per_s("fp8"), b300.flops_per_s("fp4")) == (
+        2.25e15,
+        4.5e15,
+        13e15,
+    )
+    assert gb300.flops_per_s("fp4") == 15e15
+    assert "int8" not in b300.dense_flops_per_s  # cut on Blackwell Ultra
+
+
+def test_tpu7x_is_priced_by_an_explicit_fallback(catalog: Catalog) -> None:
+    tpu = catalog.get_hardware("tpu7x")
+    assert tpu.rental_fallback == "b200"
+    assert tpu.rental_usd_per_chip_hour == catalog.get_hardware("b200").rental_usd_per_chip_hour
+    assert "stands in" in tpu.rental_note
+
+
+def test_a_fallback_to_an_unpriced_chip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "hw.toml"
+    path.write_text(
+        """[my-chip]
+name = "x"
+bf16_dense_flops_per_s = 1e15
+hbm_capacity_bytes = 1e11
+hbm_bandwidth_bytes_per_s = 1e12
+scale_up_domain_chips = 8
+scale_up_bandwidth_bytes_per_s_per_chip = 1e11
+scale_out_bandwidth_bytes_per_s_per_chip = 1e10
+rental_fallback = "rubin"
+source_url = "https://example.com"
+confidence = "made up for a test"
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="'rubin' is not a priced chip"):
+        load_catalog(hardware_files=[path])
+
+
+def test_memory_tiers_below_hbm_say_how_fast_a_cached_kv_comes_back(catalog: Catalog) -> None:
+    dram, flash = catalog.memory_tiers["host-dram"], catalog.memory_tiers["flash"]
+    assert dram.reload_bandwidth_bytes_per_s_per_chip == 64e9  # PCIe 5.0 x16, one way
+    assert flash.reload_bandwidth_bytes_per_s_per_chip == 50e9  # a 400 Gb/s NIC
+    assert dram.reload_path and flash.reload_path

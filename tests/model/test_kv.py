@@ -51,3 +51,27 @@ def test_sequence_kv_never_shrinks_as_context_grows(
 ) -> None:
     kv = kv_footprint(CATALOG.get_model(model_id))
     assert kv.sequence_bytes(short + extra) >= kv.sequence_bytes(short)
+    assert kv.read_bytes(short + extra) >= kv.read_bytes(short)
+    assert kv.read_bytes(short) <= kv.sequence_bytes(short) * (1 + 1e-12)
+
+
+def test_sparse_attention_keeps_every_token_but_reads_the_top_k(catalog: Catalog) -> None:
+    # DeepSeek-V3.2: 61 layers x (576 x 2 B latent + 128 B fp8 indexer key) kept per token;
+    # a query reads every indexer key but only 2,048 latents.
+    kv = kv_footprint(catalog.get_model("deepseek-v3.2"))
+    assert kv.bytes_per_token == 61 * (576 * 2 + 128)  # 78,080
+    assert kv.sequence_bytes(100_000) == 78_080 * 100_000
+    assert kv.read_bytes(1_000) == kv.sequence_bytes(1_000)  # within the top-k: all of it
+    assert kv.read_bytes(100_000) == 61 * 128 * 100_000 + 61 * 1_152 * 2_048
+    dense = kv_footprint(catalog.get_model("deepseek-v3"))
+    assert kv.read_bytes(100_000) < dense.read_bytes(100_000) / 5
+
+
+def test_gemma_4_full_layers_keep_their_own_geometry(catalog: Catalog) -> None:
+    # 50 sliding layers of 16 KV heads x 256 (K and V) and 10 full layers of 4 heads x 512
+    # with keys reused as values: 819,200 + 40,960 = 860,160 bytes = 840 KiB per token.
+    kv = kv_footprint(catalog.get_model("gemma-4-31b"))
+    assert kv.window_layer_bytes_per_token == 50 * 2 * 16 * 256 * 2
+    assert kv.full_layer_bytes_per_token == 10 * 4 * 512 * 2
+    assert kv.bytes_per_token == 840 * 1024
+    assert kv.sequence_bytes(200_000) == 40_960 * 200_000 + 819_200 * 1_024

@@ -53,3 +53,15 @@ def test_cache_write_takes_the_five_minute_price_when_both_exist() -> None:
     ]
     [prices] = model_prices(rows)
     assert prices.cache_write_usd_per_mtok == Decimal("3.75")
+    assert prices.cache_write_1h_usd_per_mtok == Decimal("6")  # the ladder's other rung
+
+
+def test_a_lone_one_hour_write_is_the_write_price_with_no_ladder() -> None:
+    rows = [
+        _row("m", "input", "3"),
+        _row("m", "output", "15"),
+        _row("m", "cache_write_1h", "6"),
+    ]
+    [prices] = model_prices(rows)
+    assert prices.cache_write_usd_per_mtok == Decimal("6")
+    assert prices.cache_write_1h_usd_per_mtok is None

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,24 @@ from alerts.delivery.slack import SlackWebhook
 from alerts.records import Alert, SourceFailure
 from alerts.theses.load import load_theses
 from extractors.registry import get_source
+from model.inversion.band import bands
+from model.inversion.infer import infer_all
 from pipeline.alerts import alert, evaluate_and_alert, record_run
 from pipeline.history import import_snapshots
+from tests.gemini import price_rows
 from warehouse.db import connect, connection
+from warehouse.inference_bands import store_bands
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 HOOK = "/services/T1/B2/secret"
+
+
+def sent(httpserver: HTTPServer, before: int) -> list[str]:
+    """The headline of each Slack message the server received after the first `before`."""
+    return [
+        json.loads(req.get_data())["blocks"][0]["text"]["text"]
+        for req, _ in httpserver.log[before:]
+    ]
 
 
 def test_each_day_sends_only_what_became_confirmed_that_day(
@@ -45,10 +58,7 @@ def test_each_day_sends_only_what_became_confirmed_that_day(
             on=dt.date.fromisoformat(date),
         )  # fmt: skip
         assert report.ok
-        return [
-            json.loads(req.get_data())["blocks"][0]["text"]["text"]
-            for req, _ in httpserver.log[before:]
-        ]
+        return sent(httpserver, before)
 
     # Imported history before the first daily run is never replayed as news.
     import_snapshots(con, get_source("litellm"), _only(tmp_path, ["2024-09-01", "2024-09-02"]))
@@ -136,10 +146,7 @@ def test_runs_send_each_alert_and_each_breakage_once(
         ok = ["litellm"] if failures else ["litellm", "openrouter"]
         record_run(con, [c.name for c in slack], alerts, failures, ok, day)
         assert all(d.ok for d in deliver_pending(con, slack))
-        return [
-            json.loads(req.get_data())["blocks"][0]["text"]["text"]
-            for req, _ in httpserver.log[before:]
-        ]
+        return sent(httpserver, before)
 
     assert run(days[0], [gpt4o_cut], [broken(days[0])]) == [
         "thesis: openai gpt-4o input $5 → $2.5 (−50%)",
@@ -174,3 +181,30 @@ def test_the_flow_step_opens_the_warehouse_and_summarises_for_the_run(
         assert con.execute("select distinct channel, status from alerts").fetchall() == [
             ("none", "no_channel")
         ]
+
+
+def test_the_daily_step_alerts_once_when_a_stored_margin_band_leaves_its_band(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(HOOK).respond_with_data("ok")
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    slack = [SlackWebhook(httpserver.url_for(HOOK))]
+    theses = load_theses()
+
+    def day(n: int, scale: str) -> list[str]:
+        """Gemini 2.5 Pro's prices times `scale`, inverted and stored, then the alert step."""
+        at = dt.datetime(2026, 11, n, 6, tzinfo=dt.UTC)
+        store_bands(con, bands(infer_all(price_rows(scale=Decimal(scale)))), computed_at=at)
+        before = len(httpserver.log)
+        report = evaluate_and_alert(con, theses, slack, succeeded=[], failures=[], on=at.date())
+        assert report.ok
+        return sent(httpserver, before)
+
+    assert [day(1, "1"), day(2, "0.25")] == [[], []]  # one day outside: not yet
+    assert day(3, "0.25") == [
+        "thesis: google gemini-2.5-pro implied serving margin fell below its band"
+        " 88% to 95% → 54% to 79% of revenue"
+    ]
+    assert day(4, "0.25") == []  # the new band is the reference now
+    (explanation,) = con.execute("select distinct explanation from alerts").fetchone() or ("",)
+    assert explanation.startswith("serving_margin: 0.538 to 0.788 fraction across 3 stand-in")

@@ -42,7 +42,7 @@ def test_each_alert_is_explained_as_the_daily_run_would_have_that_day(tmp_path: 
     assert [replace(a, explanation="") for a in explained] == alerts
     assert all(a.explanation for a in explained)
     # The daily run on 2024-10-03: the warehouse as it stood, today's inversion of every
-    # model, the explanation from latest_inferences.
+    # model, the explanation from the stand-ins' band.
     daily = warehouse(tmp_path, "daily", up_to="2024-10-03")
     infer_and_store(daily, now=dt.datetime(2024, 10, 3, 12, tzinfo=dt.UTC))
     assert with_explanations(daily, alerts) == explained

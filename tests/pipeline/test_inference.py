@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from decimal import Decimal
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -16,11 +15,10 @@ from core.errors import WarehouseMissing
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
 from pipeline.inference import InferenceRequest, infer, infer_and_store
+from tests.gemini import GEMINI_2_5_PRO_PRICES, observe_gemini
 from tests.warehouse.conftest import HISTORY
 from warehouse.db import connection
 from warehouse.inferences import read_price_rows
-from warehouse.tables import PRICE_OBSERVATIONS, PriceObservationRow
-from warehouse.write import insert_rows
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -40,19 +38,22 @@ def test_every_priced_model_in_the_history_gets_explained_and_stored(
     assert explained <= priced
     stored = con.execute(
         "select provider, model, value, label, reference_model, run_id, day from inferences "
-        "where name = 'output_input_price_ratio' and model = 'claude-3-5-sonnet-20240620'"
+        "where name = 'output_input_price_ratio' and model = 'claude-3-5-sonnet-20240620' "
+        "order by reference_model"
     ).fetchall()
-    # Claude 3.5 Sonnet: 3 USD in, 15 USD out per Mtok in LiteLLM's price file
+    # Claude 3.5 Sonnet: 3 USD in, 15 USD out per Mtok in LiteLLM's price file, read
+    # against each of the three stand-in architectures
     assert stored == [
         (
             "anthropic",
             "claude-3-5-sonnet-20240620",
             5.0,
             "memory-bound decode",
-            "deepseek-v3",
+            stand_in,
             "daily-test",
             NOON.date(),
         )
+        for stand_in in ("deepseek-v3.2", "llama-3.1-70b", "qwen3-235b-a22b")
     ]
 
 
@@ -70,50 +71,15 @@ def test_rerunning_the_same_day_replaces_rather_than_duplicates(
     assert latest[0] == first
 
 
-def _observe(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, str]]) -> None:
-    """Record Gemini 2.5 Pro's published prices as one loaded snapshot of an official page."""
-    con.execute(
-        "insert into snapshots (snapshot_id, source, observed_at, content_sha256, origin, "
-        "status) values ('gemini-docs/1', 'gemini-docs', ?, 'abc', 'fetch', 'loaded')",
-        [NOON],
-    )
-    observed = [
-        PriceObservationRow(
-            source="gemini-docs",
-            source_model_key="gemini-2.5-pro",
-            provider="google",
-            model="gemini-2.5-pro",
-            component=component,
-            service_tier="standard",
-            tier_min_prompt_tokens=threshold,
-            condition="",
-            effective_from=None,
-            effective_to=None,
-            usd_per_mtok=Decimal(price),
-            change="new",
-            snapshot_id="gemini-docs/1",
-            observed_at=NOON,
-        )
-        for component, threshold, price in rows
-    ]
-    insert_rows(con, PRICE_OBSERVATIONS, observed)
-
-
 def test_long_context_cache_and_storage_prices_become_inferences(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    _observe(
-        con,
-        [
-            ("input", 0, "1.25"),
-            ("output", 0, "10"),
-            ("input", 200_000, "2.50"),
-            ("output", 200_000, "15"),
-            ("cache_read", 0, "0.125"),
-            ("cache_storage_per_hour", 0, "4.50"),
-        ],
-    )
-    found = {i.name: i for i in infer_and_store(con, now=NOON, store=False)}
+    observe_gemini(con, NOON)
+    found = {
+        i.name: i
+        for i in infer_and_store(con, now=NOON, store=False)
+        if i.assumptions["model"] == "deepseek-v3.2"
+    }
     assert found["output_input_price_ratio"].value == 8.0
     assert found["long_context_input_cost_share_above_200000"].value == 0.5
     assert found["cache_hit_prefill_cost_avoided"].value == pytest.approx(0.9)
@@ -126,15 +92,17 @@ def test_every_inference_a_trigger_kind_is_explained_by_is_one_the_inversion_wri
 ) -> None:
     # LiteLLM's history plus Gemini's cache-storage price: every family of inference.
     _load_litellm_history(con)
-    _observe(con, [("input", 0, "1.25"), ("output", 0, "10"), ("cache_storage_per_hour", 0, "4.5")])
+    observe_gemini(
+        con, NOON, [("input", 0, "1.25"), ("output", 0, "10"), ("cache_storage_per_hour", 0, "4.5")]
+    )
     names = {i.name for i in infer_and_store(con, now=NOON, store=False)}
     wanted = sorted({w for kind in KINDS.values() for w in kind.explained_by})
-    assert len(wanted) == 9
+    assert len(wanted) == 11
     assert [w for w in wanted if not any(fnmatchcase(n, w) for n in names)] == []
 
 
 def test_assumptions_are_stored_as_json(con: duckdb.DuckDBPyConnection) -> None:
-    _observe(con, [("input", 0, "1.25"), ("output", 0, "10")])
+    observe_gemini(con, NOON, GEMINI_2_5_PRO_PRICES[:2])
     assumed = InferenceRequest(assume_model="llama-3.1-405b", assume_hardware="h200")
     infer_and_store(con, assumed, now=NOON)
     (raw,) = con.execute(

@@ -37,7 +37,8 @@ MIN_MARKS = {
     "context-tiers": 2,
     "context-ceilings": 3,
     "context-frontier": 4,
-    "roofline": 3,  # the chip's roofline, its ridge point, Claude's operating point
+    "roofline": 3,  # the chips' rooflines and ridge points, the operating points
+    "implied-margin": 3,  # the 3 models' margin bands (one stored day: their edge points)
     "memory-vs-capex": 7,  # 5 margins + 2 years of capex
 }
 

@@ -62,7 +62,9 @@ def test_backtest_text_and_a_stricter_theses_file(cli: typer.Typer, tmp_path: Pa
     # A 70% threshold drops every price cut (the largest is gemini's -64%).
     assert not [line for line in lines if "price-cut-or-rise" in line]
     assert lines[0].startswith("2024-10-03  warning  frontier-spread-band")
-    assert lines[1].startswith("            roofline: At batch ")
+    # the band across the stand-ins, never an HBM-full batch quoted as implied (issue 17)
+    assert lines[1].startswith("            roofline: decode_memory_compute_time_ratio: ")
+    assert "across 3 stand-in(s)" in lines[1] and "At batch" not in lines[1]
     assert "2 alerts from 6 snapshots of litellm" in result.output
 
 

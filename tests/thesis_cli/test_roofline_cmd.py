@@ -20,6 +20,7 @@ SUBCOMMANDS = [
     "interval",
     "experts-touched",
     "mfu",
+    "calibrate",
 ]
 
 
@@ -211,3 +212,36 @@ def test_preliminary_rubin_runs_at_its_fp4_rate_without_a_price() -> None:
     assumptions = doc["assumptions"]
     assert isinstance(assumptions, dict)
     assert assumptions["hardware_preliminary"] == 1
+
+
+def test_decode_reports_the_per_op_bound_beside_the_overlapped_one() -> None:
+    args = ["decode", "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--chips", "8"]
+    per_op = _json(*args, "--batch", "512", "--context", "4096")
+    overlapped = _json(*args, "--batch", "512", "--context", "4096", "--overlap", "overlapped")
+    assert per_op["step_time_s"] == per_op["step_time_per_op_s"]
+    assert overlapped["step_time_s"] == overlapped["step_time_overlapped_s"]
+    assert per_op["step_time_per_op_s"] > per_op["step_time_overlapped_s"]  # type: ignore[operator]
+    bad = runner.invoke(app, [*args, "--overlap", "sometimes"])
+    assert bad.exit_code == 2
+    assert "overlap 'sometimes' is not one of: per-op, overlapped" in bad.output
+
+
+def test_decode_reads_routed_experts_in_the_format_the_model_ships() -> None:
+    doc = _json("decode", "--model", "gpt-oss-120b", "--hardware", "h200", "--weights", "fp8")
+    assumptions = doc["assumptions"]
+    assert isinstance(assumptions, dict)
+    assert assumptions["expert_weights"] == "mxfp4"
+
+
+def test_calibrate_prints_measured_over_bound_per_published_point() -> None:
+    doc = _json("calibrate")
+    points = doc["points"]
+    assert isinstance(points, list)
+    ids = {p["id"] for p in points}
+    assert {"palm-540b-decode-batch-64", "deepseek-v3-fleet-decode"} <= ids
+    assert all(p["measured_over_bound"] >= 1 for p in points)
+    assert all(p["source_url"].startswith("https://") for p in points)
+    assert 0 < doc["decode_fraction"] < 1  # type: ignore[operator]
+    text = runner.invoke(app, ["calibrate"])
+    assert text.exit_code == 0
+    assert "Calibrated: decode runs at" in text.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +19,7 @@ from extractors.fundamentals.rows import (
     gross_margin_rows,
 )
 from tests.conftest import warehouse_location
+from tests.warehouse.fundamental_rows import statement_rows
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals, insert_quotes
 
@@ -32,21 +32,7 @@ M = 1_000_000
 
 def rows_of(ticker: str, fetched_at: datetime = DAY1) -> list[FundamentalRow]:
     """The fixture's figures as statement rows (only items it states), plus margins."""
-    fx: dict[str, Any] = json.loads((FIXTURES / f"{ticker}.json").read_text("utf-8"))
-    rows = [
-        FundamentalRow(
-            ticker,
-            date.fromisoformat(day),
-            kind,
-            ITEMS[name],
-            Decimal(value) * fx["scale"],
-            fx["info"]["financialCurrency"],
-            fetched_at,
-        )
-        for kind in ("annual", "quarterly")
-        for day, values in fx[kind].items()
-        for name, value in values.items()
-    ]
+    rows = statement_rows(ticker, fetched_at)
     return rows + gross_margin_rows(rows)
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from alerts.records import Alert
 from alerts.theses.load import parse_theses
-from alerts.triggers.base import OnFundamentals
+from alerts.triggers.base import OnFundamentals, OnMargins
 from alerts.triggers.evaluate import evaluate_history
 from alerts.triggers.history import SourceHistory, load_history
 from alerts.triggers.reference import shipped_head
@@ -109,8 +109,10 @@ def events(alerts: list[Alert]) -> list[Event]:
 
 
 def test_every_price_source_kind_has_a_real_history_case() -> None:
-    # Company figures are not in a price history: test_evaluate_fundamentals covers them.
-    price_kinds = {k for k, cls in KINDS.items() if not issubclass(cls, OnFundamentals)}
+    # Company figures and the inversion's margin bands are not in a price history:
+    # test_evaluate_fundamentals and test_margin cover them.
+    elsewhere = (OnFundamentals, OnMargins)
+    price_kinds = {k for k, cls in KINDS.items() if not issubclass(cls, elsewhere)}
     assert set(EVENTS) == price_kinds
 
 
