@@ -96,8 +96,8 @@ def test_bad_input_is_one_line_and_exit_2(db: Path, args: list[str], message: st
 
 def _transcripts() -> list[tuple[str, str]]:
     text = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```console\n\$ thesis (.*?)\n(.*?)```", text, re.DOTALL)
-    assert blocks, "docs/sources.md has no console transcript"
+    blocks = re.findall(r"```console\n\$ thesis (pages .*?)\n(.*?)```", text, re.DOTALL)
+    assert blocks, "docs/sources.md has no `thesis pages` transcript"
     return blocks
 
 
