@@ -83,10 +83,14 @@ def as_json(q: Quality) -> dict[str, object]:
         "persistent_changes": len(q.persistent),
         "alerted_within_2_snapshots": q.alerted_in_time,
         "misses": [
-            {"day": m.move.day.isoformat(), "model": "/".join(m.move.canonical),
-             "component": m.move.component, "reason": m.reason}
+            {
+                "day": m.move.day.isoformat(),
+                "model": "/".join(m.move.canonical),
+                "component": m.move.component,
+                "reason": m.reason,
+            }
             for m in q.misses
-        ],  # fmt: skip
+        ],
         "reverted": len(q.reverted),
         "duplicates": len(q.duplicates),
     }

@@ -18,7 +18,6 @@ import gzip
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RELEASE = ROOT.parent / "shared" / "samples" / "litellm_releases" / "2026-11-17T222824_1.108.11.json.gz"
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.cli_timing import timed  # noqa: E402
+
+RELEASE = (
+    ROOT.parent / "shared" / "samples" / "litellm_releases" / "2026-11-17T222824_1.108.11.json.gz"
+)
 DATA = ROOT / "benchmarks" / "data"
 
 
@@ -55,24 +60,13 @@ def generate(folder: Path, days: int, churn: float = 0.01, seed: int = 12) -> No
     marker.touch()
 
 
-def _timed(command: list[str], **kwargs: object) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the child): CPU is the fair figure on a busy machine."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
 def parse_floor(folder: Path) -> tuple[float, float]:
     """Seconds to read and json.loads every file, in a fresh interpreter (start-up in)."""
     code = (
         "import json, pathlib, sys\n"
         "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n"
     )
-    return _timed([sys.executable, "-c", code, str(folder)])
+    return timed([sys.executable, "-c", code, str(folder)])
 
 
 def import_seconds(checkout: Path, folder: Path) -> tuple[float, float]:
@@ -80,7 +74,7 @@ def import_seconds(checkout: Path, folder: Path) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="thesis-import-") as tmp:
         env = {**os.environ, "THESIS_DB": str(Path(tmp) / "w.duckdb")}
         command = [str(checkout / ".venv" / "bin" / "thesis"), "import-snapshots", str(folder)]
-        return _timed(command + ["--source", "litellm"], env=env, cwd=checkout,
+        return timed([*command, "--source", "litellm"], env=env, cwd=checkout,
                       stdout=subprocess.DEVNULL)  # fmt: skip
 
 
@@ -107,6 +101,7 @@ def main() -> None:
             f"  thesis import-snapshots ({args.compare}): {other:6.2f} s wall,"
             f" {other_cpu:6.2f} s CPU: {other / floor:.1f}x wall, {other_cpu / floor_cpu:.1f}x CPU"
         )
+
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ reconcile/identity.py) is shared: duplicates and watched models are defined by i
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from collections import Counter
@@ -176,7 +177,7 @@ def _points(snapshots: Sequence[Snapshot], key: str, field: str) -> list[tuple[i
     out = []
     for i, snap in enumerate(snapshots):
         entry = snap.entries.get(key)
-        value = _usd_per_mtok(entry, field) if _is_text(entry) else None
+        value = _usd_per_mtok(entry, field) if entry is not None and _is_text(entry) else None
         if value is not None:
             out.append((i, value))
     return out
@@ -187,11 +188,7 @@ def _is_text(entry: object) -> bool:
 
 
 def _moves(points: Sequence[tuple[int, Decimal]]) -> list[tuple[int, Decimal, Decimal]]:
-    return [
-        (i, old, new)
-        for (_, old), (i, new) in zip(points, points[1:], strict=False)
-        if new != old
-    ]
+    return [(i, old, new) for (_, old), (i, new) in itertools.pairwise(points) if new != old]
 
 
 def _persists(points: Sequence[tuple[int, Decimal]], first: int, snaps: Sequence[Snapshot]) -> bool:
@@ -344,7 +341,7 @@ def reverted(alert: Alert, snapshots: Sequence[Snapshot], index: Mapping[date, i
     sheets = [_sheet(s, key, lambda f: pick(f, alert.subject)) for s in snapshots]
     seen = [i for i in range(len(snapshots)) if sheets[i] is not None]
     upto = [i for i in seen if i <= at]
-    changed = [b for a, b in zip(upto, upto[1:], strict=False) if sheets[a] != sheets[b]]
+    changed = [b for a, b in itertools.pairwise(upto) if sheets[a] != sheets[b]]
     if not changed:
         return False
     first = changed[-1]

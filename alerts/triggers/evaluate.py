@@ -12,8 +12,8 @@ and the providers' release dates at once (a SourceView).
 
 from __future__ import annotations
 
-from collections import defaultdict
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
