@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +41,7 @@ from model.inversion.infer import infer_all
 from pipeline.history import import_snapshots
 from warehouse.as_of import day_ends, limits_as_of, model_key, prices_as_of
 from warehouse.db import connection
+from warehouse.identity import read_aliases
 from warehouse.inference_bands import delete_bands, store_bands
 from warehouse.inferences import delete_inferences, store_inferences
 
@@ -52,6 +53,8 @@ class BacktestResult:
     snapshots_failed: tuple[str, ...]
     skipped_files: tuple[str, ...]
     alerts: tuple[Alert, ...]
+    # source key -> canonical (provider, model), as model identity decided at the end
+    aliases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def run_backtest(
@@ -76,6 +79,10 @@ def run_backtest(
         )
         if explain:
             alerts = explain_backtest(con, source.id, alerts)
+        aliases = {
+            str(r["source_model_key"]): (str(r["provider"]), str(r["model"]))
+            for r in read_aliases(con, source.id)
+        }
     return BacktestResult(
         source=source.id,
         snapshots_loaded=len(loaded),
@@ -84,6 +91,7 @@ def run_backtest(
         ),
         skipped_files=tuple(imported.skipped_files),
         alerts=tuple(alerts),
+        aliases=aliases,
     )
 
 

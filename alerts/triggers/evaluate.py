@@ -12,9 +12,10 @@ and the providers' release dates at once (a SourceView).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -35,6 +36,8 @@ from alerts.triggers.inputs import ModelContext, ModelRef, SourceView, TierSet
 from alerts.triggers.state import ConditionState, MemoryState
 
 Points = list[tuple[date, Decimal | None]]
+# How far apart two keys of one model may report the same change and still be one alert.
+REPEAT_WINDOW = timedelta(days=14)
 
 
 def evaluate_source(
@@ -75,20 +78,41 @@ def evaluate_history(
     if history.dates:
         baseline_end = history.dates[min(confirm, len(history.dates)) - 1]
         alerts = [a for a in alerts if a.date > baseline_end]
-    return one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
+    ordered = sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject))
+    return one_per_event(ordered, history.canonical)
 
 
-def one_per_event(alerts: list[Alert]) -> list[Alert]:
-    """A source often lists one model under several keys (aliases, regional prefixes):
-    the same change of the same provider/model is one alert, kept under its first key."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
+def one_per_event(
+    alerts: list[Alert], canonical: Mapping[str, tuple[str, str]] | None = None
+) -> list[Alert]:
+    """A source often lists one model under several keys (aliases, dated snapshots,
+    regional prefixes): the same change of the same canonical model (model identity,
+    `canonical` maps source keys to it) is one alert. A repeat within REPEAT_WINDOW of the
+    last one is dropped (an alias may confirm a snapshot later); on one day the alert of
+    the key that names the canonical model itself is kept, else the first."""
+    canonical = canonical or {}
+    kept: dict[tuple[object, ...], int] = {}  # event -> position in out
+    out: list[Alert] = []
     for a in alerts:
-        event = (a.date, a.trigger_id, a.subject, str(a.old_value), str(a.new_value))
-        if event not in seen:
-            seen.add(event)
+        event, exact = _event(a, canonical)
+        at = kept.get(event)
+        if at is None or a.date - out[at].date > REPEAT_WINDOW:
+            kept[event] = len(out)
             out.append(a)
+        elif exact and a.date == out[at].date and not _event(out[at], canonical)[1]:
+            out[at] = a
     return out
+
+
+def _event(a: Alert, canonical: Mapping[str, tuple[str, str]]) -> tuple[tuple[object, ...], bool]:
+    """What changed, with the model named canonically; and whether the alert's key names
+    the canonical model itself."""
+    provider, model = canonical.get(a.source_model_key, (a.provider, a.model))
+    subject = a.subject
+    if a.model and model != a.model:
+        subject = re.sub(rf"(?<![\w.-]){re.escape(a.model)}(?![\w.-])", model, subject)
+    event = (a.trigger_id, provider, model, subject, str(a.old_value), str(a.new_value))
+    return event, (provider, model) == (a.provider, a.model)
 
 
 class ModelSample:

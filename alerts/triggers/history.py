@@ -56,6 +56,8 @@ class SourceHistory:
     models: dict[str, ModelHistory]
     # (provider, model, price key) -> what the other sources stated for it
     elsewhere: dict[tuple[str, str, PriceKey], list[Stated]] = field(default_factory=dict)
+    # source key -> canonical (provider, model) from model identity (reconcile/identity.py)
+    canonical: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def corroborated(self, model: ModelHistory, key: PriceKey, day: date, value: Decimal) -> bool:
         """Another source showed this value for the series within the week up to `day`.
@@ -115,7 +117,15 @@ def load_history(con: duckdb.DuckDBPyConnection, source: str) -> SourceHistory:
     for (key, price_key), changes in grouped.items():
         models[key].prices[price_key] = changes
     _load_ceilings(con, source, index, models)
-    return SourceHistory(source, dates, models, _load_elsewhere(con, source))
+    canonical = {
+        key: (provider, model)
+        for key, provider, model in con.execute(
+            "select source_model_key, canonical_provider, canonical_model from model_identity"
+            " where source = ?",
+            [source],
+        ).fetchall()
+    }
+    return SourceHistory(source, dates, models, _load_elsewhere(con, source), canonical)
 
 
 def _load_elsewhere(

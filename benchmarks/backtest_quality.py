@@ -1,0 +1,114 @@
+"""Alert quality on real history: backtest the shipped theses over the 363 daily LiteLLM
+files and judge the alerts against the files themselves (pipeline/backtest_quality.py).
+
+Prints alerts per kind and alert days per year; how many price changes of watched
+frontier models persisted 14 days or more and how many of those alerted within 2
+snapshots (every miss, with its reason); how many alerts were for values that reverted
+within 3 snapshots; how many alerts duplicate another.
+
+    uv run python benchmarks/backtest_quality.py [--snapshots DIR] [--json]
+
+Without --snapshots the sample archive is unpacked into a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tarfile
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ARCHIVE = ROOT.parent / "shared" / "samples" / "litellm_history"
+
+from alerts.records import value_text  # noqa: E402
+from alerts.theses.load import load_theses  # noqa: E402
+from pipeline.backtest import run_backtest  # noqa: E402
+from pipeline.backtest_quality import Quality, measure, read_snapshots  # noqa: E402
+
+
+def unpack(into: Path) -> Path:
+    archives = sorted(ARCHIVE.glob("*.tar.gz"))
+    if not archives:
+        sys.exit(f"no archive in {ARCHIVE}: pass --snapshots DIR")
+    for archive in archives:
+        with tarfile.open(archive) as tar:
+            tar.extractall(into, filter="data")
+    folders = {p.parent for p in into.rglob("*.json")}
+    return folders.pop() if len(folders) == 1 else into
+
+
+def quality_of(folder: Path) -> tuple[Quality, float]:
+    t = time.perf_counter()
+    result = run_backtest("litellm", folder, load_theses(), explain=False)
+    took = time.perf_counter() - t
+    failed = {date.fromisoformat(f.split("/")[1][:10]) for f in result.snapshots_failed}
+    quality = measure(read_snapshots(folder), result.alerts, result.aliases, load_theses(), failed)
+    return quality, took
+
+
+def report(q: Quality, took: float) -> None:
+    print(f"{q.snapshots} snapshots, {q.alerts} alerts (backtest {took:.1f} s)")
+    print("alerts per kind: " + ", ".join(f"{k} {n}" for k, n in q.per_kind.items()))
+    print("alert days per year: " + ", ".join(f"{y} {n}" for y, n in q.alert_days_per_year.items()))
+    print(
+        f"persistent price changes of watched frontier models: {len(q.persistent)};"
+        f" alerted within 2 snapshots: {q.alerted_in_time}"
+    )
+    for miss in q.misses:
+        m = miss.move
+        print(
+            f"  miss: {m.day} {m.canonical[0]}/{m.canonical[1]} {m.component}"
+            f" {value_text(m.old)} -> {value_text(m.new)} ({', '.join(m.keys)}): {miss.reason}"
+        )
+    print(f"alerts on values that reverted within 3 snapshots: {len(q.reverted)}")
+    for a in q.reverted:
+        print(f"  reverted: {a.date} {a.trigger_id} {a.source_model_key}: {a.subject}")
+    print(f"duplicate alerts (same change, same canonical model): {len(q.duplicates)}")
+    for a in q.duplicates:
+        print(f"  duplicate: {a.date} {a.trigger_id} {a.source_model_key}: {a.subject}")
+
+
+def as_json(q: Quality) -> dict[str, object]:
+    return {
+        "snapshots": q.snapshots,
+        "alerts": q.alerts,
+        "alerts_per_kind": q.per_kind,
+        "alert_days_per_year": q.alert_days_per_year,
+        "persistent_changes": len(q.persistent),
+        "alerted_within_2_snapshots": q.alerted_in_time,
+        "misses": [
+            {
+                "day": m.move.day.isoformat(),
+                "model": "/".join(m.move.canonical),
+                "component": m.move.component,
+                "reason": m.reason,
+            }
+            for m in q.misses
+        ],
+        "reverted": len(q.reverted),
+        "duplicates": len(q.duplicates),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snapshots", type=Path, help="unpacked daily files (default: unpack)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="thesis-quality-") as tmp:
+        folder = args.snapshots or unpack(Path(tmp))
+        quality, took = quality_of(folder)
+    if args.json:
+        print(json.dumps(as_json(quality), indent=1))
+    else:
+        report(quality, took)
+
+
+if __name__ == "__main__":
+    main()
