@@ -87,9 +87,10 @@ def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
     Arguments are Prefect's Flow, FlowRun and State. A bad channel configuration is logged
     (Prefect records hook errors, but the run has already failed for its own reason).
     """
-    if isinstance(state.result(raise_on_failure=False), dict):
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, dict) and not result.get("stopped"):
         log.info("run %s finished and reported its own failures", flow_run.name)
-        return
+        return  # a run stopped early (warehouse locked or full, Ctrl-C) could not: say it
     failure = FlowFailure(
         flow_name=str(flow.name),
         run_name=str(flow_run.name),

@@ -25,7 +25,8 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from core.errors import ConfigError, SourceError
+from alerts.theses.load import Theses
+from core.errors import ConfigError, SourceError, StorageFull, WarehouseError
 from core.settings import FetchSettings, SourceUrls
 from extractors.base import Source
 from extractors.registry import SOURCES, select
@@ -96,10 +97,40 @@ def daily_flow(
         problems.append(problem)
         get_run_logger().warning(problem)
     tickers = tickers_for(theses)
+    summary = RunSummary(run_id, str(target), problems=problems)
+    ids = [s.id for s in chosen]
+    try:
+        _run_steps(summary, target, chosen, cfg, fundamentals, tickers, theses)
+    except KeyboardInterrupt:  # Ctrl-C: say what loaded; the CLI exits 130
+        summary.stop("interrupted", "interrupted (Ctrl-C)", ids)
+    except (WarehouseError, StorageFull) as err:  # the sources that loaded stay loaded
+        summary.stop(err.kind, daily.warehouse_problem(target, err, ids), ids)
+    doc = daily.finish_run(path, summary)
+    create_markdown_artifact(
+        markdown=summary_markdown(doc), key="thesis-daily-run", description=f"Daily run {run_id}"
+    )
+    if summary.status == "ok":
+        return doc
+    return Failed(message=summary.failure_message(), data=doc)
+
+
+def _run_steps(
+    summary: RunSummary,
+    target: Target,
+    chosen: list[Source],
+    cfg: FetchSettings,
+    fundamentals: bool,
+    tickers: list[str],
+    theses: Theses | None,
+) -> None:
+    """Fetch, parse, load each source, then the fundamentals, inversion and alerts, filling
+    `summary` as each step ends (so a run stopped midway still says what it did)."""
+    path = target.location
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
+    run_id = summary.run_id
     daily.start_run(path, run_id)
-    summary = RunSummary(run_id, str(target), problems=problems)
+    summary.recorded = True
     for s in chosen:
         summary.outcomes.append(
             load_source(path, run_id, s.id, pending[s.id], parse_errors, fetched[s.id])
@@ -119,19 +150,12 @@ def daily_flow(
                 path, theses, summary.succeeded, summary.failures(on), on, run_id
             )
         except ConfigError as err:
-            problems.append(f"alerts not sent: {err}")
-    doc = daily.finish_run(path, summary)
-    create_markdown_artifact(
-        markdown=summary_markdown(doc), key="thesis-daily-run", description=f"Daily run {run_id}"
-    )
-    if summary.status == "ok":
-        return doc
-    return Failed(message=summary.failure_message(), data=doc)
+            summary.problems.append(f"alerts not sent: {err}")
 
 
 def summary_of(state: State[Any]) -> dict[str, Any]:
     """The run summary a finished daily flow run carries, Completed or Failed; a run that
-    raised (a locked warehouse, a bad setting) raises its exception here."""
+    raised (a bad setting, a bug) raises its exception here."""
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result

@@ -17,13 +17,17 @@ import duckdb
 
 from alerts.delivery.channels import channels_from_env
 from alerts.theses.load import Theses, load_theses
-from core.errors import ConfigError, SourceError, StorageFull, WarehouseError
+from core.errors import ConfigError, SourceError, StorageFull, ThesisError, WarehouseError
 from core.settings import FetchSettings, source_url
 from extractors.registry import SOURCES, get_source
 from pipeline.daily_summary import RunSummary, SourceOutcome
 from warehouse import ingest, runs, spool
+from warehouse.archive import compress
 from warehouse.db import connection
+from warehouse.storage import storage_full
 from warehouse.target import Target
+
+DUCKDB_BLOCK_BYTES = 256 * 1024  # the unit a DuckDB file grows by
 
 
 @dataclass(frozen=True)
@@ -165,11 +169,25 @@ def start_run(db: Path | str | None, run_id: str | None = None) -> str:
 
 
 def finish_run(db: Path | str | None, summary: RunSummary) -> dict[str, Any]:
-    """Record the run's status and summary; the summary, as the flow returns it."""
+    """Record the run's status and summary; the summary, as the flow returns it. A run
+    stopped by its warehouse (locked, full) is not recorded there: it is only reported."""
     doc = summary.as_dict()
-    with connection(db) as con:
-        runs.finish_run(con, summary.run_id, summary.status, doc)
+    warehouse_stopped = summary.stopped is not None and summary.stopped.kind != "interrupted"
+    if summary.recorded and not warehouse_stopped:
+        with connection(db) as con:
+            runs.finish_run(con, summary.run_id, summary.status, doc)
     return doc
+
+
+def warehouse_problem(target: Target, err: ThesisError, chosen: list[str]) -> str:
+    """The one line of a warehouse failure that stopped the run. A full disk says what the
+    next run needs at least: the payloads waiting in the spool as the archive stores
+    them (compressed), plus one DuckDB block for the rows."""
+    if not isinstance(err, StorageFull) or target.local is None:
+        return str(err)
+    waiting = [item for sid in chosen for item in spool.pending(target.spool_dir(), sid)]
+    needed = DUCKDB_BLOCK_BYTES + sum(len(compress(item.payload())) for item in waiting)
+    return str(storage_full("warehouse", target.local.parent, needed))
 
 
 def source_status(db: Path | str | None, now: datetime | None = None) -> list[dict[str, Any]]:

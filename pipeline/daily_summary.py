@@ -49,6 +49,15 @@ class SourceOutcome:
         return f"{self.source}: unchanged since the last load"
 
 
+NOT_LOADED = "not loaded: the run stopped first; a fetched payload waits in the spool"
+
+
+@dataclass(frozen=True)
+class Stop:
+    kind: str  # "interrupted", or the warehouse failure's kind (warehouse_locked, storage_full)
+    reason: str  # one line
+
+
 @dataclass
 class RunSummary:
     run_id: str
@@ -58,6 +67,9 @@ class RunSummary:
     inferences: int = 0
     alerts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # config errors, failed steps
+    # Why the run stopped before its end (a warehouse it cannot write, Ctrl-C), if it did.
+    stopped: Stop | None = None
+    recorded: bool = False  # the run has its row in the warehouse
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -68,8 +80,21 @@ class RunSummary:
         """The sources that did not fail this run: their triggers are evaluated."""
         return [o.source for o in self.outcomes if o.status != "failed"]
 
+    def stop(self, kind: str, reason: str, chosen: list[str]) -> None:
+        """End the run early: every chosen source without an outcome yet is recorded as not
+        loaded (its payload, if fetched, waits in the spool for the next run)."""
+        self.stopped = Stop(kind, reason)
+        done = {o.source for o in self.outcomes}
+        self.outcomes += [
+            SourceOutcome(sid, "failed", error_kind=kind, error=NOT_LOADED)
+            for sid in chosen
+            if sid not in done
+        ]
+
     @property
     def status(self) -> str:
+        if self.stopped is not None:
+            return "failed"
         if self.outcomes and len(self.failed) == len(self.outcomes):
             return "failed"
         deliveries_ok = all(d["ok"] for d in self.alerts.get("deliveries", []))
@@ -89,7 +114,8 @@ class RunSummary:
         bad = [d["channel"] for d in self.alerts.get("deliveries", []) if not d["ok"]]
         if bad:
             parts.append(f"alert delivery failed: {', '.join(bad)}")
-        return "; ".join(parts + self.problems)
+        stopped = [f"stopped: {self.stopped.reason}"] if self.stopped else []
+        return "; ".join(parts + self.problems + stopped)
 
     def fundamentals_line(self) -> str:
         ok, failed = self.fundamentals.get("ok", []), self.fundamentals.get("failed", {})
@@ -109,6 +135,7 @@ class RunSummary:
             "inferences": self.inferences,
             "alerts": self.alerts,
             "problems": self.problems,
+            "stopped": self.stopped.__dict__ if self.stopped else None,
         }
 
     def failures(self, on: date) -> list[SourceFailure]:
@@ -154,6 +181,8 @@ def summary_markdown(doc: dict[str, Any]) -> str:
         sent = sum(d["ok"] for d in alerts.get("deliveries", []))
         lines.append(f"Alerts: {alerts.get('alerts_recorded', 0)} new; {sent} deliveries made.")
     lines += [f"- problem: {_cell(p)}" for p in doc.get("problems", [])]
+    if doc.get("stopped"):
+        lines.append(f"- stopped: {_cell(doc['stopped']['reason'])}")
     return "\n".join(lines) + "\n"
 
 

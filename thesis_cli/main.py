@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from core.errors import ConfigError
+from core.errors import ConfigError, WarehouseError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
 
 app = new_app(
@@ -74,6 +74,11 @@ def run(
         emit_json(summary)
     else:
         print_run_summary(summary)
+    stopped = summary.get("stopped") or {}
+    if stopped.get("kind") == "interrupted":
+        raise KeyboardInterrupt  # after the summary: the CLI's one line and exit 130
+    if stopped:
+        raise WarehouseError(stopped["reason"])  # the one line on stderr, exit 1
     if summary["status"] != "ok":
         raise typer.Exit(1)
 

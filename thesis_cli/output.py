@@ -72,6 +72,8 @@ def print_run_summary(summary: dict[str, Any]) -> None:
     )
     if failed:
         line += f"; failed: {', '.join(failed)}"
+    if summary.get("stopped"):
+        line += f"; stopped: {summary['stopped']['reason']}"
     typer.echo(line)
 
 

@@ -4,8 +4,11 @@ On a real small filesystem (tests/faults/conftest.py)."""
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -13,9 +16,15 @@ from pytest_httpserver import HTTPServer
 
 from core.errors import StorageFull
 from pipeline import daily
+from pipeline.daily import DUCKDB_BLOCK_BYTES
 from pipeline.daily_summary import SourceOutcome
+from tests.e2e.conftest import World
+from tests.e2e.servers import E2E
+from tests.faults.conftest import Kept
 from tests.paths import FIXTURES
+from thesis_cli.output import print_run_summary
 from warehouse import runs, spool
+from warehouse.archive import compress
 from warehouse.db import connection
 from warehouse.storage import human_size
 
@@ -91,3 +100,43 @@ def test_a_full_warehouse_disk_keeps_the_warehouse_and_the_spooled_payload(
     assert _load(db, root).status == "loaded"  # and catches up
     assert spool.pending(root, "litellm") == []
     assert _observations(db) > before
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_full_warehouse_disk_ends_the_run_with_its_summary_naming_the_disk_and_the_need(
+    small_disk: Disk, world: World, prefect_logs: Kept
+) -> None:
+    """A run finds the disk full as it loads a payload an earlier run spooled: the run
+    ends with its summary (the disk, its free space, what the load needs), nothing stored
+    is lost, and the run after space is freed catches up."""
+    from tests.faults.test_source_faults import FEEDS, latest, run
+
+    disk, resize = small_disk
+    resize("16m")
+    db = disk / "thesis.duckdb"
+    assert run(db, FEEDS)["status"] == "ok"
+    before = latest(db)
+    feed = json.loads((E2E / "day1" / "litellm.json").read_text(encoding="utf-8"))
+    feed["gpt-5"]["input_cost_per_token"] /= 2
+    fetched = json.dumps(feed).encode()
+    spool.put(spool.spool_dir(db), "litellm", fetched, runs.now(), world.sources.url("litellm"))
+    filler = _fill(disk)
+
+    summary = run(db, FEEDS)
+
+    assert summary["status"] == "failed" and summary["stopped"]["kind"] == "storage_full"
+    need = human_size(DUCKDB_BLOCK_BYTES + len(compress(fetched)))
+    assert summary["stopped"]["reason"].startswith(f"warehouse: disk full at {disk} (")
+    assert f"free, needs at least {need} more)" in summary["stopped"]["reason"]
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        print_run_summary(summary)
+    last = printed.getvalue().strip().splitlines()[-1]
+    assert last.startswith("run ") and f"; stopped: warehouse: disk full at {disk} (" in last
+    assert len(spool.pending(spool.spool_dir(db), "litellm")) == 1  # it waits for space
+    filler.unlink()
+    assert latest(db) == before  # nothing stored was lost
+    again = run(db, FEEDS)
+    assert again["status"] == "ok" and spool.pending(spool.spool_dir(db), "litellm") == []
+    assert latest(db) != before  # the halved gpt-5 price is in
+    assert prefect_logs.tracebacks() == []

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from prefect import flow, task
 
 from core.errors import WarehouseLocked
-from flows.logs import quiet_expected_failures
+from tests.faults.conftest import Kept
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.faults]
-
-
-class Kept(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def task_logs() -> Iterator[Kept]:
-    quiet_expected_failures()
-    kept, logger = Kept(), logging.getLogger("prefect.task_runs")
-    logger.addHandler(kept)
-    yield kept
-    logger.removeHandler(kept)
 
 
 @task(retries=0)
@@ -47,10 +28,10 @@ def _runs(step: str) -> None:
     (_locked if step == "locked" else _bug)()
 
 
-def test_a_locked_warehouse_is_one_line_in_prefects_log(task_logs: Kept) -> None:
+def test_a_locked_warehouse_is_one_line_in_prefects_log(prefect_logs: Kept) -> None:
     with pytest.raises(WarehouseLocked):
         _runs("locked")
-    failed = [r for r in task_logs.records if r.levelno >= logging.ERROR]
+    failed = [r for r in prefect_logs.records if r.levelno >= logging.ERROR]
     assert failed, "Prefect logged no failure"
     assert all(r.exc_info is None and "\n" not in r.getMessage() for r in failed)
     assert (
@@ -59,8 +40,8 @@ def test_a_locked_warehouse_is_one_line_in_prefects_log(task_logs: Kept) -> None
     )
 
 
-def test_a_real_bug_keeps_its_traceback(task_logs: Kept) -> None:
+def test_a_real_bug_keeps_its_traceback(prefect_logs: Kept) -> None:
     with pytest.raises(ZeroDivisionError):
         _runs("bug")
-    failed = [r for r in task_logs.records if r.levelno >= logging.ERROR]
+    failed = [r for r in prefect_logs.records if r.levelno >= logging.ERROR]
     assert any(r.exc_info is not None for r in failed)

@@ -13,7 +13,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from core.errors import WarehouseLocked
 from tests.paths import FIXTURES
 from warehouse import spool
 
@@ -96,8 +95,6 @@ def test_a_failing_source_is_recorded_and_the_others_load_and_a_rerun_adds_nothi
 def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
     feeds: HTTPServer, tmp_path: Path
 ) -> None:
-    from flows.daily import daily_flow
-
     db = tmp_path / "thesis.duckdb"
     duckdb.connect(str(db)).close()
     holder = subprocess.Popen(
@@ -113,14 +110,16 @@ def test_a_locked_warehouse_keeps_the_fetched_payloads_for_the_next_run(
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
     try:
-        with pytest.raises(WarehouseLocked, match=f"PID {holder.pid}"):
-            daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
+        stopped = _run(db, ["litellm"], fundamentals=False)
     finally:
         holder.kill()
         holder.wait()
+    assert stopped["status"] == "failed" and stopped["stopped"]["kind"] == "warehouse_locked"
+    assert f"PID {holder.pid}" in stopped["stopped"]["reason"]
+    assert stopped["sources"][0]["status"] == "failed"
     kept = spool.pending(spool.spool_dir(db), "litellm")
     assert len(kept) == 1 and kept[0].payload() == LITELLM
-    caught_up = daily_flow(db_path=str(db), sources=["litellm"], fundamentals=False)
+    caught_up = _run(db, ["litellm"], fundamentals=False)
     assert caught_up["sources"][0]["status"] == "loaded"
     assert caught_up["rows_added"] > 0
     assert spool.pending(spool.spool_dir(db), "litellm") == []
