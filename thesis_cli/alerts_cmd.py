@@ -101,9 +101,11 @@ def _counts(events: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _counts_line(c: dict[str, int]) -> str:
-    failures = f", {c['source_failures']} source failures" if c["source_failures"] else ""
+    n = c["source_failures"]
+    failures = f", {n} source failure{'' if n == 1 else 's'}" if n else ""
     return (
-        f"{c['alerts']} alerts{failures}; {c['deliveries']} deliveries: "
+        f"{c['alerts']} alert{'' if c['alerts'] == 1 else 's'}{failures}; "
+        f"{c['deliveries']} deliver{'y' if c['deliveries'] == 1 else 'ies'}: "
         f"{c['delivered']} delivered, {c['pending']} pending, {c['failed']} failed"
     )
 
