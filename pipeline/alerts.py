@@ -50,6 +50,9 @@ MARGINS = "implied_margin"
 
 @dataclass(frozen=True, slots=True)
 class AlertRunReport:
+    """The alert step's counts: events (an alert, a source outage) are counted once however
+    many channels they go to; a delivery is one event accepted by one channel."""
+
     alerts_recorded: int
     failures_recorded: int
     deliveries: tuple[DeliveryResult, ...]
@@ -65,6 +68,8 @@ class AlertRunReport:
             "alerts_recorded": self.alerts_recorded,
             "source_failures_recorded": self.failures_recorded,
             "channels": list(self.channels) or ["none configured"],
+            "deliveries_made": sum(d.items for d in self.deliveries if d.ok),
+            "messages_sent": sum(d.ok for d in self.deliveries),
             "deliveries": [
                 {
                     "channel": d.channel,
@@ -131,7 +136,7 @@ def record_run(
     run_id: str | None = None,
     now: datetime | None = None,
 ) -> tuple[int, int]:
-    """Record alerts and newly broken sources; (alerts added, failures added)."""
+    """Record alerts and newly broken sources; (new alerts, new source outages)."""
     fresh = failures_to_alert(WarehouseState(con, now), failures, succeeded_sources, on)
     added = record_alerts(con, alerts, channel_names, run_id=run_id, now=now)
     broken = record_source_failures(con, fresh, channel_names, run_id=run_id, now=now)
@@ -193,6 +198,6 @@ def send_probe(channels: Sequence[Channel]) -> list[ProbeResult]:
 
 
 def recent_alerts(db: Path | str | None, limit: int) -> list[dict[str, Any]]:
-    """`thesis alerts list`: the newest alert rows, one per alert and channel."""
+    """`thesis alerts list`: the newest events, each with its delivery per channel."""
     with connection(db, read_only=True) as con:
         return recent(con, limit)

@@ -178,8 +178,12 @@ def summary_markdown(doc: dict[str, Any]) -> str:
     lines += ["", f"Roofline inferences stored: {doc['inferences']}."]
     alerts = doc.get("alerts") or {}
     if alerts:
-        sent = sum(d["ok"] for d in alerts.get("deliveries", []))
-        lines.append(f"Alerts: {alerts.get('alerts_recorded', 0)} new; {sent} deliveries made.")
+        lines.append(
+            f"Alerts: {alerts.get('alerts_recorded', 0)} new, "
+            f"{alerts.get('source_failures_recorded', 0)} source outages; "
+            f"{alerts.get('deliveries_made', 0)} deliveries in "
+            f"{alerts.get('messages_sent', 0)} messages."
+        )
     lines += [f"- problem: {_cell(p)}" for p in doc.get("problems", [])]
     if doc.get("stopped"):
         lines.append(f"- stopped: {_cell(doc['stopped']['reason'])}")

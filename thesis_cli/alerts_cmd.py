@@ -69,35 +69,71 @@ def test_channels(as_json: JsonOption = False) -> None:
 
 @app.command("list")
 def list_alerts(limit: LimitOption = 20, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Show the most recent alerts, one row per alert and channel, with delivery status."""
+    """Show the most recent alerts, one line each with its delivery status per channel,
+    then how many alerts and deliveries that is (one alert sent to three channels is one
+    alert and three deliveries)."""
     from pipeline.alerts import recent_alerts
 
-    rows = recent_alerts(db, limit)
+    events = recent_alerts(db, limit)
+    counts = _counts(events)
     if as_json:
-        emit_json({"alerts": [_jsonable(r) for r in rows]})
+        emit_json({"alerts": [_jsonable(e) for e in events], "counts": counts})
         return
-    if not rows:
+    if not events:
         typer.echo("no alerts recorded yet")
         return
-    for r in rows:
-        typer.echo(_line(r))
+    for event in events:
+        typer.echo(_line(event))
+    typer.echo(_counts_line(counts))
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+def _counts(events: list[dict[str, Any]]) -> dict[str, int]:
+    """Events and deliveries (a channel's copy of an event) by status; 'none' is no channel."""
+    sent = [d for e in events for d in e["deliveries"] if d["status"] != "no_channel"]
+    return {
+        "alerts": sum(e["message_type"] == "alert" for e in events),
+        "source_failures": sum(e["message_type"] != "alert" for e in events),
+        "deliveries": len(sent),
+        "delivered": sum(d["status"] == "delivered" for d in sent),
+        "pending": sum(d["status"] == "pending" for d in sent),
+        "failed": sum(d["status"] == "failed" for d in sent),
+    }
 
 
-def _line(r: dict[str, Any]) -> str:
-    change = f"{value_text(r['old_value'])} -> {value_text(r['new_value'])}"
-    unit = f" {r['unit']}" if r["unit"] else ""
-    status = r["status"] if r["status"] != "failed" else f"failed x{r['attempts']}"
-    error = f"  ({r['last_error']})" if r["status"] == "failed" and r["last_error"] else ""
-    label = r["trigger_id"] or r["message_type"]
-    fired = r["fired_at"].strftime("%Y-%m-%d %H:%M")
+def _counts_line(c: dict[str, int]) -> str:
+    n = c["source_failures"]
+    failures = f", {n} source failure{'' if n == 1 else 's'}" if n else ""
     return (
-        f"{fired}  {r['severity']:<8} {label:<26} {r['subject']}: {change}{unit}"
-        f"  [{r['channel']}: {status}]{error}"
+        f"{c['alerts']} alert{'' if c['alerts'] == 1 else 's'}{failures}; "
+        f"{c['deliveries']} deliver{'y' if c['deliveries'] == 1 else 'ies'}: "
+        f"{c['delivered']} delivered, {c['pending']} pending, {c['failed']} failed"
     )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _line(e: dict[str, Any]) -> str:
+    change = f"{value_text(e['old_value'])} -> {value_text(e['new_value'])}"
+    unit = f" {e['unit']}" if e["unit"] else ""
+    label = e["trigger_id"] or e["message_type"]
+    fired = e["fired_at"].strftime("%Y-%m-%d %H:%M")
+    return (
+        f"{fired}  {e['severity']:<8} {label:<26} {e['subject']}: {change}{unit}"
+        f"  [{', '.join(map(_delivery, e['deliveries']))}]"
+    )
+
+
+def _delivery(d: dict[str, Any]) -> str:
+    if d["status"] != "failed":
+        return f"{d['channel']}: {d['status']}"
+    error = f" ({d['last_error']})" if d["last_error"] else ""
+    return f"{d['channel']}: failed x{d['attempts']}{error}"
 
 
 @app.command("theses")

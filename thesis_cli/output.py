@@ -50,18 +50,7 @@ def print_run_summary(summary: dict[str, Any]) -> None:
         typer.echo(f"  roofline        {summary['inferences']} inferences stored")
     alerts = summary.get("alerts") or {}
     if alerts:
-        sent = [d for d in alerts.get("deliveries", []) if d["ok"]]
-        failed_d = [d for d in alerts.get("deliveries", []) if not d["ok"]]
-        typer.echo(
-            f"  alerts          {alerts.get('alerts_recorded', 0)} new, "
-            f"{alerts.get('source_failures_recorded', 0)} source failures; "
-            f"{len(sent)} message(s) delivered to {', '.join(alerts.get('channels', []))}"
-            + (
-                f"; delivery failed: {', '.join(d['channel'] for d in failed_d)}"
-                if failed_d
-                else ""
-            )
-        )
+        typer.echo(f"  alerts          {alerts_line(alerts)}")
     for problem in summary.get("problems", []):
         typer.echo(f"  problem         {problem}")
     failed = [s["source"] for s in summary["sources"] if s["status"] == "failed"]
@@ -75,6 +64,23 @@ def print_run_summary(summary: dict[str, Any]) -> None:
     if summary.get("stopped"):
         line += f"; stopped: {summary['stopped']['reason']}"
     typer.echo(line)
+
+
+def alerts_line(alerts: dict[str, Any]) -> str:
+    """ "2 alerts, 1 source outage; 6 deliveries in 3 messages to slack, email, apprise"."""
+    failed = [d["channel"] for d in alerts.get("deliveries", []) if not d["ok"]]
+    line = (
+        f"{plural(alerts.get('alerts_recorded', 0), 'alert')}, "
+        f"{plural(alerts.get('source_failures_recorded', 0), 'source outage')}; "
+        f"{plural(alerts.get('deliveries_made', 0), 'delivery', 'deliveries')} in "
+        f"{plural(alerts.get('messages_sent', 0), 'message')} to "
+        f"{', '.join(alerts.get('channels', []))}"
+    )
+    return line + (f"; delivery failed: {', '.join(failed)}" if failed else "")
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def print_import(doc: dict[str, Any]) -> None:

@@ -1,11 +1,12 @@
 """Delivery bookkeeping in the `alerts` table (warehouse/migrations/004_alerts.sql).
 
 record_alerts / record_source_failures write one row per alert per configured channel
-(once: the event's key makes a re-run of the same day a no-op). deliver_pending then
-sends each channel one digest of everything not yet delivered to it (new alerts and
-earlier failures alike) plus one "source broken" message, and marks rows delivered only
-after the channel accepted the message. A failure is recorded (attempts, last_error) and
-retried on the next run; delivered rows are never sent again.
+(once: the event's key makes a re-run of the same day a no-op) and return how many
+events were new: one change sent to three channels is one event and three deliveries.
+deliver_pending then sends each channel one digest of everything not yet delivered to
+it (new alerts and earlier failures alike) plus one "source broken" message, and marks
+rows delivered only after the channel accepted the message. A failure is recorded
+(attempts, last_error) and retried on the next run; delivered rows are never sent again.
 
 The one gap no outbox can close: if the process dies after the channel accepted a message
 but before its rows are marked, the next run sends it again (at-least-once in a crash).
@@ -13,7 +14,7 @@ but before its rows are marked, the next run sends it again (at-least-once in a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -23,6 +24,7 @@ from typing import Any, cast
 import duckdb
 
 from alerts.delivery.base import Channel, DeliveryFailed
+from alerts.delivery.outages import outages
 from alerts.delivery.render import digest, source_broken
 from alerts.records import Alert, Message, Severity, SourceFailure, value_text
 from warehouse.tables import ALERTS, AlertRow
@@ -37,7 +39,7 @@ class DeliveryResult:
 
     channel: str
     message_type: str  # alert | source_broken
-    items: int
+    items: int  # events in the message: alerts, or source outages (outages.py)
     ok: bool
     error: str = ""
 
@@ -60,7 +62,8 @@ def record_alerts(
     run_id: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Record fired alerts for each channel; an alert already recorded is skipped."""
+    """Record fired alerts for each channel; an alert already recorded is skipped.
+    Returns how many alerts (events, not rows) were new."""
     events = [
         partial(
             AlertRow,
@@ -83,7 +86,7 @@ def record_alerts(
         )
         for a in alerts
     ]
-    return _record(con, events, channel_names, run_id, _now(now))
+    return len(_record(con, events, channel_names, run_id, _now(now)))
 
 
 def record_source_failures(
@@ -94,6 +97,9 @@ def record_source_failures(
     run_id: str | None = None,
     now: datetime | None = None,
 ) -> int:
+    """Record newly failed sources for each channel; returns how many outages were new
+    (eleven tickers failing at once are one outage of yfinance)."""
+    items = list(failures)
     events = [
         partial(
             AlertRow,
@@ -106,23 +112,25 @@ def record_source_failures(
             source_url=f.source_url,
             event_date=f.date,
         )
-        for f in failures
+        for f in items
     ]
-    return _record(con, events, channel_names, run_id, _now(now))
+    new = _record(con, events, channel_names, run_id, _now(now))
+    return len(outages(f for f in items if f.key in new))
 
 
 def _record(
     con: duckdb.DuckDBPyConnection,
-    events: Sequence[Callable[..., AlertRow]],
+    events: Sequence[partial[AlertRow]],
     channel_names: Sequence[str],
     run_id: str | None,
     fired_at: datetime,
-) -> int:
+) -> set[str]:
     """Insert a row per event and channel unless its (alert_key, channel) is recorded;
-    return how many were added."""
+    return the keys of the events that had no row before."""
     if not events:
-        return 0
-    before = _count(con)
+        return set()
+    keys = {str(e.keywords["alert_key"]) for e in events}
+    known = _known_keys(con, keys)
     # alert_id numbers rows in the order they were recorded (no sequence: DuckLake has none).
     first_id = _next_alert_id(con)
     rows = [
@@ -130,12 +138,14 @@ def _record(
         for i, (event, (name, status)) in enumerate(product(events, _targets(channel_names)))
     ]
     merge_rows(con, ALERTS, rows, replace=False)
-    return _count(con) - before
+    return keys - known
 
 
-def _count(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("select count(*) from alerts").fetchone()
-    return int(row[0]) if row else 0
+def _known_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> set[str]:
+    found = con.execute(
+        "select distinct alert_key from alerts where list_contains(?, alert_key)", [sorted(keys)]
+    ).fetchall()
+    return {str(k) for (k,) in found}
 
 
 def _next_alert_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -180,6 +190,10 @@ def _pending_message(
     return ids, source_broken([failure_from_row(r) for r in rows])
 
 
+def _events(msg: Message) -> int:
+    return len(msg.alerts) + len(outages(msg.failures))
+
+
 def _send(
     con: duckdb.DuckDBPyConnection,
     channel: Channel,
@@ -197,13 +211,13 @@ def _send(
             f" last_attempt_at = ? where alert_id in ({marks})",
             [str(exc), now, *ids],
         )
-        return DeliveryResult(channel.name, message_type, len(ids), False, str(exc))
+        return DeliveryResult(channel.name, message_type, _events(msg), False, str(exc))
     con.execute(
         "update alerts set status = 'delivered', attempts = attempts + 1, last_error = null,"
         f" last_attempt_at = ?, delivered_at = ? where alert_id in ({marks})",
         [now, now, *ids],
     )
-    return DeliveryResult(channel.name, message_type, len(ids), True)
+    return DeliveryResult(channel.name, message_type, _events(msg), True)
 
 
 def alert_from_row(row: AlertRow) -> Alert:
@@ -242,8 +256,34 @@ def _as_date(value: object) -> date:
     return value
 
 
+EVENT_COLUMNS = (
+    "alert_id", "fired_at", "event_date", "message_type", "severity", "trigger_id", "kind",
+    "thesis_id", "provider", "model", "subject", "old_value", "new_value", "unit",
+)  # fmt: skip
+DELIVERY_COLUMNS = ("channel", "status", "attempts", "last_error", "delivered_at")
+
+
 def recent(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent rows of the alerts table (one per alert and channel), newest first."""
-    cursor = con.execute("select * from recent_alerts limit ?", [limit])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    """The `limit` most recent events (an alert or a source failure), newest first, each
+    with its `deliveries`: one entry per channel with that channel's status."""
+    columns = ", ".join(f"a.{c}" for c in (*EVENT_COLUMNS, *DELIVERY_COLUMNS))
+    found = con.execute(
+        f"""
+        with events as (
+            select alert_key, max(fired_at) as last_fired, min(alert_id) as first_id
+            from alerts group by alert_key
+            order by last_fired desc, first_id desc limit ?
+        )
+        select {columns}, e.alert_key from alerts a join events e using (alert_key)
+        order by e.last_fired desc, e.first_id desc, a.alert_id
+        """,
+        [limit],
+    ).fetchall()
+    events: dict[str, dict[str, Any]] = {}
+    n = len(EVENT_COLUMNS)
+    for row in found:
+        event = events.setdefault(
+            row[-1], dict(zip(EVENT_COLUMNS, row[:n], strict=True)) | {"deliveries": []}
+        )
+        event["deliveries"].append(dict(zip(DELIVERY_COLUMNS, row[n:-1], strict=True)))
+    return list(events.values())

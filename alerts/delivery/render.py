@@ -1,26 +1,22 @@
 """Building messages (digest, source broken, test) and rendering them per channel format.
 
 A digest is one message per run per channel: alerts grouped by thesis, the group with the
-most severe alert first, most severe first within a group. Untrusted text goes through
-alerts.delivery.escape for the target markup; plain text is left as it is.
+most severe alert first, most severe first within a group, each model's roofline reading
+shown once. Failed sources are shown as outages, one line per source (alerts.delivery.
+outages). Untrusted text goes through alerts.delivery.escape for the target markup; plain
+text is left as it is. Slack's Block Kit form is alerts.delivery.slack_blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
-from alerts.delivery.escape import html_link, html_text, slack_link, slack_mrkdwn, slack_plain
+from alerts.delivery.escape import html_link, html_text
+from alerts.delivery.outages import outages
 from alerts.records import SEVERITY_RANK, Alert, Message, SourceFailure, value_text
 from alerts.triggers.registry import KINDS
 
-SLACK_MAX_BLOCKS = 50
-SEVERITY_EMOJI = {
-    "critical": ":rotating_light:",
-    "warning": ":warning:",
-    "info": ":information_source:",
-}
 # The trigger kinds name themselves; page alerts (alerts.page_news) are not triggers.
 KIND_LABELS = {k: cls.label for k, cls in KINDS.items()} | {
     "page_new_model": "new model on the official page",
@@ -28,7 +24,7 @@ KIND_LABELS = {k: cls.label for k, cls in KINDS.items()} | {
 }
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
@@ -46,7 +42,7 @@ def digest(alerts: Iterable[Alert], thesis_titles: Iterable[tuple[str, str]] = (
         return Message("digest", "thesis: no alerts", thesis_titles=tuple(thesis_titles))
     title = f"thesis: {headline(most_important(items))}"
     if len(items) > 1:
-        title += f" and {_plural(len(items) - 1, 'more alert')} ({', '.join(counts)})"
+        title += f" and {plural(len(items) - 1, 'more alert')} ({', '.join(counts)})"
     return Message("digest", title, alerts=items, thesis_titles=tuple(thesis_titles))
 
 
@@ -90,7 +86,7 @@ def headline(alert: Alert) -> str:
 
 def source_broken(failures: Iterable[SourceFailure]) -> Message:
     items = tuple(failures)
-    names = ", ".join(sorted({f.source for f in items}))
+    names = ", ".join(o.name for o in outages(items))
     return Message("source_broken", f"thesis: source broken: {names}", failures=items)
 
 
@@ -115,12 +111,41 @@ def grouped(alerts: Iterable[Alert]) -> list[tuple[str, list[Alert]]]:
     )
 
 
+def roofline_notes(alerts: Sequence[Alert]) -> list[str]:
+    """The roofline line to show under each alert, in the order given: a model's reading
+    the first time it appears; nothing under the model's later alerts; for another model
+    whose reading is the same text (the inversion's assumptions, not the model, set it),
+    a pointer to the first model instead of the paragraph again."""
+    first_model: dict[str, str] = {}
+    shown: set[tuple[str, str]] = set()
+    notes = []
+    for a in alerts:
+        model = f"{a.provider} {a.model}".strip() or a.subject
+        if not a.explanation or (model, a.explanation) in shown:
+            notes.append("")
+            continue
+        shown.add((model, a.explanation))
+        if a.explanation in first_model:
+            notes.append(f"as for {first_model[a.explanation]} above")
+        else:
+            first_model[a.explanation] = model
+            notes.append(a.explanation)
+    return notes
+
+
+def explained_groups(msg: Message) -> list[tuple[str, list[tuple[Alert, str]]]]:
+    """grouped(msg.alerts), each alert paired with its roofline note (roofline_notes)."""
+    groups = grouped(msg.alerts)
+    notes = iter(roofline_notes([a for _, items in groups for a in items]))
+    return [(thesis_id, [(a, next(notes)) for a in items]) for thesis_id, items in groups]
+
+
 def change_text(alert: Alert) -> str:
     unit = f" {alert.unit}" if alert.unit else ""
     return f"{value_text(alert.old_value)} -> {value_text(alert.new_value)}{unit}{pct_text(alert)}"
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -131,26 +156,26 @@ def plain_text(msg: Message) -> str:
     """The message as plain text (email text part, Apprise body). Nothing is escaped."""
     lines: list[str] = []
     if msg.kind == "digest":
-        for thesis_id, items in grouped(msg.alerts):
+        for thesis_id, items in explained_groups(msg):
             lines += ["", f"== {msg.thesis_title(thesis_id)} =="]
-            for a in items:
-                lines += _alert_text_lines(a)
-    for f in msg.failures:
-        lines += ["", f"[SOURCE BROKEN] {f.source} ({f.kind}) on {f.date.isoformat()}"]
-        lines += [f"  {f.reason}"] + ([f"  Source: {f.source_url}"] if f.source_url else [])
+            for a, note in items:
+                lines += _alert_text_lines(a, note)
+    for o in outages(msg.failures):
+        lines += ["", f"[SOURCE BROKEN] {o.name} ({', '.join(o.kinds)}) on {o.date.isoformat()}"]
+        lines += [f"  {o.reason}"] + ([f"  Source: {o.source_url}"] if o.source_url else [])
     if msg.note:
         lines += ["", msg.note]
     return "\n".join([msg.title, *lines]).strip() + "\n"
 
 
-def _alert_text_lines(a: Alert) -> list[str]:
+def _alert_text_lines(a: Alert, note: str) -> list[str]:
     lines = [
         f"[{a.severity.upper()}] {a.subject}",
         f"  {KIND_LABELS.get(a.kind, a.kind)}: {change_text(a)}"
         f"  ({a.trigger_id}, {a.date.isoformat()})",
     ]
-    if a.explanation:
-        lines.append(f"  Roofline: {a.explanation}")
+    if note:
+        lines.append(f"  Roofline: {note}")
     if a.source_url:
         lines.append(f"  Source: {a.source_url}")
     return lines
@@ -162,17 +187,17 @@ def _alert_text_lines(a: Alert) -> list[str]:
 def html_body(msg: Message) -> str:
     parts = [f"<h2>{html_text(msg.title)}</h2>"]
     if msg.kind == "digest":
-        for thesis_id, items in grouped(msg.alerts):
+        for thesis_id, items in explained_groups(msg):
             parts.append(f"<h3>{html_text(msg.thesis_title(thesis_id))}</h3><ul>")
-            parts += [f"<li>{_alert_html(a)}</li>" for a in items]
+            parts += [f"<li>{_alert_html(a, note)}</li>" for a, note in items]
             parts.append("</ul>")
     if msg.failures:
         parts.append("<ul>")
-        for f in msg.failures:
-            link = f" ({html_link(f.source_url, 'source')})" if f.source_url else ""
+        for o in outages(msg.failures):
+            link = f" ({html_link(o.source_url, 'source')})" if o.source_url else ""
             parts.append(
-                f"<li><b>{html_text(f.source)}</b> ({html_text(f.kind)}) on "
-                f"{f.date.isoformat()}: {html_text(f.reason)}{link}</li>"
+                f"<li><b>{html_text(o.name)}</b> ({html_text(', '.join(o.kinds))}) on "
+                f"{o.date.isoformat()}: {html_text(o.reason)}{link}</li>"
             )
         parts.append("</ul>")
     if msg.note:
@@ -181,85 +206,14 @@ def html_body(msg: Message) -> str:
     return f'<!DOCTYPE html>\n<html><body style="font-family:sans-serif">\n{body}\n</body></html>\n'
 
 
-def _alert_html(a: Alert) -> str:
+def _alert_html(a: Alert, note: str) -> str:
     out = (
         f"<b>[{a.severity.upper()}] {html_text(a.subject)}</b><br>"
         f"{html_text(KIND_LABELS.get(a.kind, a.kind))}: {html_text(change_text(a))} "
         f"<small>({html_text(a.trigger_id)}, {a.date.isoformat()})</small>"
     )
-    if a.explanation:
-        out += f"<br><i>Roofline:</i> {html_text(a.explanation)}"
+    if note:
+        out += f"<br><i>Roofline:</i> {html_text(note)}"
     if a.source_url:
         out += f"<br>{html_link(a.source_url, 'source page')}"
     return out
-
-
-# ------------------------------------------------------------------ Slack Block Kit
-
-
-@dataclass(frozen=True, slots=True)
-class _Blocks:
-    items: list[dict[str, object]]
-
-    def add(self, block: dict[str, object]) -> None:
-        self.items.append(block)
-
-    def room(self, needed: int) -> bool:
-        # Keep one block free for the "and N more" note.
-        return len(self.items) + needed <= SLACK_MAX_BLOCKS - 1
-
-
-def _section(text: str) -> dict[str, object]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
-
-
-def slack_payload(msg: Message) -> dict[str, object]:
-    """An incoming-webhook payload: header, one section per alert, at most 50 blocks."""
-    blocks = _Blocks(
-        [{"type": "header", "text": {"type": "plain_text", "text": slack_plain(msg.title, 150)}}]
-    )
-    left_out = 0
-    if msg.kind == "digest":
-        for thesis_id, items in grouped(msg.alerts):
-            if not blocks.room(3):
-                left_out += len(items)
-                continue
-            blocks.add({"type": "divider"})
-            blocks.add(_section(f"*{slack_mrkdwn(_cut(msg.thesis_title(thesis_id), 300))}*"))
-            for a in items:
-                if blocks.room(1):
-                    blocks.add(_section(_alert_mrkdwn(a)))
-                else:
-                    left_out += 1
-    for f in msg.failures:
-        if blocks.room(1):
-            blocks.add(_section(_failure_mrkdwn(f)))
-        else:
-            left_out += 1
-    if msg.note:
-        blocks.add(_section(slack_mrkdwn(msg.note)))
-    if left_out:
-        note = f"…and {_plural(left_out, 'more item')}: see `thesis alerts list`"
-        blocks.add({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-    return {"text": slack_mrkdwn(msg.title), "blocks": blocks.items}
-
-
-def _alert_mrkdwn(a: Alert) -> str:
-    lines = [
-        f"{SEVERITY_EMOJI[a.severity]} *{a.severity.upper()}* {slack_mrkdwn(_cut(a.subject, 150))}",
-        f"{slack_mrkdwn(KIND_LABELS.get(a.kind, a.kind))}: *{slack_mrkdwn(change_text(a))}*"
-        f"  ({slack_mrkdwn(a.trigger_id)}, {a.date.isoformat()})",
-    ]
-    if a.explanation:
-        lines.append(f"_Roofline:_ {slack_mrkdwn(_cut(a.explanation, 400))}")
-    if a.source_url:
-        lines.append(slack_link(a.source_url, "source page"))
-    return "\n".join(lines)
-
-
-def _failure_mrkdwn(f: SourceFailure) -> str:
-    text = (
-        f":x: *{slack_mrkdwn(f.source)}* ({slack_mrkdwn(f.kind)}) on {f.date.isoformat()}\n"
-        f"{slack_mrkdwn(_cut(f.reason, 500))}"
-    )
-    return text + (f"\n{slack_link(f.source_url, 'source')}" if f.source_url else "")

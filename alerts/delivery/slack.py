@@ -1,4 +1,4 @@
-"""Slack incoming-webhook delivery (Block Kit payload from alerts.delivery.render)."""
+"""Slack incoming-webhook delivery (Block Kit posts from alerts.delivery.slack_blocks)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import requests
 
 from alerts.delivery.base import DeliveryFailed
-from alerts.delivery.render import slack_payload
+from alerts.delivery.slack_blocks import slack_posts
 from alerts.records import Message
 
 # Slack answers errors with a short token ("invalid_payload", "no_service"): safe to show.
@@ -24,15 +24,27 @@ class SlackWebhook:
     timeout_s: float = 15.0
 
     def send(self, msg: Message) -> None:
-        """POST the message; raise DeliveryFailed unless Slack accepted it (HTTP 200)."""
+        """POST the message's posts in order; raise DeliveryFailed at the first one Slack
+        did not accept (HTTP 200). The outbox then sends the whole message again on the
+        next run, so a digest split in posts can arrive twice in part after a failure."""
+        posts = slack_posts(msg)
+        for number, payload in enumerate(posts, 1):
+            where = f" (post {number} of {len(posts)})" if len(posts) > 1 else ""
+            self._post(payload, where)
+
+    def _post(self, payload: dict[str, object], where: str) -> None:
         try:
-            resp = requests.post(self.webhook_url, json=slack_payload(msg), timeout=self.timeout_s)
+            resp = requests.post(self.webhook_url, json=payload, timeout=self.timeout_s)
         except requests.Timeout:
-            raise DeliveryFailed(f"{self.name}: timed out after {self.timeout_s:g}s") from None
+            raise DeliveryFailed(
+                f"{self.name}: timed out after {self.timeout_s:g}s{where}"
+            ) from None
         except requests.RequestException as exc:
             # str(exc) would carry the webhook URL: report the error type only.
-            raise DeliveryFailed(f"{self.name}: could not connect ({type(exc).__name__})") from None
+            raise DeliveryFailed(
+                f"{self.name}: could not connect ({type(exc).__name__}){where}"
+            ) from None
         if resp.status_code != 200:
             body = resp.text.strip()
             detail = f" {body}" if _SLACK_ERROR_TOKEN.match(body) else ""
-            raise DeliveryFailed(f"{self.name}: HTTP {resp.status_code}{detail}")
+            raise DeliveryFailed(f"{self.name}: HTTP {resp.status_code}{detail}{where}")

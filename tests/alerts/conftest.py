@@ -217,3 +217,39 @@ def gemini_tier() -> Alert:
 @pytest.fixture
 def gpt4o_cut() -> Alert:
     return GPT4O_CUT
+
+
+# The largest real day of the LiteLLM history (see the file's "about").
+REAL_DAY = Path(__file__).parents[1] / "fixtures" / "alerts" / "litellm_day_2026-10-01.json"
+
+
+def _value(v: Any) -> Decimal | int | str | None:
+    return v if v is None or isinstance(v, int | str) else Decimal(str(v))
+
+
+@pytest.fixture(scope="session")
+def real_day() -> list[Alert]:
+    """The 48 alerts of 2026-10-01 from a backtest over the real LiteLLM history."""
+    import json
+
+    items = json.loads(REAL_DAY.read_text())["alerts"]
+    return [_alert(a) for a in items]
+
+
+def _alert(a: dict[str, Any]) -> Alert:
+    return Alert(
+        trigger_id=a["trigger_id"],
+        kind=a["kind"],
+        thesis_id=a["thesis_id"],
+        severity=a["severity"],
+        provider=a["provider"],
+        model=a["model"],
+        source_model_key=a["source_model_key"],
+        subject=a["subject"],
+        old_value=_value(a["old"]),
+        new_value=_value(a["new"]),
+        unit=a["unit"],
+        explanation=a["explanation"],
+        source_url="https://models.litellm.ai/",
+        date=dt.date.fromisoformat(a["date"]),
+    )

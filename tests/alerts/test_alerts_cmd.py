@@ -82,24 +82,34 @@ def test_list_shows_recent_alerts(tmp_path: Path, gemini_tier: Alert, gpt4o_cut:
     db = tmp_path / "w.duckdb"
     con = connect(db, wait_s=0)
     now = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
-    record_alerts(con, [gpt4o_cut], ["slack"], now=now)
+    # One alert due on two channels, one on Slack: 2 alerts, 3 deliveries.
+    record_alerts(con, [gpt4o_cut], ["slack", "email"], now=now)
     record_alerts(con, [gemini_tier], ["slack"], now=now + dt.timedelta(hours=1))
     con.close()
 
     result = invoke("list", "--db", str(db), "--limit", "1", "--json")
     assert result.exit_code == 0
-    (row,) = json.loads(result.stdout)["alerts"]
-    assert (row["trigger_id"], row["old_value"], row["new_value"], row["status"]) == (
-        "long-context-tier", "1.25", "2.5", "pending"
+    doc = json.loads(result.stdout)
+    (row,) = doc["alerts"]
+    assert (row["trigger_id"], row["old_value"], row["new_value"]) == (
+        "long-context-tier", "1.25", "2.5"
     )  # fmt: skip
+    assert row["deliveries"] == [
+        {"channel": "slack", "status": "pending", "attempts": 0, "last_error": None,
+         "delivered_at": None},
+    ]  # fmt: skip
     assert row["fired_at"].startswith("2026-11-24T07:00:00")
+    assert doc["counts"] == {
+        "alerts": 1, "source_failures": 0, "deliveries": 1, "delivered": 0, "pending": 1,
+        "failed": 0,
+    }  # fmt: skip
 
     text = invoke("list", "--db", str(db)).output.splitlines()
-    assert len(text) == 2
-    assert text[1] == (
+    assert text[1:] == [
         "2026-11-24 06:00  info     price-cut-or-rise          openai gpt-4o input: "
-        "5 -> 2.5 USD/Mtok  [slack: pending]"
-    )
+        "5 -> 2.5 USD/Mtok  [slack: pending, email: pending]",
+        "2 alerts; 3 deliveries: 0 delivered, 3 pending, 0 failed",
+    ]
 
 
 def test_list_without_a_warehouse_says_so(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from alerts.delivery.render import plain_text, slack_payload
+from alerts.delivery.render import plain_text
 from alerts.delivery.slack import SlackWebhook
+from alerts.delivery.slack_blocks import slack_posts
 from alerts.flow_failure import FlowFailure, flow_failure_message, send_flow_failure
 from core.errors import ConfigError
 
@@ -48,7 +49,7 @@ def test_a_long_multiline_reason_is_cut_to_one_line_and_slack_markup_is_escaped(
     assert len(reason_line) == len("Reason: ") + 600 and reason_line.endswith("…")
     assert "Run in the Prefect UI" not in msg.note
     assert msg.title == "thesis: daily run crashed: r"
-    text = json.dumps(slack_payload(msg))
+    text = json.dumps(slack_posts(msg))
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
 
 

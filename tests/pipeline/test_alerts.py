@@ -175,6 +175,8 @@ def test_the_flow_step_opens_the_warehouse_and_summarises_for_the_run(
         "alerts_recorded": 6,
         "source_failures_recorded": 1,
         "channels": ["none configured"],
+        "deliveries_made": 0,
+        "messages_sent": 0,
         "deliveries": [],
     }
     with connection(db, read_only=True) as con:

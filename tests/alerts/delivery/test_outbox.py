@@ -97,7 +97,8 @@ def test_each_channel_is_tracked_on_its_own(
 ) -> None:
     httpserver.expect_request(HOOK).respond_with_data("ok")
     slack, email = SlackWebhook(httpserver.url_for(HOOK)), email_to(unused_port)
-    record_alerts(con, [gemini_tier], [slack.name, email.name], now=NOW)
+    # One event, due on two channels: it counts once.
+    assert record_alerts(con, [gemini_tier], [slack.name, email.name], now=NOW) == 1
     results = deliver_pending(con, [slack, email], now=NOW)
     assert [(r.channel, r.ok) for r in results] == [("slack", True), ("email", False)]
 
@@ -148,3 +149,26 @@ def test_values_are_stored_exactly_and_listed_newest_first(
         ("openai gpt-4o input", "5", "2.5"),
     ]
     assert listed[0]["event_date"] == dt.date(2025, 6, 17)
+
+
+def test_recent_lists_events_with_a_delivery_per_channel_and_counts_outages_once(
+    con: duckdb.DuckDBPyConnection, gemini_tier: Alert, gpt4o_cut: Alert
+) -> None:
+    channels = ["slack", "email", "apprise:json:1a2b"]
+    assert record_alerts(con, [gemini_tier, gpt4o_cut], channels, now=NOW) == 2
+    dns = "Yahoo unreachable: DNS lookup failed"
+    outage = [
+        SourceFailure(f"yfinance:{t}", "fetch_failed", dns, dt.date(2026, 11, 24))
+        for t in ("NVDA", "AMD", "TSM")
+    ]
+    later = NOW + dt.timedelta(hours=1)
+    assert record_source_failures(con, outage, channels, now=later) == 1
+    assert con.execute("select count(*) from alerts").fetchone() == (15,)
+
+    listed = recent(con, limit=4)
+    assert [(e["subject"], len(e["deliveries"])) for e in listed] == [
+        ("yfinance:TSM", 3), ("yfinance:AMD", 3), ("yfinance:NVDA", 3),
+        ("openai gpt-4o input", 3),
+    ]  # fmt: skip
+    assert [d["channel"] for d in listed[-1]["deliveries"]] == channels
+    assert {d["status"] for e in listed for d in e["deliveries"]} == {"pending"}

@@ -12,10 +12,20 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from alerts.delivery.base import DeliveryFailed
-from alerts.delivery.escape import ZWSP
-from alerts.delivery.render import digest, probe_message, slack_payload, source_broken
+from alerts.delivery.escape import ZWSP, slack_mrkdwn
+from alerts.delivery.render import digest, probe_message, source_broken
 from alerts.delivery.slack import SlackWebhook
+from alerts.delivery.slack_blocks import (
+    MAX_BLOCKS,
+    MAX_HEADER_CHARS,
+    MAX_POSTS,
+    MAX_SECTION_CHARS,
+    POST_BUDGET_CHARS,
+    block_chars,
+    slack_posts,
+)
 from alerts.records import Alert, SourceFailure
+from alerts.theses.load import load_theses
 
 HOOK = "/services/T000/B000/XXXXsecretXXXX"
 GPT4O = Alert(
@@ -116,15 +126,54 @@ def test_source_broken_is_its_own_message(httpserver: HTTPServer) -> None:
     )
 
 
-def test_large_digest_stays_within_slack_block_limit(
+def test_a_real_48_alert_day_arrives_in_posts_each_within_slack_limits(
+    httpserver: HTTPServer, real_day: list[Alert]
+) -> None:
+    httpserver.expect_request(HOOK, method="POST").respond_with_data("ok")
+    msg = digest(real_day, load_theses().titles())
+    SlackWebhook(httpserver.url_for(HOOK)).send(msg)
+
+    posts = [json.loads(request.get_data()) for request, _ in httpserver.log]
+    assert len(posts) == 4
+    for number, post in enumerate(posts, 1):
+        header, *blocks = post["blocks"]
+        assert header["text"]["text"].endswith(f" ({number}/4)")
+        assert len(header["text"]["text"]) <= MAX_HEADER_CHARS
+        assert post["text"].endswith(f" ({number}/4)")
+        assert len(post["blocks"]) <= MAX_BLOCKS
+        assert all(block_chars(b) <= MAX_SECTION_CHARS for b in blocks)
+        assert sum(map(block_chars, post["blocks"])) <= POST_BUDGET_CHARS
+        # A post that starts inside a thesis says which thesis it continues.
+        assert blocks[0]["type"] == "divider"
+    texts = [t for post in posts for t in mrkdwn_texts(post)]
+    alerts = [t for t in texts if t.startswith((":warning:", ":information_source:"))]
+    assert len(alerts) == 48  # every alert once, none left out
+    # Six distinct roofline readings in the day: each paragraph is written out once.
+    for reading in {a.explanation for a in real_day}:
+        assert sum(slack_mrkdwn(reading) in t for t in texts) == 1
+
+
+def test_a_digest_too_big_for_ten_posts_says_what_was_left_out(
     httpserver: HTTPServer, gpt4o_cut: Alert
 ) -> None:
     httpserver.expect_request(HOOK, method="POST").respond_with_data("ok")
-    many = [replace(gpt4o_cut, subject=f"openai model-{i}") for i in range(80)]
+    many = [replace(gpt4o_cut, subject=f"openai model-{i}") for i in range(600)]
     SlackWebhook(httpserver.url_for(HOOK)).send(digest(many))
-    blocks = received(httpserver)["blocks"]
-    assert len(blocks) == 50
-    assert blocks[-1]["elements"][0]["text"] == ("…and 34 more items: see `thesis alerts list`")
+    posts = [json.loads(request.get_data()) for request, _ in httpserver.log]
+    assert len(posts) == MAX_POSTS
+    assert all(len(p["blocks"]) <= MAX_BLOCKS for p in posts)
+    shown = sum(t.startswith(":information_source:") for p in posts for t in mrkdwn_texts(p))
+    note = posts[-1]["blocks"][-1]["elements"][0]["text"]
+    assert note == f"…and {600 - shown} more items: see `thesis alerts list`"
+
+
+def test_a_failed_post_of_a_split_digest_is_named(
+    httpserver: HTTPServer, real_day: list[Alert]
+) -> None:
+    httpserver.expect_oneshot_request(HOOK).respond_with_data("ok")
+    httpserver.expect_oneshot_request(HOOK).respond_with_data("", status=500)
+    with pytest.raises(DeliveryFailed, match=r"^slack: HTTP 500 \(post 2 of 4\)$"):
+        SlackWebhook(httpserver.url_for(HOOK)).send(digest(real_day))
 
 
 def test_http_error_is_reported_without_the_secret_url(httpserver: HTTPServer) -> None:
@@ -155,7 +204,7 @@ def test_unreachable_webhook_reports_error_type_not_url(unused_port: int) -> Non
 )
 def test_every_section_stays_within_slack_limits(subject: str, explanation: str, url: str) -> None:
     alert = replace(GPT4O, subject=subject, explanation=explanation, source_url=url)
-    payload = slack_payload(digest([alert] * 3, [("batching-economics", subject)]))
+    (payload,) = slack_posts(digest([alert] * 3, [("batching-economics", subject)]))
     assert len(payload["blocks"]) <= 50
     for block in payload["blocks"]:
         text = block.get("text", {}).get("text", "")
