@@ -34,6 +34,7 @@ from alerts.theses.load import Theses
 from alerts.triggers.evaluate import evaluate_source
 from alerts.triggers.state import MemoryState
 from core.errors import ConfigError
+from core.progress import Progress
 from extractors.registry import get_source
 from model.catalog.load import load_catalog
 from model.inversion.band import bands
@@ -58,7 +59,12 @@ class BacktestResult:
 
 
 def run_backtest(
-    source_id: str, snapshots: Path, theses: Theses, *, explain: bool = True
+    source_id: str,
+    snapshots: Path,
+    theses: Theses,
+    *,
+    explain: bool = True,
+    progress: Progress | None = None,
 ) -> BacktestResult:
     source = get_source(source_id)
     if not snapshots.is_dir():
@@ -67,7 +73,7 @@ def run_backtest(
         tempfile.TemporaryDirectory(prefix="thesis-backtest-") as scratch,
         connection(Path(scratch) / "backtest.duckdb", wait_s=0) as con,
     ):
-        imported = import_snapshots(con, source, snapshots)
+        imported = import_snapshots(con, source, snapshots, progress=progress)
         loaded = [r for r in imported.results if r.status in ("loaded", "unchanged")]
         if not loaded:
             raise ConfigError(

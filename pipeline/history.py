@@ -8,7 +8,6 @@ from its start, so the order of imports never changes the observations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import duckdb
 
 from core.errors import ThesisError
+from core.progress import Progress
 from extractors.base import Source
 from extractors.registry import get_source
 from warehouse import runs
@@ -63,12 +63,14 @@ class ImportResult:
         }
 
 
-def import_history(db: Path | str | None, source_id: str, folder: Path) -> dict[str, Any]:
+def import_history(
+    db: Path | str | None, source_id: str, folder: Path, *, progress: Progress | None = None
+) -> dict[str, Any]:
     """`thesis import-snapshots`: import `folder` under a run of its own; its summary."""
     source = get_source(source_id)
     with connection(db) as con:
         run_id = runs.start_run(con, "import")
-        result = import_snapshots(con, source, folder, run_id=run_id)
+        result = import_snapshots(con, source, folder, run_id=run_id, progress=progress)
         doc = result.summary(source.id)
         runs.finish_run(con, run_id, "ok" if result.count("failed") == 0 else "partial", doc)
     return doc
@@ -109,19 +111,19 @@ def import_snapshots(
     folder: Path,
     *,
     run_id: str | None = None,
-    progress: Callable[[LoadResult], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Load every dated file of `folder`, oldest first; already-loaded ones add nothing."""
+    """Load every dated file of `folder`, oldest first; already-loaded ones add nothing.
+    `progress` is told after each file."""
     files, undated = dated_files(folder)
     out = ImportResult(skipped_files=undated)
     if files and has_later_snapshot(con, source.id, files[0][0]):
-        return _import_before_existing(con, source, files, run_id, out)
+        return _import_before_existing(con, source, files, run_id, out, progress)
     loader = BulkLoader(con, source)
-    for observed_at, path in files:
-        result = loader.add(_read_item(source, observed_at, path, run_id))
-        out.results.append(result)
+    for done, (observed_at, path) in enumerate(files, start=1):
+        out.results.append(loader.add(_read_item(source, observed_at, path, run_id)))
         if progress:
-            progress(result)
+            progress(done, len(files))
     loader.flush()
     return out
 
@@ -145,16 +147,20 @@ def _import_before_existing(
     files: list[tuple[datetime, Path]],
     run_id: str | None,
     out: ImportResult,
+    progress: Progress | None,
 ) -> ImportResult:
-    """History older than what is loaded: stage it all, then rebuild once from its start."""
+    """History older than what is loaded: stage it all, then rebuild once from its start
+    (`progress` counts the files staged; the rebuild follows)."""
     staged: dict[str, datetime] = {}
-    for observed_at, path in files:
+    for done, (observed_at, path) in enumerate(files, start=1):
         item = _read_item(source, observed_at, path, run_id)
         snap_id = stage_payload(con, item)
         if snap_id is None:
             out.results.append(LoadResult(source.id, path.name, "unchanged"))
         else:
             staged[snap_id] = observed_at
+        if progress:
+            progress(done, len(files))
     if staged:
         rebuilt = rebuild_source(con, source, since=min(staged.values()))
         out.results.extend(r for r in rebuilt if r.snapshot_id in staged)

@@ -218,8 +218,10 @@ def backtest(
     thresholds can be tuned on years of history before going live."""
     from alerts.theses.load import load_theses
     from pipeline.backtest import alert_json, run_backtest
+    from thesis_cli.progress import progress_bar
 
-    result = run_backtest(source, snapshots, load_theses(theses))
+    with progress_bar(f"backtest {source}", "files", quiet=as_json) as progress:
+        result = run_backtest(source, snapshots, load_theses(theses), progress=progress)
     if as_json:
         emit_json({"alerts": [alert_json(a) for a in result.alerts]})
         return

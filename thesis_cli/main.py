@@ -98,8 +98,10 @@ def import_snapshots(
     """
     from pipeline.history import import_history
     from thesis_cli.output import print_import
+    from thesis_cli.progress import progress_bar
 
-    doc = import_history(db, source, directory)
+    with progress_bar(f"import {source}", "files", quiet=as_json) as progress:
+        doc = import_history(db, source, directory, progress=progress)
     if as_json:
         emit_json(doc)
     else:
@@ -112,8 +114,10 @@ def reprocess(
 ) -> None:
     """Rebuild observations from the archived raw payloads with the current parsers."""
     from pipeline.reprocess import reprocess as rebuild
+    from thesis_cli.progress import progress_bar
 
-    doc = rebuild(db, source)
+    with progress_bar("reprocess", "snapshots", quiet=as_json) as progress:
+        doc = rebuild(db, source, progress=progress)
     if as_json:
         emit_json(doc)
         return

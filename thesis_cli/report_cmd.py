@@ -48,8 +48,10 @@ def report(
     # Imported here so that `thesis --help` does not pay for the charting library.
     from alerts.theses.load import DEFAULT_THESES_PATH
     from pipeline.report import build_report
+    from thesis_cli.progress import progress_bar
 
-    result = build_report(db, out, theses_path=theses or DEFAULT_THESES_PATH)
+    with progress_bar("report", "steps", quiet=as_json) as progress:
+        result = build_report(db, out, theses_path=theses or DEFAULT_THESES_PATH, progress=progress)
     sections = [
         {"id": s.id, "title": s.title, "drawn": s.drawn, "notes": list(s.notes), **s.facts}
         for s in result.sections

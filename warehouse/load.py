@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from core.errors import source_error
+from core.progress import Progress
 from extractors.base import Source
 from warehouse.archive import read_raw, sha256, store_raw
 from warehouse.bulk import (
@@ -35,6 +36,7 @@ __all__ = [
     "has_later_snapshot",
     "load_payload",
     "rebuild_source",
+    "snapshot_counts",
     "stage_payload",
 ]
 
@@ -80,13 +82,18 @@ def stage_payload(con: duckdb.DuckDBPyConnection, item: Payload) -> str | None:
 
 
 def rebuild_source(
-    con: duckdb.DuckDBPyConnection, source: Source, since: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    since: datetime | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> list[LoadResult]:
     """Re-derive a source's observations from its archived payloads, from `since` on.
 
     Used when an older payload arrives after newer ones, and by `thesis reprocess`
     after a parser fix. Failed snapshots are retried: the parser may load them now.
-    One transaction: a crash half-way leaves the warehouse as it was.
+    One transaction: a crash half-way leaves the warehouse as it was. `progress` is
+    told after each snapshot.
     """
     cutoff = since or EPOCH
     snapshots = SNAPSHOTS.rows(
@@ -115,9 +122,20 @@ def rebuild_source(
                 last_modified=snap.last_modified,
             )
             results.append(loader.add(item))
+            if progress:
+                progress(len(results), len(snapshots))
         loader.flush()
         rebuild_source_identity(con, source.id)
     return results
+
+
+def snapshot_counts(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, int]:
+    """How many snapshots each of `sources` has archived: what a rebuild goes through."""
+    found = con.execute(
+        "select source, count(*) from snapshots where list_contains(?, source) group by source",
+        [sources],
+    ).fetchall()
+    return {source: 0 for source in sources} | {str(s): int(n) for s, n in found}
 
 
 def has_later_snapshot(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> bool:

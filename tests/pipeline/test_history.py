@@ -144,3 +144,22 @@ def test_an_import_is_a_run_of_its_own_with_its_summary(tmp_path: Path, history:
         runs = con.execute("select kind, status, summary from runs order by started_at").fetchall()
     assert [(kind, status) for kind, status, _ in runs] == [("import", "ok"), ("import", "ok")]
     assert json.loads(runs[0][2])["rows_added"] == doc["rows_added"] > 0
+
+
+def test_progress_is_told_after_each_file_in_order_and_in_older_history(
+    tmp_path: Path, history: Path
+) -> None:
+    from warehouse.db import connect
+
+    con = connect(tmp_path / "w.duckdb")
+    late, early = tmp_path / "late", tmp_path / "early"
+    late.mkdir()
+    early.mkdir()
+    for path in history.glob("2024-*"):
+        shutil.copy(path, (late if path.name >= "2024-10-03" else early) / path.name)
+    told: list[tuple[int, int]] = []
+    import_snapshots(con, LITELLM, late, progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 3), (2, 3), (3, 3)]
+    told.clear()  # older than what is loaded: staged file by file, then one rebuild
+    import_snapshots(con, LITELLM, early, progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 2), (2, 2)]

@@ -350,6 +350,15 @@ def test_empty_warehouse_gives_words_not_charts(empty: Path, tmp_path: Path) -> 
     assert 'name="date-selector"' not in html  # no time chart, no date range
 
 
+def test_progress_is_told_after_the_reading_each_chart_and_the_page(
+    empty: Path, tmp_path: Path
+) -> None:
+    told: list[tuple[int, int]] = []
+    build_report(empty, tmp_path / "r", now=NOW, progress=lambda d, t: told.append((d, t)))
+    steps = 1 + len(CHARTS) + 1
+    assert told == [(done, steps) for done in range(1, steps + 1)]
+
+
 def test_unmigrated_database_says_which_relation_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "bare.duckdb"
     duckdb.connect(str(path)).close()  # a DuckDB file, but not a thesis warehouse

@@ -9,6 +9,7 @@ import pytest
 from core.errors import ConfigError
 from pipeline.history import import_history
 from pipeline.reprocess import reprocess
+from tests.paths import FIXTURES
 from warehouse.db import connection
 
 PRICES = (
@@ -44,3 +45,18 @@ def test_every_source_by_default_and_an_unknown_one_refused(tmp_path: Path) -> N
     assert all(counts == nothing for counts in doc.values())
     with pytest.raises(ConfigError, match="unknown source 'nope'"):
         reprocess(db, ["nope"])
+
+
+def test_progress_counts_every_snapshot_across_the_sources(tmp_path: Path, history: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    import_history(db, "litellm", history)
+    genai = tmp_path / "genai"
+    genai.mkdir()
+    (genai / "2026-08-21.json").write_bytes(
+        (FIXTURES / "feeds/genai-prices_2026-08-21.json").read_bytes()
+    )
+    import_history(db, "genai-prices", genai)
+    told: list[tuple[int, int]] = []
+    doc = reprocess(db, ["genai-prices", "litellm"], progress=lambda d, t: told.append((d, t)))
+    assert [doc[s]["snapshots"] for s in ("genai-prices", "litellm")] == [1, 5]
+    assert told == [(done, 6) for done in range(1, 7)]
