@@ -6,6 +6,8 @@ from core.errors import ConfigError
 from extractors.base import Source
 from extractors.feeds import genai_prices, litellm, openrouter
 from extractors.pages import anthropic, deepseek, gemini, openai, xai
+from extractors.watched import model_configs, openrouter_endpoints
+from extractors.watched.base import WatchedSource
 
 SOURCES: dict[str, Source] = {
     s.id: s
@@ -23,6 +25,16 @@ SOURCES: dict[str, Source] = {
     )
 }
 
+# Sources fetched once per watched model (extractors/watched/): rows of their own, not
+# prices of the reconciled sheet.
+WATCHED: dict[str, WatchedSource] = {
+    s.id: s
+    for s in (
+        openrouter_endpoints.SOURCE,
+        model_configs.SOURCE,
+    )
+}
+
 
 def get_source(source_id: str) -> Source:
     try:
@@ -30,6 +42,15 @@ def get_source(source_id: str) -> Source:
     except KeyError:
         raise ConfigError(
             f"unknown source {source_id!r}; choose one of: {', '.join(SOURCES)}"
+        ) from None
+
+
+def get_watched(source_id: str) -> WatchedSource:
+    try:
+        return WATCHED[source_id]
+    except KeyError:
+        raise ConfigError(
+            f"unknown watched-model source {source_id!r}; choose one of: {', '.join(WATCHED)}"
         ) from None
 
 
