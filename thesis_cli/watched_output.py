@@ -48,9 +48,8 @@ def print_observed(source_id: str, observed: Observed) -> None:
         f"{len(observed.architectures)} architectures"
     )
     if observed.unmapped_fields:
-        typer.echo(
-            f"not mapped (kept in the archived payload): {', '.join(sorted(observed.unmapped_fields))}"
-        )
+        fields = ", ".join(sorted(observed.unmapped_fields))
+        typer.echo(f"not mapped (kept in the archived payload): {fields}")
 
 
 def architecture_line(a: ArchitectureRow) -> str:
