@@ -134,6 +134,10 @@ def _hugging_face(source: str, key: str, top: Mapping[str, Any]) -> Architecture
         # dense MLP exists only where the config names one (Llama 4's interleaved layers).
         values["expert_intermediate_size"] = _int(cfg, "intermediate_size")
         values["intermediate_size"] = _int(cfg, "intermediate_size_mlp")
+    if values["experts_shared"] is None and cfg.get("model_type") == "llama4_text":
+        # Llama 4's MoE layers always add one shared expert (transformers' Llama4TextMoe
+        # builds it whatever the config says), and its config has no field for it.
+        values["experts_shared"] = 1
     window, window_layers = _sliding_window(cfg, values["layers"])
     dtype = _dtype(
         cfg.get("torch_dtype") or cfg.get("dtype") or top.get("torch_dtype") or top.get("dtype")

@@ -96,7 +96,7 @@ def test_expert_counts_under_each_familys_own_name() -> None:
         "Qwen/Qwen3-235B-A22B": (128, 8, None),
         "mistralai/Mixtral-8x22B-v0.1": (8, 2, None),
         "openai/gpt-oss-120b": (128, 4, None),
-        "meta-llama/Llama-4-Maverick-17B-128E-Instruct": (128, 1, None),
+        "meta-llama/Llama-4-Maverick-17B-128E-Instruct": (128, 1, 1),  # not in its config
         "meta-llama/Meta-Llama-3.1-405B": (None, None, None),  # dense: not 0
     }
 
