@@ -66,10 +66,11 @@ def architecture_line(a: ArchitectureRow) -> str:
     else:
         parts.append("dense")
     if a.sliding_window_tokens:
-        parts.append(f"window {a.sliding_window_tokens}")
+        layers = f" on {a.sliding_window_layers} layers" if a.sliding_window_layers else ""
+        parts.append(f"sliding window {a.sliding_window_tokens}{layers}")
     if a.sparse_attention_topk:
         parts.append(f"sparse top-{a.sparse_attention_topk}")
-    weights = a.weight_format or "?"
+    weights = a.weight_format or "not stated"
     if a.expert_weight_format and a.expert_weight_format != a.weight_format:
         weights += f", experts {a.expert_weight_format}"
     parts.append(f"weights {weights}")
