@@ -10,20 +10,26 @@ its last good answer's is a failure and its last good rows stand.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 import duckdb
-import pandas as pd
 
 from core.errors import SourceError, TooFewHosts, source_error
 from core.rows import ArchitectureRow, EndpointRow, Observed
 from extractors.watched.base import WatchedSource
 from warehouse.archive import read_raw, sha256, store_raw
-from warehouse.bulk import MIN_MODEL_FRACTION, transaction, utc_day
+from warehouse.bulk import MIN_MODEL_FRACTION, utc_day
+from warehouse.db import transaction
+from warehouse.tables import (
+    ARCHITECTURE_OBSERVATIONS,
+    ENDPOINT_OBSERVATIONS,
+    WATCHED_SNAPSHOTS,
+    ArchitectureObservationRow,
+    EndpointObservationRow,
+    WatchedSnapshotRow,
+)
+from warehouse.write import insert_rows
 
 # Architecture fields that make a config "changed" (not the config's text or hash).
 COMPARED = tuple(
@@ -211,19 +217,23 @@ def _write_rows(
             " and day = ?",
             [item.source.id, item.model, day],
         )
-        records = [_endpoint_record(r, day, snap_id, item.observed_at) for r in observed.endpoints]
-        added += _insert(con, "endpoint_observations", records)
+        rows = [_endpoint_row(r, day, snap_id, item.observed_at) for r in observed.endpoints]
+        insert_rows(con, ENDPOINT_OBSERVATIONS, rows)
+        added += len(rows)
     for arch in observed.architectures:
         change = _architecture_change(con, arch)
         if change:
-            record = _plain(asdict(arch)) | {
-                "unmapped_fields": list(arch.unmapped_fields),
-                "change": change,
-                "content_sha256": digest,
-                "snapshot_id": snap_id,
-                "observed_at": item.observed_at,
-            }
-            added += _insert(con, "architecture_observations", [record])
+            stated = {f.name: getattr(arch, f.name) for f in fields(arch)}
+            stated["unmapped_fields"] = list(arch.unmapped_fields)
+            row = ArchitectureObservationRow(
+                **stated,
+                change=change,
+                content_sha256=digest,
+                snapshot_id=snap_id,
+                observed_at=item.observed_at,
+            )
+            insert_rows(con, ARCHITECTURE_OBSERVATIONS, [row])
+            added += 1
     return added
 
 
@@ -241,21 +251,16 @@ def _architecture_change(con: duckdb.DuckDBPyConnection, arch: ArchitectureRow) 
     return "changed" if any(now[f] != last[f] for f in COMPARED) else None
 
 
-def _endpoint_record(
+def _endpoint_row(
     row: EndpointRow, day: date, snap_id: str, observed_at: datetime
-) -> dict[str, Any]:
-    record = _plain(asdict(row))
-    record["long_context_tiers"] = (
-        json.dumps(
-            [
-                {"min_prompt_tokens": t.min_prompt_tokens} | {k: str(v) for k, v in t.prices}
-                for t in row.long_context_tiers
-            ]
-        )
-        if row.long_context_tiers
-        else None
-    )
-    return record | {"day": day, "snapshot_id": snap_id, "observed_at": observed_at}
+) -> EndpointObservationRow:
+    stated = {f.name: getattr(row, f.name) for f in fields(row)}
+    tiers = [
+        {"min_prompt_tokens": t.min_prompt_tokens} | {k: str(v) for k, v in t.prices}
+        for t in row.long_context_tiers
+    ]
+    stated["long_context_tiers"] = json.dumps(tiers) if tiers else None
+    return EndpointObservationRow(**stated, day=day, snapshot_id=snap_id, observed_at=observed_at)
 
 
 def _record(
@@ -267,40 +272,21 @@ def _record(
 ) -> None:
     err = result.error
     con.execute("delete from watched_snapshots where snapshot_id = ?", [snap_id])
-    record = {
-        "snapshot_id": snap_id,
-        "source": item.source.id,
-        "source_model_key": item.model,
-        "observed_at": item.observed_at,
-        "content_sha256": digest,
-        "run_id": item.run_id,
-        "origin": item.origin,
-        "url": item.url,
-        "etag": item.etag,
-        "last_modified": item.last_modified,
-        "status": result.status,
-        "error_kind": err.kind if err else None,
-        "error": err.reason if err else None,
-        "rows": result.hosts if result.status == "loaded" else None,
-        "unmapped_fields": sorted(result.unmapped_fields),
-    }
-    _insert(con, "watched_snapshots", [record])
-
-
-def _plain(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Decimals as text: a frame column of Decimals is typed by sampling, not exactly."""
-    return {k: format(v, "f") if isinstance(v, Decimal) else v for k, v in doc.items()}
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, records: Sequence[Mapping[str, Any]]
-) -> int:
-    if not records:
-        return 0
-    name = f"_watched_{table}"
-    con.register(name, pd.DataFrame(list(records), dtype=object))
-    try:
-        con.execute(f"insert into {table} by name select * from {name}")
-    finally:
-        con.unregister(name)
-    return len(records)
+    row = WatchedSnapshotRow(
+        snapshot_id=snap_id,
+        source=item.source.id,
+        source_model_key=item.model,
+        observed_at=item.observed_at,
+        content_sha256=digest,
+        run_id=item.run_id,
+        origin=item.origin,
+        url=item.url,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        status=result.status,
+        error_kind=err.kind if err else None,
+        error=err.reason if err else None,
+        rows=result.hosts if result.status == "loaded" else None,
+        unmapped_fields=sorted(result.unmapped_fields),
+    )
+    insert_rows(con, WATCHED_SNAPSHOTS, [row])

@@ -12,10 +12,9 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 
-from core.errors import ConfigError
+from core.settings.watched import DEFAULT_MAX_MODELS
 
 PATTERN_CHARS = frozenset("*?[")
-DEFAULT_MAX_MODELS = 40
 
 # The open-weight models whose configs the catalog is built from, as OpenRouter names
 # them, and the labs' frontier models (served by the lab and by the clouds).
@@ -62,18 +61,6 @@ MODEL_CONFIG_DEFAULTS: tuple[str, ...] = (
 
 def is_pattern(entry: str) -> bool:
     return any(c in PATTERN_CHARS for c in entry)
-
-
-def parse_list(variable: str, raw: str) -> tuple[str, ...]:
-    """A list written comma or space separated; an entry must look like `org/name`."""
-    entries = tuple(dict.fromkeys(p for p in raw.replace(",", " ").split() if p))
-    for entry in entries:
-        if "/" not in entry:
-            raise ConfigError(
-                f"{variable}: {entry!r} is not a model id or pattern of the form org/name; "
-                f"e.g. {variable}=deepseek/deepseek-v3.2,qwen/*"
-            )
-    return entries
 
 
 def expand(

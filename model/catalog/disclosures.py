@@ -1,6 +1,6 @@
 """Public statements of inference scale and deployment layout: the disclosures file.
 
-A user-editable TOML list (model/catalog/disclosures.toml, or THESIS_DISCLOSURES_FILE),
+A user-editable TOML list (model/catalog/disclosures.toml, or a file of the same form),
 validated on load: every problem is a ConfigError naming the file, the entry, the field
 and the fix. Aggregates convert to tokens per second; layout entries of one deployment
 (`deployment`) group into a Layout for the expert-layout and pipeline triggers.
@@ -97,7 +97,8 @@ def load_disclosures(path: Path | None = None) -> list[Disclosure]:
             doc = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: disclosures file not found; check THESIS_DISCLOSURES_FILE"
+            f"{path}: disclosures file not found; "
+            f"give the path of a TOML file like {DISCLOSURES_FILE}"
         ) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err}); fix the syntax") from None

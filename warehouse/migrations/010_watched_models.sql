@@ -167,3 +167,15 @@ select day, source, source_model_key, endpoint_key, host, quantization,
        throughput_p50_tokens_per_s / nullif(cast(output_usd_per_mtok as double), 0)
            as tokens_per_s_per_usd_per_mtok
 from endpoint_observations;
+
+-- The report's host-throughput panel (reporting/read.py): one row per model, host and day
+-- with the output price and p50 throughput (NULL without an API key). `model` is the
+-- OpenRouter model id; a host with several endpoints for one model keeps their tag's
+-- suffix (`Google #2`), so each (day, model, host) is one endpoint.
+create view openrouter_endpoints_daily as
+select day, source_model_key as model,
+       host || coalesce(' ' || nullif(regexp_extract(endpoint_key, '#[0-9]+$'), ''), '') as host,
+       output_usd_per_mtok, throughput_p50_tokens_per_s,
+       endpoint_key, quantization, latency_p50_ms, status
+from endpoint_observations
+where source = 'openrouter-endpoints';

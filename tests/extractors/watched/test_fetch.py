@@ -10,7 +10,7 @@ from werkzeug import Request, Response
 from core.errors import AccessDenied, ConfigError, FetchFailed, NotFound, RateLimited
 from extractors.registry import WATCHED, get_watched
 from extractors.watched import model_configs, openrouter_endpoints
-from extractors.watched.watchlist import expand, parse_list
+from extractors.watched.watchlist import expand
 
 SECRET = "hf_s3cr3t-token"
 
@@ -88,9 +88,3 @@ def test_patterns_expand_against_known_ids_and_exact_ids_stay() -> None:
         "deepseek/deepseek-v3.2",
     ]
     assert expand(["qwen/*"], known, max_models=2) == ["qwen/qwen3-235b-a22b", "qwen/qwen3-32b"]
-
-
-def test_a_watch_list_is_comma_or_space_separated_org_name_entries() -> None:
-    assert parse_list("V", "a/b, c/*  a/b") == ("a/b", "c/*")
-    with pytest.raises(ConfigError, match="'gpt-5' is not a model id or pattern"):
-        parse_list("V", "gpt-5")
