@@ -54,6 +54,20 @@ def get_watched(source_id: str) -> WatchedSource:
         ) from None
 
 
+# Every source id, price and watched-model: the names THESIS_URL_<SOURCE> may use.
+SOURCE_IDS: tuple[str, ...] = (*SOURCES, *WATCHED)
+
+
+def select_for_run(ids: list[str] | None) -> tuple[list[Source], list[WatchedSource]]:
+    """The price and watched-model sources a run fetches: those named (all of both when
+    `ids` is empty), rejecting unknown names up front."""
+    if not ids:
+        return list(SOURCES.values()), list(WATCHED.values())
+    return [get_source(i) for i in ids if i not in WATCHED], [
+        WATCHED[i] for i in ids if i in WATCHED
+    ]
+
+
 def select(ids: list[str] | None) -> list[Source]:
     """The named sources (all when `ids` is empty), rejecting unknown names up front."""
     return [get_source(i) for i in ids] if ids else list(SOURCES.values())

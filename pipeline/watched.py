@@ -16,11 +16,15 @@ from typing import Any
 
 import duckdb
 
-from core.errors import SourceError
+from core.errors import SourceError, WarehouseError
+from core.settings import FetchSettings
 from extractors.registry import get_watched
 from extractors.watched.config import load_watched_config
 from extractors.watched.watchlist import expand
+from pipeline.daily_summary import SourceOutcome
 from warehouse import runs, spool
+from warehouse.db import connection
+from warehouse.target import Target, parse_target
 from warehouse.watched_load import (
     WatchedPayload,
     WatchedResult,
@@ -188,3 +192,48 @@ def _outcome(result: WatchedResult, before: StreamOutcome | None) -> StreamOutco
         snapshot_id=result.snapshot_id,
         unmapped_fields=sorted(result.unmapped_fields),
     )
+
+
+def fetch_planned(db: str | None, source_id: str, spool_root: Path) -> list[ModelFetch]:
+    """A run's fetch of one watched-model source: today's models (planned from a
+    warehouse opened for reading, or the configured ids alone when it cannot be: a
+    pattern needs the model list), each fetched into the spool with the fetch settings."""
+    models, headers = _plan(parse_target(db), source_id)
+    cfg = FetchSettings.load()
+    return fetch_models(
+        source_id, spool_root, models, headers,
+        attempts=cfg.fetch_attempts, backoff_s=cfg.fetch_backoff_s,
+        timeout_s=(cfg.fetch_connect_timeout_s, cfg.fetch_read_timeout_s),
+        deadline_s=cfg.fetch_deadline_s,
+    )  # fmt: skip
+
+
+def load_for_run(
+    db: Path | str | None, run_id: str, source_id: str, fetches: list[ModelFetch], spool_root: Path
+) -> list[SourceOutcome]:
+    """Load what a run fetched of one watched-model source: one outcome per model, named
+    by its stream (`source:model`), as the run summary and the failure alerts take them."""
+    with connection(db) as con:
+        outcomes = load_fetches(con, source_id, run_id, fetches, spool_root)
+    return [
+        SourceOutcome(
+            source=o.stream,
+            status=o.status,
+            rows_added=o.rows_added,
+            models=int(o.status == "loaded"),
+            error_kind=o.error_kind,
+            error=o.error,
+            snapshot_id=o.snapshot_id,
+        )
+        for o in outcomes
+    ]
+
+
+def _plan(target: Target, source_id: str) -> tuple[list[str], Headers]:
+    if target.exists() is False:
+        return planned_models(source_id, []), {}
+    try:
+        with connection(target.location, read_only=True, wait_s=0) as con:
+            return read_plan(con, source_id)
+    except WarehouseError:  # locked or unreachable: the load step reports it
+        return planned_models(source_id, []), {}
