@@ -53,7 +53,7 @@ def put(
     """Write the payload, then its metadata; the metadata file marks it complete.
     A full disk is StorageFull (the half-written files are removed)."""
     try:
-        return _put(root, source, payload, fetched_at, url, etag, last_modified)
+        return _put(root, source, payload, fetched_at, url, etag, last_modified, key)
     except OSError as exc:
         if not is_full(exc):
             raise
@@ -69,6 +69,7 @@ def _put(
     url: str,
     etag: str | None,
     last_modified: str | None,
+    key: str | None,
 ) -> Spooled:
     folder = root / source
     folder.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from core.errors import SourceError, TooFewHosts, source_error
 from core.rows import ArchitectureRow, EndpointRow, Observed
 from extractors.watched.base import WatchedSource
 from warehouse.archive import read_raw, sha256, store_raw
-from warehouse.bulk import MIN_MODEL_FRACTION, utc_day
+from warehouse.bulk import utc_day
 from warehouse.db import transaction
 from warehouse.tables import (
     ARCHITECTURE_OBSERVATIONS,
@@ -31,6 +31,9 @@ from warehouse.tables import (
 )
 from warehouse.write import insert_rows
 
+# A host list under this share of the last good one is refused once (a broken answer, not
+# news); the same shrink in the next answer is a real withdrawal and loads.
+MIN_HOST_FRACTION = 0.5
 # Architecture fields that make a config "changed" (not the config's text or hash).
 COMPARED = tuple(
     f for f in ArchitectureRow.__dataclass_fields__ if f not in ("source", "source_model_key")
@@ -193,13 +196,23 @@ def _check_hosts(con: duckdb.DuckDBPyConnection, item: WatchedPayload, observed:
         [item.source.id, item.model, item.observed_at],
     ).fetchone()
     before = int(row[0] or 0) if row else 0
-    if before and hosts < MIN_MODEL_FRACTION * before:
+    if before and hosts < MIN_HOST_FRACTION * before and not _refused_last(con, item):
         raise TooFewHosts(
             item.source.stream(item.model),
             f"{hosts} hosts where the last good answer had {before} "
-            f"(under {MIN_MODEL_FRACTION:.0%}); keeping the last good rows",
+            f"(under {MIN_HOST_FRACTION:.0%}); keeping the last good rows",
         )
     return hosts
+
+
+def _refused_last(con: duckdb.DuckDBPyConnection, item: WatchedPayload) -> bool:
+    """Whether the model's previous answer was refused as too short: seen twice, it loads."""
+    row = con.execute(
+        "select error_kind from watched_snapshots where source = ? and source_model_key = ?"
+        " and observed_at < ? order by observed_at desc limit 1",
+        [item.source.id, item.model, item.observed_at],
+    ).fetchone()
+    return row is not None and row[0] == TooFewHosts.kind
 
 
 def _write_rows(

@@ -118,6 +118,16 @@ def test_a_host_list_halved_is_one_failure_and_the_last_good_rows_stand(
     assert shrunk_a_little.status == "loaded"
 
 
+def test_a_halved_host_list_seen_again_in_the_next_answer_is_real_and_loads(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    endpoints(con, v32_answer(), DAY1)
+    assert endpoints(con, v32_answer(keep=6), DAY1 + timedelta(days=1)).status == "failed"
+    again = endpoints(con, v32_answer(keep=6), DAY1 + timedelta(days=2))
+    assert (again.status, again.hosts) == ("loaded", 6)
+    assert rows(con, "select count(*) from latest_endpoints") == [(6,)]
+
+
 def test_a_fetch_without_payload_is_recorded_and_touches_nothing_else(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
