@@ -19,7 +19,18 @@ from core.errors import BadPayload, LayoutChanged
 from core.rows import ArchitectureRow
 from extractors.watched.config_fields import IGNORED_FIELDS, WRAPPER_FIELDS
 
-# ArchitectureRow field -> the config names that state it, per format.
+# ArchitectureRow field -> the config names that state it, per format; DeepSeek's MLA and
+# sparse-attention indexer fields are named alike in both formats.
+SHARED_NAMES: dict[str, tuple[str, ...]] = {
+    "mla_kv_lora_rank": ("kv_lora_rank",),
+    "mla_q_lora_rank": ("q_lora_rank",),
+    "mla_rope_head_dim": ("qk_rope_head_dim",),
+    "mla_nope_head_dim": ("qk_nope_head_dim",),
+    "mla_v_head_dim": ("v_head_dim",),
+    "sparse_attention_topk": ("index_topk",),
+    "indexer_heads": ("index_n_heads",),
+    "indexer_head_dim": ("index_head_dim",),
+}
 HF_NAMES: dict[str, tuple[str, ...]] = {
     "layers": ("num_hidden_layers",),
     "hidden_size": ("hidden_size",),
@@ -32,14 +43,7 @@ HF_NAMES: dict[str, tuple[str, ...]] = {
     "expert_intermediate_size": ("moe_intermediate_size",),
     "dense_layers": ("first_k_dense_replace",),
     "moe_layer_step": ("interleave_moe_layer_step", "moe_layer_freq", "decoder_sparse_step"),
-    "mla_kv_lora_rank": ("kv_lora_rank",),
-    "mla_q_lora_rank": ("q_lora_rank",),
-    "mla_rope_head_dim": ("qk_rope_head_dim",),
-    "mla_nope_head_dim": ("qk_nope_head_dim",),
-    "mla_v_head_dim": ("v_head_dim",),
-    "sparse_attention_topk": ("index_topk",),
-    "indexer_heads": ("index_n_heads",),
-    "indexer_head_dim": ("index_head_dim",),
+    **SHARED_NAMES,
     "max_position_tokens": ("max_position_embeddings",),
     "vocab_size": ("vocab_size",),
 }
@@ -53,14 +57,7 @@ DEEPSEEK_NAMES: dict[str, tuple[str, ...]] = {
     "experts_shared": ("n_shared_experts",),
     "expert_intermediate_size": ("moe_inter_dim",),
     "dense_layers": ("n_dense_layers",),
-    "mla_kv_lora_rank": ("kv_lora_rank",),
-    "mla_q_lora_rank": ("q_lora_rank",),
-    "mla_rope_head_dim": ("qk_rope_head_dim",),
-    "mla_nope_head_dim": ("qk_nope_head_dim",),
-    "mla_v_head_dim": ("v_head_dim",),
-    "sparse_attention_topk": ("index_topk",),
-    "indexer_heads": ("index_n_heads",),
-    "indexer_head_dim": ("index_head_dim",),
+    **SHARED_NAMES,
     "max_position_tokens": ("max_seq_len",),
     "vocab_size": ("vocab_size",),
 }

@@ -57,11 +57,15 @@ def outside(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServ
 def test_the_daily_flow_loads_each_watched_model_as_its_own_stream(
     outside: HTTPServer, tmp_path: Path
 ) -> None:
-    from flows.daily import daily_flow
+    from flows.daily import daily_flow, summary_of
 
     db = tmp_path / "thesis.duckdb"
     sources = ["litellm", "openrouter-endpoints", "model-configs"]
-    first = daily_flow(db_path=str(db), sources=sources, fundamentals=False)
+    state = daily_flow(db_path=str(db), sources=sources, fundamentals=False, return_state=True)
+    assert state.is_failed() and state.message == (
+        "1 of 4 sources failed: model-configs:meta-llama/Llama-3.1-70B (access_denied)"
+    )
+    first = summary_of(state)
     statuses = {s["source"]: (s["status"], s["error_kind"]) for s in first["sources"]}
     assert statuses == {
         "litellm": ("loaded", None),
@@ -83,7 +87,9 @@ def test_the_daily_flow_loads_each_watched_model_as_its_own_stream(
         con.close()
     assert [(m, h) for m, h, _ in hosts] == [("moonshotai/kimi-k2", "Novita")]
     assert experts == [("deepseek-ai/DeepSeek-V3", 256)]
-    again = daily_flow(db_path=str(db), sources=sources, fundamentals=False)
+    again = summary_of(
+        daily_flow(db_path=str(db), sources=sources, fundamentals=False, return_state=True)
+    )
     assert {s["source"]: s["status"] for s in again["sources"]} == {
         "litellm": "not_modified",
         "openrouter-endpoints:moonshotai/kimi-k2": "not_modified",
