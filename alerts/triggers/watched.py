@@ -50,7 +50,8 @@ domains (model/catalog/scale_up_domains.toml): `domains` by id, or by default th
 largest switched domain available on the day the config was seen. It fires when the
 routed experts do not divide evenly over the domain's chips (neither count divides the
 other) or when all weights, at the precision the config ships, exceed the domain's HBM.
-The alert's explanation is the arithmetic."""
+The alert's explanation is the arithmetic. The configs seen on the source's first day
+are the baseline: watching a model is not news, a new model or a changed config is."""
     example = """\
 [[trigger]]
 id = "expert-layout-vs-domain"
@@ -72,9 +73,11 @@ models = ["deepseek-ai/*", "moonshotai/*", "Qwen/*"]
 
     def on_watched(self, data: WatchedData) -> list[Alert]:
         alerts = []
+        # The configs of the first day the source saw any are its baseline, not news.
+        first = min((seen.day for seen in data.architectures), default=None)
         for seen in data.architectures:
             arch = seen.arch
-            if not arch.experts_routed:
+            if seen.day == first or not arch.experts_routed:
                 continue
             if not any(fnmatchcase(arch.source_model_key, g) for g in self.models):
                 continue

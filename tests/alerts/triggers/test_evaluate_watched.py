@@ -18,6 +18,7 @@ from warehouse.watched_load import WatchedPayload, load_watched
 
 CAPTURE = SAMPLES / "openrouter_endpoints" / "openrouter_endpoints_14models_2026-08-15.json"
 CONFIG = SAMPLES / "model_configs" / "hf_config_deepseek-ai__DeepSeek-V3.json"
+QWEN = SAMPLES / "model_configs" / "hf_config_Qwen__Qwen3-235B-A22B.json"  # the baseline
 pytestmark = pytest.mark.skipif(not CAPTURE.is_file(), reason=f"{SAMPLES} absent")
 LLAMA = "meta-llama/llama-3.1-70b-instruct"
 DAY1 = datetime(2026, 8, 15, 6, tzinfo=UTC)
@@ -39,8 +40,9 @@ def test_a_new_moe_config_and_hosts_twice_as_fast_per_dollar_fire_on_their_day(
         hosts = openrouter_endpoints.SOURCE
         load_watched(con, WatchedPayload(hosts, LLAMA, llama(1), DAY1))
         load_watched(con, WatchedPayload(hosts, LLAMA, llama(2), LATER))
-        repo = "deepseek-ai/DeepSeek-V3"
-        load_watched(con, WatchedPayload(model_configs.SOURCE, repo, CONFIG.read_bytes(), LATER))
+        configs, repo = model_configs.SOURCE, "deepseek-ai/DeepSeek-V3"
+        load_watched(con, WatchedPayload(configs, "Qwen/Qwen3-235B-A22B", QWEN.read_bytes(), DAY1))
+        load_watched(con, WatchedPayload(configs, repo, CONFIG.read_bytes(), LATER))
         alerts = evaluate_watched(
             con, load_theses(), today=LATER.date(), since=LATER.date() - timedelta(days=1)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,9 +34,13 @@ def _config(repo: str) -> ArchitectureRow:
 
 
 def data(*repos: str, seen: date = date(2026, 3, 1)) -> WatchedData:
+    """`repos` seen new on `seen`, after a baseline of Mixtral's config a day earlier."""
     domains = load_domains()
     hbm = {h.id: h.hbm_capacity_bytes for h in load_catalog().hardware.values()}
-    archs = [ObservedArchitecture(seen, "new", _config(repo)) for repo in repos]
+    baseline = ObservedArchitecture(
+        seen - timedelta(days=1), "new", _config("mistralai/Mixtral-8x22B-v0.1")
+    )
+    archs = [baseline, *(ObservedArchitecture(seen, "new", _config(repo)) for repo in repos)]
     return WatchedData(
         architectures=archs,
         domains=domains,
@@ -83,6 +87,14 @@ def test_expert_layout_sets_each_moe_config_against_the_largest_rack_and_shows_t
         " = 671 GB fit in 72 x 186 GB"
     )
     assert (alerts[0].provider, alerts[0].model) == ("deepseek-ai", "DeepSeek-V3")
+
+
+@pytest.mark.skipif(not CONFIGS.is_dir(), reason=f"{CONFIGS} absent")
+def test_the_configs_of_the_first_day_are_the_baseline_and_do_not_fire() -> None:
+    # Mixtral's 8 experts do not divide over 72 chips either, but it is the baseline.
+    seen = data()
+    assert [a.arch.source_model_key for a in seen.architectures] == ["mistralai/Mixtral-8x22B-v0.1"]
+    assert example("expert_layout", 'models = ["*"]\n').on_watched(seen) == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.skipif(not CONFIGS.is_dir(), reason=f"{CONFIGS} absent")
