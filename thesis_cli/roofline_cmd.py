@@ -14,8 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import ConfigError
-from extractors.watched import model_configs
-from model.catalog.from_config import spec_from_architecture
 from model.catalog.load import Catalog, load_catalog
 from model.catalog.specs import Hardware, ModelSpec
 from model.roofline.calibration import calibrate, calibration_lines
@@ -130,6 +128,9 @@ def _with_config(catalog: Catalog, model: str, config: Path | None) -> tuple[Cat
         return catalog, model
     if model:
         raise ConfigError("give --model or --model-config, not both")
+    from extractors.watched import model_configs
+    from model.catalog.from_config import spec_from_architecture
+
     observed = model_configs.parse(config.read_bytes(), model_configs.key_for_file(config))
     spec = spec_from_architecture(observed.architectures[0])
     return dataclasses.replace(catalog, models={**catalog.models, spec.id: spec}), spec.id

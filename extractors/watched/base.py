@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
 
 from core.errors import ConfigError
 from core.rows import Observed
-from extractors.http import FetchResult, fetch_url
+
+if TYPE_CHECKING:  # requests costs ~0.35 s to import: only a fetch needs it
+    import requests
+
+    from extractors.http import FetchResult
 
 MODEL_MARK = "{model}"
 
@@ -64,6 +66,8 @@ class WatchedSource:
         session: requests.Session | None = None,
         **kwargs: Any,
     ) -> FetchResult:
+        from extractors.http import fetch_url
+
         headers = {"Authorization": f"Bearer {token}"} if token else None
         return fetch_url(
             self.stream(model),
