@@ -37,6 +37,24 @@ class FetchFailed(SourceError):
     kind = "fetch_failed"
 
 
+class AccessDenied(FetchFailed):
+    """HTTP 401/403: the resource needs credentials we lack (a gated model repo, a key)."""
+
+    kind = "access_denied"
+
+
+class NotFound(FetchFailed):
+    """HTTP 404/410: the resource is gone or was renamed."""
+
+    kind = "not_found"
+
+
+class RateLimited(FetchFailed):
+    """HTTP 429 that outlasted the retries (or asked for a wait beyond the cap)."""
+
+    kind = "rate_limited"
+
+
 class Blocked(SourceError):
     """The source answered with a bot/JavaScript challenge instead of content."""
 
@@ -89,6 +107,12 @@ class StorageFull(SourceError):
     kind = "storage_full"
 
 
+class TooFewHosts(SourceError):
+    """A model's host list is far shorter than in its last good snapshot."""
+
+    kind = "too_few_hosts"
+
+
 class WarehouseError(ThesisError):
     kind = "warehouse"
 
@@ -122,6 +146,9 @@ def source_error(kind: str, source: str, reason: str) -> SourceError:
     """The typed error a stored `kind` names (a plain SourceError for an unknown one)."""
     for cls in (
         FetchFailed,
+        AccessDenied,
+        NotFound,
+        RateLimited,
         Blocked,
         LayoutChanged,
         BadPayload,
@@ -130,6 +157,7 @@ def source_error(kind: str, source: str, reason: str) -> SourceError:
         TooFewModels,
         SuspiciousShrink,
         StorageFull,
+        TooFewHosts,
     ):
         if cls.kind == kind:
             return cls(source, reason)

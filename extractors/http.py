@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
 import urllib3
 
-from core.errors import FetchFailed
+from core.errors import AccessDenied, FetchFailed, NotFound, RateLimited
 
 USER_AGENT = (
     "thesis/0.1 (AI-inference price monitor; daily fetch of public price sheets; "
@@ -84,24 +84,27 @@ def fetch_url(
     max_wait_s: float = 60.0,
     deadline_s: float = DEFAULT_DEADLINE_S,
     sleep: Callable[[float], None] = time.sleep,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
     """GET `url`, retrying 429/5xx and connection errors with exponential backoff.
 
     A Retry-After header overrides the backoff (capped at `max_wait_s`, beyond which we
     give up rather than hold the whole run). The body is streamed so that a server that
-    drips bytes cannot hold the run past `deadline_s`. Raises FetchFailed with the last
-    reason.
+    drips bytes cannot hold the run past `deadline_s`. `headers` are sent as given (an
+    Authorization header, say) and never appear in a reason. Raises FetchFailed with the
+    last reason: AccessDenied for 401/403, NotFound for 404/410, RateLimited for a 429
+    that outlasted the retries.
     """
     give_up_at = time.monotonic() + deadline_s
     session = session or make_session()
-    headers = {"Accept": accept}
+    headers = {**(headers or {}), "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    reason = "no attempt made"
+    reason, status = "no attempt made", 0
     for attempt in range(attempts):
-        wait = backoff_s * (2**attempt)
+        wait, status = backoff_s * (2**attempt), 0
         try:
             resp = _get(session, url, headers, timeout_s, give_up_at)
             body = _read_body(resp, give_up_at, timeout_s[1]) if resp.status_code < 300 else b""
@@ -123,8 +126,9 @@ def fetch_url(
                 return _result(url, resp, None)
             if resp.status_code < 300:
                 return _result(url, resp, body)
-            reason = f"HTTP {resp.status_code} from {url}"
-            if resp.status_code not in RETRY_STATUSES:
+            status = resp.status_code
+            reason = f"HTTP {status} from {url}"
+            if status not in RETRY_STATUSES:
                 break
             advised = retry_after_s(resp.headers.get("Retry-After"))
             if advised is not None:
@@ -137,7 +141,18 @@ def fetch_url(
                 reason += f"; no time left for another attempt within {deadline_s:g}s"
                 break
             sleep(wait)
-    raise FetchFailed(source, f"{reason} (after {attempt + 1} attempt(s))")
+    raise failure_for(status)(source, f"{reason} (after {attempt + 1} attempt(s))")
+
+
+def failure_for(status: int) -> type[FetchFailed]:
+    """The typed failure of a last HTTP status (0: no answer at all)."""
+    if status in (401, 403):
+        return AccessDenied
+    if status in (404, 410):
+        return NotFound
+    if status == 429:
+        return RateLimited
+    return FetchFailed
 
 
 def _get(

@@ -1,5 +1,6 @@
-"""The daily Prefect flow: every price source and the fundamentals fetched concurrently,
-then parse and load, the roofline inversion, the checklist's triggers and the alerts.
+"""The daily Prefect flow: every price source, the watched-model sources and the
+fundamentals fetched concurrently, then parse and load, the roofline inversion, the
+checklist's triggers and the alerts.
 
 The run ends Completed only when everything worked; otherwise Failed, with a message
 naming each failed source and ticker, and the summary as the state's data (the rows that
@@ -29,10 +30,11 @@ from alerts.theses.load import Theses
 from core.errors import ConfigError, SourceError, StorageFull, WarehouseError
 from core.settings import FetchSettings, SourceUrls
 from extractors.base import Source
-from extractors.registry import SOURCES, select
+from extractors.registry import SOURCE_IDS, select_for_run
+from extractors.watched.base import WatchedSource
 from flows.logs import quiet_expected_failures
 from flows.tasks import alerts_task, fetch_fundamentals_task, infer_task, store_fundamentals_task
-from pipeline import daily
+from pipeline import daily, watched
 from pipeline.daily_summary import RunSummary, SourceOutcome, summary_markdown
 from pipeline.fundamentals import tickers_for
 from warehouse import spool
@@ -73,6 +75,36 @@ def load_source(
     return outcome
 
 
+@task(retries=1, retry_delay_seconds=30, task_run_name="fetch-{source_id}")
+def fetch_watched(
+    db_path: str | None, source_id: str, spool_root: Path
+) -> list[watched.ModelFetch]:
+    """Fetch each of today's models of a watched-model source into the spool; a model
+    that fails is returned with its typed error and logged as one line."""
+    fetches = watched.fetch_planned(db_path, source_id, spool_root)
+    for got in fetches:
+        if got.error is not None:
+            get_run_logger().warning(str(got.error))
+    return fetches
+
+
+@task(task_run_name="load-{source_id}")
+def load_watched(
+    db_path: str,
+    run_id: str,
+    source_id: str,
+    fetches: list[watched.ModelFetch],
+    spool_root: Path,
+) -> list[SourceOutcome]:
+    """Load a watched-model source's spooled payloads: one outcome per model, each logged
+    as its stream's one line."""
+    outcomes = watched.load_for_run(db_path, run_id, source_id, fetches, spool_root)
+    logger = get_run_logger()
+    for outcome in outcomes:
+        (logger.warning if outcome.status == "failed" else logger.info)(outcome.line())
+    return outcomes
+
+
 @flow(name="thesis-daily", flow_run_name=daily.new_run_id, log_prints=True)
 def daily_flow(
     db_path: str | None = None,
@@ -89,8 +121,8 @@ def daily_flow(
     target = parse_target(db_path)
     path = target.location
     cfg = FetchSettings.load()
-    chosen = select(sources)
-    SourceUrls.load(SOURCES)  # a THESIS_URL_* naming no source is a typo: stop before fetching
+    chosen, chosen_watched = select_for_run(sources)
+    SourceUrls.load(SOURCE_IDS)  # a THESIS_URL_* naming no source is a typo: stop here
     problems: list[str] = []
     theses, problem = daily.load_checklist(theses_path)
     if problem is not None:
@@ -100,7 +132,7 @@ def daily_flow(
     summary = RunSummary(run_id, str(target), problems=problems)
     ids = [s.id for s in chosen]
     try:
-        _run_steps(summary, target, chosen, cfg, fundamentals, tickers, theses)
+        _run_steps(summary, target, chosen, chosen_watched, cfg, fundamentals, tickers, theses)
     except KeyboardInterrupt:  # Ctrl-C: say what loaded; the CLI exits 130
         summary.stop("interrupted", "interrupted (Ctrl-C)", ids)
     except (WarehouseError, StorageFull) as err:  # the sources that loaded stay loaded
@@ -118,14 +150,17 @@ def _run_steps(
     summary: RunSummary,
     target: Target,
     chosen: list[Source],
+    chosen_watched: list[WatchedSource],
     cfg: FetchSettings,
     fundamentals: bool,
     tickers: list[str],
     theses: Theses | None,
 ) -> None:
-    """Fetch, parse, load each source, then the fundamentals, inversion and alerts, filling
-    `summary` as each step ends (so a run stopped midway still says what it did)."""
+    """Fetch, parse, load each source (the watched-model sources beside the price
+    sources), then the fundamentals, inversion and alerts, filling `summary` as each step
+    ends (so a run stopped midway still says what it did)."""
     path = target.location
+    watched_futures = _submit_watched(target, chosen_watched, cfg)
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
     run_id = summary.run_id
@@ -135,6 +170,8 @@ def _run_steps(
         summary.outcomes.append(
             load_source(path, run_id, s.id, pending[s.id], parse_errors, fetched[s.id])
         )
+    for sid, future in watched_futures.items():
+        summary.outcomes += load_watched(path, run_id, sid, future.result(), target.spool_dir())
     if fundamentals_future is not None:
         summary.fundamentals = store_fundamentals_task(path, fundamentals_future.result(), run_id)
         log = get_run_logger()
@@ -174,6 +211,17 @@ def _fetch_all(
     futures = {s.id: fetch.submit(s.id, root, *headers.get(s.id, (None, None))) for s in chosen}
     fundamentals_future = fetch_fundamentals_task.submit(tickers) if fundamentals else None
     return {sid: fut.result() for sid, fut in futures.items()}, fundamentals_future
+
+
+def _submit_watched(
+    target: Target, chosen: list[WatchedSource], cfg: FetchSettings
+) -> dict[str, PrefectFuture[list[watched.ModelFetch]]]:
+    """The watched-model sources, each its own task, concurrently with the price sources
+    (their models one after another, gentle on each host's rate limit)."""
+    fetch = fetch_watched.with_options(
+        retries=cfg.task_retries, retry_delay_seconds=cfg.task_retry_delay_s
+    )
+    return {s.id: fetch.submit(target.location, s.id, target.spool_dir()) for s in chosen}
 
 
 def _parse_all(

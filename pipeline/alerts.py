@@ -34,6 +34,7 @@ from alerts.theses.load import Theses
 from alerts.triggers.evaluate import evaluate_source, one_per_event
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
 from alerts.triggers.evaluate_margins import evaluate_margins
+from alerts.triggers.evaluate_watched import evaluate_watched
 from alerts.triggers.state import (
     WarehouseState,
     failures_to_alert,
@@ -46,6 +47,7 @@ from warehouse.db import connection, transaction
 # Evaluation bookkeeping keys beside the price sources.
 FUNDAMENTALS = "fundamentals"
 MARGINS = "implied_margin"
+WATCHED = "watched-models"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,8 @@ def _evaluate(
     state = WarehouseState(con, now)
     yesterday = on - timedelta(days=1)
     for source in sources:
+        if ":" in source:
+            continue  # a watched model's stream (source:model): evaluated below
         # New since the last evaluation before today; a same-day re-run sees today's
         # alerts again and the outbox drops them as already recorded.
         since = min(last_evaluated(con, source) or yesterday, yesterday)
@@ -167,6 +171,9 @@ def _evaluate(
         since = min(last_evaluated(con, key) or yesterday, yesterday)
         alerts += evaluate(con, theses, since=since)
         mark_evaluated(con, key, on, now)
+    since = min(last_evaluated(con, WATCHED) or yesterday, yesterday)
+    alerts += evaluate_watched(con, theses, today=on, since=since)
+    mark_evaluated(con, WATCHED, on, now)
     # The same change stated by two sources is one alert.
     found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
     return with_explanations(con, found)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from alerts.records import SourceFailure
-from extractors.registry import get_source
+from extractors.registry import WATCHED, get_source
 from warehouse.load import LoadResult
 
 
@@ -146,7 +146,7 @@ class RunSummary:
                 o.error_kind or "source",
                 o.error or "",
                 on,
-                get_source(o.source).page_url or get_source(o.source).url,
+                _url(o.source),
             )
             for o in self.failed
         ]
@@ -193,3 +193,12 @@ def summary_markdown(doc: dict[str, Any]) -> str:
 def _cell(text: str) -> str:
     """Scraped error text inside a Markdown table cell: one line, no column breaks."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def _url(stream: str) -> str:
+    """Where a failed source (or one model's stream, `source:model`) is fetched from."""
+    source_id, _, model = stream.partition(":")
+    if source_id in WATCHED:
+        return WATCHED[source_id].url(model)
+    source = get_source(stream)
+    return source.page_url or source.url

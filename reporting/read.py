@@ -9,9 +9,9 @@ snapshot days, `source_catalog` ranks and the tolerance) and reporting.sheets me
 value, state and source per day instead of `_price_rows`, and reporting.sheets'
 `frontier_prices` builds its Series from those rows without merging.
 
-Two readers stand ready for data nobody stores yet; each names the relation and columns
-it expects (its contract) and says so in words while they are missing:
-`implied_margin_daily` (#17, point 6) and `openrouter_endpoints_daily` (#16, point 1).
+Two readers name the relation and columns they expect (their contract) and say so in words
+while they are missing: `implied_margin_daily` (migration 008) and
+`openrouter_endpoints_daily` (a view of migration 010, filled by `openrouter-endpoints`).
 """
 
 from __future__ import annotations
@@ -275,8 +275,8 @@ def _host_throughput(con: duckdb.DuckDBPyConnection) -> Found:
     price, in (tokens/s) per (USD/Mtok).
 
     Contract: `openrouter_endpoints_daily` (day, model, host, output_usd_per_mtok,
-    throughput_p50_tokens_per_s, NULL without an API key). Nothing in thesis writes it
-    yet: issue #16 (point 1) adds the `openrouter-endpoints` source.
+    throughput_p50_tokens_per_s, NULL without an API key): migration 010's view over
+    `endpoint_observations`, which the `openrouter-endpoints` source fills.
     """
     why = _lacking(
         con, ENDPOINTS, ENDPOINT_COLUMNS, "OpenRouter per-host endpoint statistics (#16)"

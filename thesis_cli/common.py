@@ -70,10 +70,11 @@ def check_settings() -> None:
 
 
 def _source_ids() -> list[str]:
-    """Asked only when a THESIS_URL_* is set: the registry imports every parser."""
-    from extractors.registry import SOURCES
+    """Asked only when a THESIS_URL_* is set: the registry imports every parser. The
+    watched-model sources (openrouter-endpoints, model-configs) take mirrors too."""
+    from extractors.registry import SOURCE_IDS
 
-    return list(SOURCES)
+    return list(SOURCE_IDS)
 
 
 def new_app(help_text: str) -> typer.Typer:

@@ -170,24 +170,53 @@ def extract(
     file: Annotated[
         Path, typer.Option("--file", "-f", help="A saved payload (page, JSON; .gz ok).")
     ],
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="model-configs only: the repo the config belongs to (ORG/NAME); default: "
+            "read from a file named <org>__<name>.json.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Parse a saved payload with the current parser and print the canonical rows.
 
     Touches no warehouse: use it to check a parser against a page saved from a browser.
     """
-    from extractors.registry import get_source
+    from extractors.registry import WATCHED, get_source
     from thesis_cli.output import parsed_doc, print_parsed
     from warehouse.archive import gunzip_if_needed
 
-    src = get_source(source)
     if not file.is_file():
         raise ConfigError(f"no such file: {file}")
-    parsed = src.parse(gunzip_if_needed(file.read_bytes()))
+    payload = gunzip_if_needed(file.read_bytes())
+    if source in WATCHED:
+        _extract_watched(source, payload, file, model, as_json)
+        return
+    src = get_source(source)
+    parsed = src.parse(payload)
     if as_json:
         emit_json(parsed_doc(src.id, parsed))
     else:
         print_parsed(src.id, parsed)
+
+
+def _extract_watched(
+    source: str, payload: bytes, file: Path, model: str | None, as_json: bool
+) -> None:
+    from extractors.watched import model_configs
+    from extractors.watched.openrouter_endpoints import parse as parse_endpoints
+    from thesis_cli.watched_output import observed_doc, print_observed
+
+    if source == model_configs.SOURCE_ID:
+        observed = model_configs.parse(payload, model or model_configs.key_for_file(file))
+    else:
+        observed = parse_endpoints(payload, model)
+    if as_json:
+        emit_json(observed_doc(source, observed))
+    else:
+        print_observed(source, observed)
 
 
 @app.command()

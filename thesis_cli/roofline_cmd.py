@@ -36,6 +36,20 @@ from thesis_cli.common import JsonOption, emit_json, new_app
 app = new_app("The roofline model of LLM inference: KV, balance points, decode and prefill.")
 
 ModelOpt = Annotated[str, typer.Option("--model", help="Model id from the catalog.")]
+# kv and decode: the model from --model or straight from a config.json
+EitherModelOpt = Annotated[
+    str, typer.Option("--model", help="Model id from the catalog (or give --model-config).")
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model-config",
+        help="A Hugging Face config.json to read the architecture from instead of --model.",
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 HardwareOpt = Annotated[str, typer.Option("--hardware", help="Hardware id from the catalog.")]
 ChipsOpt = Annotated[
     int | None,
@@ -104,6 +118,22 @@ class Overrides:
 
 def _catalog(hardware_file: list[Path] | None, model_file: list[Path] | None) -> Catalog:
     return load_catalog(hardware_file or [], model_file or [])
+
+
+def _with_config(catalog: Catalog, model: str, config: Path | None) -> tuple[Catalog, str]:
+    """The catalog with --model-config's architecture added, and the model id to use."""
+    if config is None:
+        if not model:
+            raise ConfigError("give --model ID (thesis roofline models) or --model-config FILE")
+        return catalog, model
+    if model:
+        raise ConfigError("give --model or --model-config, not both")
+    from extractors.watched import model_configs
+    from model.catalog.from_config import spec_from_architecture
+
+    observed = model_configs.parse(config.read_bytes(), model_configs.key_for_file(config))
+    spec = spec_from_architecture(observed.architectures[0])
+    return dataclasses.replace(catalog, models={**catalog.models, spec.id: spec}), spec.id
 
 
 def _hardware(catalog: Catalog, hw_id: str, compute: str, o: Overrides) -> Hardware:
@@ -206,7 +236,8 @@ def _assumptions(dep: Deployment) -> dict[str, Any]:
 
 @app.command("kv")
 def kv_cmd(
-    model: ModelOpt,
+    model: EitherModelOpt = "",
+    model_config: ConfigOpt = None,
     kv_dtype: KvOpt = "bf16",
     context: Annotated[
         float | None, typer.Option("--context", help="Also size one sequence of this many tokens.")
@@ -218,7 +249,7 @@ def kv_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """KV-cache bytes per token (MHA/GQA/MQA: 2·L·n_kv·d·bytes; MLA: L·(latent+rope)·bytes)."""
-    catalog = _catalog(None, model_file)
+    catalog, model = _with_config(_catalog(None, model_file), model, model_config)
     spec = _model(catalog, model, Overrides(layers=layers, kv_heads=kv_heads, head_dim=head_dim))
     kv = kv_footprint(spec, kv_dtype)
     doc: dict[str, Any] = {
@@ -285,8 +316,9 @@ def critical_batch_cmd(
 
 @app.command("decode")
 def decode_cmd(
-    model: ModelOpt,
     hardware: HardwareOpt,
+    model: EitherModelOpt = "",
+    model_config: ConfigOpt = None,
     chips: ChipsOpt = None,
     batch: BatchOpt = 64,
     context: ContextOpt = 8192,
@@ -316,8 +348,9 @@ def decode_cmd(
         total_params=total_params,
         active_params=active_params,
     )
+    catalog, model = _with_config(_catalog(hardware_file, model_file), model, model_config)
     dep = _deployment(
-        _catalog(hardware_file, model_file),
+        catalog,
         model,
         hardware,
         chips,

@@ -25,6 +25,7 @@ class Spooled:
     url: str
     etag: str | None
     last_modified: str | None
+    key: str | None = None  # the model a watched-model source fetched this payload for
 
     def payload(self) -> bytes:
         return self.path.read_bytes()
@@ -47,11 +48,12 @@ def put(
     url: str,
     etag: str | None = None,
     last_modified: str | None = None,
+    key: str | None = None,
 ) -> Spooled:
     """Write the payload, then its metadata; the metadata file marks it complete.
     A full disk is StorageFull (the half-written files are removed)."""
     try:
-        return _put(root, source, payload, fetched_at, url, etag, last_modified)
+        return _put(root, source, payload, fetched_at, url, etag, last_modified, key)
     except OSError as exc:
         if not is_full(exc):
             raise
@@ -67,10 +69,13 @@ def _put(
     url: str,
     etag: str | None,
     last_modified: str | None,
+    key: str | None,
 ) -> Spooled:
     folder = root / source
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{sha256(payload)[:12]}"
+    # Two models' answers fetched in one microsecond may carry the same bytes.
+    salt = sha256(key.encode())[:8] + "_" if key else ""
+    stem = f"{fetched_at:%Y%m%dT%H%M%S%fZ}_{salt}{sha256(payload)[:12]}"
     path = folder / f"{stem}.bin"
     _atomic_write(path, payload)
     meta = {
@@ -79,9 +84,10 @@ def _put(
         "url": url,
         "etag": etag,
         "last_modified": last_modified,
+        "key": key,
     }
     _atomic_write(path.with_suffix(".json"), json.dumps(meta).encode())
-    return Spooled(source, path, fetched_at, url, etag, last_modified)
+    return Spooled(source, path, fetched_at, url, etag, last_modified, key)
 
 
 def pending(root: Path, source: str) -> list[Spooled]:
@@ -103,6 +109,7 @@ def pending(root: Path, source: str) -> list[Spooled]:
                 meta.get("url") or "",
                 meta.get("etag"),
                 meta.get("last_modified"),
+                meta.get("key"),
             )
         )
     return sorted(found, key=lambda s: s.fetched_at)

@@ -275,6 +275,116 @@ class ModelIdentityStateRow:
     value: Varchar
 
 
+@dataclass(slots=True, kw_only=True)
+class WatchedSnapshotRow:
+    snapshot_id: Varchar  # source:model/observed_at/hash prefix
+    source: Varchar
+    source_model_key: Varchar
+    observed_at: TimestampTz
+    content_sha256: Varchar | None  # None: the fetch got no payload
+    run_id: Varchar | None
+    origin: Varchar  # fetch | import | reprocess
+    url: Varchar | None
+    etag: Varchar | None
+    last_modified: Varchar | None
+    status: Varchar  # loaded | failed
+    error_kind: Varchar | None
+    error: Varchar | None
+    rows: Integer | None  # hosts (endpoints) or 1 (a config)
+    unmapped_fields: VarcharList | None
+
+
+@dataclass(slots=True, kw_only=True)
+class EndpointObservationRow:
+    """core.rows.EndpointRow on its day; `long_context_tiers` as JSON text. A price or
+    statistic left out is not stated (NULL), as in EndpointRow."""
+
+    day: Date
+    source: Varchar
+    source_model_key: Varchar
+    endpoint_key: Varchar
+    host: Varchar
+    endpoint_name: Varchar
+    quantization: Varchar | None
+    context_tokens: BigInt | None
+    max_output_tokens: BigInt | None
+    max_prompt_tokens: BigInt | None
+    input_usd_per_mtok: Decimal20_9 | None = None
+    output_usd_per_mtok: Decimal20_9 | None = None
+    cache_read_usd_per_mtok: Decimal20_9 | None = None
+    cache_write_usd_per_mtok: Decimal20_9 | None = None
+    cache_write_1h_usd_per_mtok: Decimal20_9 | None = None
+    internal_reasoning_usd_per_mtok: Decimal20_9 | None = None
+    audio_input_usd_per_mtok: Decimal20_9 | None = None
+    audio_cache_read_usd_per_mtok: Decimal20_9 | None = None
+    audio_output_usd_per_mtok: Decimal20_9 | None = None
+    image_token_usd_per_mtok: Decimal20_9 | None = None
+    image_input_usd_per_image: Decimal20_9 | None = None
+    image_output_usd_per_image: Decimal20_9 | None = None
+    request_usd: Decimal20_9 | None = None
+    web_search_usd_per_search: Decimal20_9 | None = None
+    discount_fraction: Decimal20_9 | None = None
+    long_context_tiers: Json | None = None
+    status: Integer | None = None
+    uptime_last_5m_pct: Double | None = None
+    uptime_last_30m_pct: Double | None = None
+    uptime_last_1d_pct: Double | None = None
+    latency_p50_ms: Double | None = None
+    latency_p75_ms: Double | None = None
+    latency_p90_ms: Double | None = None
+    latency_p99_ms: Double | None = None
+    throughput_p50_tokens_per_s: Double | None = None
+    throughput_p75_tokens_per_s: Double | None = None
+    throughput_p90_tokens_per_s: Double | None = None
+    throughput_p99_tokens_per_s: Double | None = None
+    supports_implicit_caching: Boolean | None = None
+    snapshot_id: Varchar
+    observed_at: TimestampTz
+
+
+@dataclass(slots=True, kw_only=True)
+class ArchitectureObservationRow:
+    """core.rows.ArchitectureRow when it is new or changed (`change`)."""
+
+    source: Varchar
+    source_model_key: Varchar
+    config_format: Varchar  # hf | deepseek-inference
+    model_type: Varchar | None
+    layers: Integer | None
+    hidden_size: Integer | None
+    heads: Integer | None
+    kv_heads: Integer | None
+    head_dim: Integer | None
+    intermediate_size: Integer | None
+    experts_routed: Integer | None
+    experts_per_token: Integer | None
+    experts_shared: Integer | None
+    expert_intermediate_size: Integer | None
+    dense_layers: Integer | None
+    moe_layer_step: Integer | None
+    mla_kv_lora_rank: Integer | None
+    mla_q_lora_rank: Integer | None
+    mla_rope_head_dim: Integer | None
+    mla_nope_head_dim: Integer | None
+    mla_v_head_dim: Integer | None
+    sliding_window_tokens: Integer | None
+    sliding_window_layers: Integer | None
+    sparse_attention_topk: Integer | None
+    indexer_heads: Integer | None
+    indexer_head_dim: Integer | None
+    max_position_tokens: BigInt | None
+    vocab_size: Integer | None
+    tied_embeddings: Boolean | None
+    torch_dtype: Varchar | None
+    weight_format: Varchar | None
+    expert_weight_format: Varchar | None
+    unmapped_fields: VarcharList
+    change: Varchar  # new | changed
+    content_sha256: Varchar
+    snapshot_id: Varchar
+    observed_at: TimestampTz
+
+
 RUNS = Table("runs", RunRow, key=("run_id",))
 SOURCE_RUNS = Table("source_runs", SourceRunRow, key=("run_id", "source"))
 RAW_SNAPSHOTS = Table("raw_snapshots", RawSnapshotRow, key=("content_sha256",))
@@ -310,6 +420,13 @@ FUNDAMENTALS = Table(
     FundamentalRow,
     key=("ticker", "period_end", "period_type", "item", "fetched_at"),
 )
+WATCHED_SNAPSHOTS = Table("watched_snapshots", WatchedSnapshotRow, key=("snapshot_id",))
+ENDPOINT_OBSERVATIONS = Table(
+    "endpoint_observations",
+    EndpointObservationRow,
+    key=("source_model_key", "endpoint_key", "day"),
+)
+ARCHITECTURE_OBSERVATIONS = Table("architecture_observations", ArchitectureObservationRow)
 
 TABLES: tuple[Table[Any], ...] = (
     RUNS,
@@ -330,6 +447,9 @@ TABLES: tuple[Table[Any], ...] = (
     MODEL_IDENTITY_STATE,
     QUOTES,
     FUNDAMENTALS,
+    WATCHED_SNAPSHOTS,
+    ENDPOINT_OBSERVATIONS,
+    ARCHITECTURE_OBSERVATIONS,
 )
 # Tables the migrations fill and the code only reads: no row type.
 MIGRATION_DATA = ("schema_migrations", "source_catalog", "reconciliation_settings")

@@ -10,8 +10,9 @@ A kind's class holds, in one place:
   construction (`problems`);
 - its evaluation: a pure method over plain series, reached through its scope, one of
   `OnModel` (each model of a price source), `OnSource` (all models of a price source
-  at once), `OnFundamentals` (company figures) or `OnMargins` (the implied serving-margin
-  bands of the roofline inversion). A kind over new data adds a scope
+  at once), `OnFundamentals` (company figures), `OnMargins` (the implied serving-margin
+  bands of the roofline inversion) or `OnWatched` (the watched models' configs and hosts,
+  the scale-up domains and the disclosures). A kind over new data adds a scope
   and an evaluator that builds its input.
 
 An instance is one `[[trigger]]` of a theses file: its identity (id, thesis, severity)
@@ -35,6 +36,7 @@ from alerts.triggers.inputs import (
     ModelRef,
     ModelSeries,
     SourceView,
+    WatchedData,
 )
 from alerts.triggers.params import InvalidParams, ParamProblem, param, param_infos
 from alerts.triggers.state import ConditionState
@@ -176,6 +178,15 @@ class OnMargins(Trigger, ABC):
     @abstractmethod
     def on_margins(self, bands: MarginBands) -> list[Alert]:
         """Every alert over the stored days."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnWatched(Trigger, ABC):
+    """Evaluated over the watched models (configs, hosts) and the catalog's files."""
+
+    @abstractmethod
+    def on_watched(self, data: WatchedData) -> list[Alert]:
+        """Every alert over everything observed so far."""
 
 
 def relative_move(old: Decimal, new: Decimal) -> Decimal | None:

@@ -14,6 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from core.rows import ArchitectureRow
+from model.catalog.disclosures import Disclosure
+from model.catalog.domains import ScaleUpDomain
+
 # (snapshot date, value); None: the series is absent on that snapshot.
 Series = Sequence[tuple[date, Decimal | None]]
 # The price components and service tiers a ModelSeries offers.
@@ -97,3 +101,28 @@ class MarginBands:
     `implied_margin_daily`)."""
 
     models: Mapping[ModelRef, Sequence[MarginBand]]
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedArchitecture:
+    """A model's architecture as its config stated it on `day` (new or changed)."""
+
+    day: date
+    change: str  # new | changed
+    arch: ArchitectureRow
+    source_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedData:
+    """What the watched-model kinds read: open-weight architectures as observed, the
+    scale-up domain catalog (with each domain's HBM per chip), the disclosures file, and
+    per OpenRouter model the daily median over its hosts of p50 throughput per output
+    dollar ((tokens/s) per (USD/Mtok))."""
+
+    architectures: Sequence[ObservedArchitecture]
+    domains: Sequence[ScaleUpDomain]
+    hbm_bytes_per_chip: Mapping[str, float]  # domain id -> HBM bytes of one chip
+    disclosures: Sequence[Disclosure]
+    speed_per_dollar: Mapping[str, Series]
+    today: date

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from alerts.theses.load import DEFAULT_THESES_PATH, parse_theses
-from alerts.triggers.base import OnFundamentals, OnMargins, OnModel, OnSource, Trigger, Watched
+from alerts.triggers.base import (
+    OnFundamentals,
+    OnMargins,
+    OnModel,
+    OnSource,
+    OnWatched,
+    Trigger,
+    Watched,
+)
 from alerts.triggers.metrics import METRICS
 from alerts.triggers.params import ParamInfo, param_infos, shown, toml_text
 from alerts.triggers.registry import KINDS
@@ -51,13 +59,13 @@ ADDING = """\
 ## Adding a kind
 
 A kind is a frozen dataclass in `alerts/triggers/` that subclasses the scope it is
-evaluated over (`OnModel`, `OnSource`, `OnFundamentals` or `OnMargins` in
+evaluated over (`OnModel`, `OnSource`, `OnFundamentals`, `OnMargins` or `OnWatched` in
 `alerts/triggers/base.py`) and sets `kind`, `label`, `summary`, `doc`, `example` and,
 when the roofline has something to say about it, `explained_by`. Its parameters are
 fields declared with `param(default, help=..., unit=..., choices=...)`; `problems()` adds
 checks across parameters. Its evaluation is pure (series in, alerts out); `on_model` /
-`on_source` / `on_fundamentals` / `on_margins` picks its series from the scope's input
-(`alerts/triggers/inputs.py`). A kind over data no scope offers yet adds a scope, its
+`on_source` / `on_fundamentals` / `on_margins` / `on_watched` picks its series from the
+scope's input (`alerts/triggers/inputs.py`). A kind over data no scope offers yet adds a scope, its
 input type and the evaluator that builds it from the warehouse. List the class in
 `alerts/triggers/registry.py`, then regenerate this file:
 
@@ -68,6 +76,7 @@ SCOPES: tuple[tuple[type[Trigger], str], ...] = (
     (OnSource, "all models of a price source"),
     (OnFundamentals, "company figures"),
     (OnMargins, "the implied serving-margin bands the inversion stores"),
+    (OnWatched, "watched models and the catalog"),
 )
 
 

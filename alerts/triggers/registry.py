@@ -17,6 +17,13 @@ from alerts.triggers.price import (
     StepChange,
     Threshold,
 )
+from alerts.triggers.watched import (
+    AggregateDisclosure,
+    ExpertLayout,
+    PipelinedDecode,
+    ScaleUpDomainSize,
+    SpeedPerDollar,
+)
 
 KINDS: dict[str, type[Trigger]] = {
     k.kind: k
@@ -35,5 +42,11 @@ KINDS: dict[str, type[Trigger]] = {
         Fundamentals,
         # The roofline inversion's stored bands.
         ImpliedMargin,
+        # Watched models (configs, hosts) and the catalog's domains and disclosures.
+        SpeedPerDollar,
+        ExpertLayout,
+        ScaleUpDomainSize,
+        AggregateDisclosure,
+        PipelinedDecode,
     )
 }

@@ -16,6 +16,7 @@ from core.settings.registry import SECTIONS, Settings, check_names, load_setting
 from core.settings.schedule import ScheduleSettings
 from core.settings.sources import SourceUrls, source_url, url_variable
 from core.settings.warehouse import WarehouseSettings
+from core.settings.watched import WatchedSettings, source_token
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -28,9 +29,11 @@ __all__ = [
     "Settings",
     "SourceUrls",
     "WarehouseSettings",
+    "WatchedSettings",
     "check_names",
     "env_name",
     "load_settings",
+    "source_token",
     "source_url",
     "url_variable",
 ]

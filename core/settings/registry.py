@@ -15,6 +15,7 @@ from core.settings.prefect import PrefectSettings
 from core.settings.schedule import ScheduleSettings
 from core.settings.sources import URL_PREFIX, SourceIds, SourceUrls
 from core.settings.warehouse import WarehouseSettings
+from core.settings.watched import WatchedSettings
 
 SECTIONS: tuple[type[Section], ...] = (
     WarehouseSettings,
@@ -22,6 +23,7 @@ SECTIONS: tuple[type[Section], ...] = (
     PrefectSettings,
     ScheduleSettings,
     ChannelSettings,
+    WatchedSettings,
 )
 
 
@@ -32,6 +34,7 @@ class Settings:
     prefect: PrefectSettings
     schedule: ScheduleSettings
     channels: ChannelSettings
+    watched: WatchedSettings
     source_urls: SourceUrls
 
 
@@ -50,6 +53,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, source_ids: SourceIds
         PrefectSettings.load(env),
         ScheduleSettings.load(env),
         ChannelSettings.load(env),
+        WatchedSettings.load(env),
         SourceUrls.load(source_ids, env),
     )
 

@@ -32,7 +32,10 @@ without an fp8 rate; the KV cache defaults to bf16.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from model.catalog.disclosures import latest_aggregate, load_disclosures
 from model.catalog.load import Catalog
 from model.catalog.specs import ModelSpec
 from model.roofline.deployment import Deployment, Overlap, default_chips
@@ -77,7 +80,10 @@ class Reference:
     context_tokens: int = 8192  # typical decode context for the batch inversion
     prompt_tokens: int = 8192  # prefill prompt length the decode cost is compared with
     batch: int = 128  # sequences, for the context inversion
-    traffic_tokens_per_s: float = 5e7  # over-training arithmetic; an assumption
+    # Over-training arithmetic: a lab's traffic, the newest disclosed aggregate
+    # (stand_ins_for) or this assumption when the disclosures file has none.
+    traffic_tokens_per_s: float = 5e7
+    traffic_basis: str = "an assumption"
     lifetime_days: float = 60.0
     basis: str = ""  # why this reference was chosen
     role: str = ""  # "stand-in: <kind>", "known architecture" or "given by the user"
@@ -127,6 +133,10 @@ def stand_ins_for(
         ]
     for model_id, _, _ in chosen:
         catalog.get_model(model_id)
+    traffic = disclosed_traffic()
+    disclosed: dict[str, Any] = (
+        {} if traffic is None else {"traffic_tokens_per_s": traffic[0], "traffic_basis": traffic[1]}
+    )
     return tuple(
         Reference(
             model_id=model_id,
@@ -135,9 +145,21 @@ def stand_ins_for(
             role=role,
             efficiency=efficiency,
             overlap=overlap,
+            **disclosed,
         )
         for model_id, role, why in chosen
     )
+
+
+@cache
+def disclosed_traffic() -> tuple[float, str] | None:
+    """The newest whole-lab aggregate of the disclosures file (model/catalog/
+    disclosures.toml) as tokens per second, and which statement it is."""
+    found = latest_aggregate(load_disclosures())
+    if found is None or found.tokens_per_second is None:
+        return None
+    what = f"{found.value:.3g} {found.unit.replace('_', ' ')}"
+    return found.tokens_per_second, f"disclosed by {found.who} on {found.date}: {what}"
 
 
 def reference_for(

@@ -212,16 +212,18 @@ def overtraining_inferences(r: Reading) -> list[Inference]:
     result = overtraining(active, ref.traffic_tokens_per_s, ref.lifetime_days)
     assumptions: Assumptions = {
         "traffic_tokens_per_s": ref.traffic_tokens_per_s,
+        "traffic_basis": ref.traffic_basis,
         "lifetime_days": ref.lifetime_days,
     }
     text = (
-        f"If serving {num(ref.traffic_tokens_per_s)} tokens/s for {num(ref.lifetime_days)} "
+        f"If serving {num(ref.traffic_tokens_per_s)} tokens/s ({ref.traffic_basis}) "
+        f"for {num(ref.lifetime_days)} "
         f"days ({num(result.inference_tokens)} tokens) costs as much compute as "
         f"pre-training, a {num(active)}-active-parameter model should be "
         f"pre-trained on {num(result.pretraining_tokens)} tokens: "
         f"{num(result.tokens_per_parameter)} per parameter, "
-        f"{num(result.factor_vs_chinchilla)}x Chinchilla's 20. Traffic and lifetime are "
-        "assumptions, not data."
+        f"{num(result.factor_vs_chinchilla)}x Chinchilla's 20. The lifetime is an "
+        "assumption, and a lab's whole traffic stands in for one model's."
     )
     return [
         r.make(

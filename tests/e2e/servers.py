@@ -21,10 +21,11 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from extractors.registry import SOURCES
+from extractors.registry import SOURCES, WATCHED
 from tests.paths import FIXTURES
 
 E2E = FIXTURES / "e2e"
+WATCHED_ANSWERS = E2E / "watched"  # <source-id>/<org>__<name>.json, the same every day
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
 CONTENT_TYPES = {".json": "application/json", ".md": "text/markdown", ".html": "text/html"}
 
@@ -64,16 +65,32 @@ class SourceServer:
     def __post_init__(self) -> None:
         for sid in SOURCES:
             self.server.expect_request(f"/{sid}").respond_with_handler(self._handler(sid))
+        for sid in WATCHED:
+            for path in sorted((WATCHED_ANSWERS / sid).glob("*.json")):
+                model = path.stem.replace("__", "/")
+                self.files[f"{sid}:{model}"] = path
+                self.server.expect_request(f"/{sid}/{model}").respond_with_handler(
+                    self._handler(f"{sid}:{model}")
+                )
 
     def url(self, source_id: str) -> str:
         return self.server.url_for(f"/{source_id}")
 
+    def watched_models(self, source_id: str) -> list[str]:
+        return [k.split(":", 1)[1] for k in self.files if k.startswith(source_id + ":")]
+
     def env(self) -> dict[str, str]:
-        """THESIS_URL_<ID> for every source, pointing here."""
-        return {"THESIS_URL_" + sid.upper().replace("-", "_"): self.url(sid) for sid in SOURCES}
+        """THESIS_URL_<ID> for every source, pointing here; each watched-model source
+        watches the models it has an answer for."""
+        env = {"THESIS_URL_" + sid.upper().replace("-", "_"): self.url(sid) for sid in SOURCES}
+        for sid in WATCHED:
+            name = sid.upper().replace("-", "_")
+            env[f"THESIS_URL_{name}"] = self.url(sid) + "/{model}"
+            env[f"THESIS_{name}_MODELS"] = ",".join(self.watched_models(sid))
+        return env
 
     def serve(self, day: int) -> None:
-        self.files = recorded_payloads(day)
+        self.files |= recorded_payloads(day)
 
     def hold(self, source_id: str) -> None:
         self.held.add(source_id)

@@ -66,7 +66,21 @@ def _rows(db: Path | str, sql: str, params: list[Any] | None = None) -> list[tup
 
 
 def _statuses(summary: dict[str, Any]) -> dict[str, str]:
-    return {s["source"]: s["status"] for s in summary["sources"]}
+    """The price sources' statuses (the watched models' streams: `_watched`)."""
+    return {s["source"]: s["status"] for s in summary["sources"] if s["source"] in SOURCES}
+
+
+def _watched(summary: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """Each watched model's stream (`source:model`): its status and rows added."""
+    return {
+        s["source"]: (s["status"], s["rows_added"])
+        for s in summary["sources"]
+        if s["source"] not in SOURCES
+    }
+
+
+def _price_rows(summary: dict[str, Any]) -> int:
+    return sum(s["rows_added"] for s in summary["sources"] if s["source"] in SOURCES)
 
 
 def _latest(db: Path | str, provider: str, model: str, component: str) -> tuple[Decimal, str]:
@@ -111,6 +125,13 @@ def test_day_one_loads_every_source_and_official_pages_win(world: World, tmp_pat
 
     assert summary["status"] == "ok", summary
     assert _statuses(summary) == dict.fromkeys(SOURCES, "loaded")
+    # The watched models load beside them: Kimi K2's one host, DeepSeek-V3's config.
+    assert _watched(summary) == {
+        "openrouter-endpoints:moonshotai/kimi-k2": ("loaded", 1),
+        "model-configs:deepseek-ai/DeepSeek-V3": ("loaded", 1),
+    }
+    hosts = _rows(db, "select model, host, day from openrouter_endpoints_daily")
+    assert hosts == [("moonshotai/kimi-k2", "Novita", _day(1).date())]
     per_source = dict(_rows(db, "select source, count(*) from price_observations group by source"))
     assert per_source == {sid: _expected_series(sid, 1) for sid in SOURCES}
     snapshots = _rows(db, "select source, status, cast(observed_at as date) from snapshots")
@@ -151,8 +172,13 @@ def test_a_confirmed_change_is_alerted_once_and_reruns_add_and_send_nothing(
     db = tmp_path / "thesis.duckdb"
     _run(db, _day(1))
     second = _run(db, _day(2))
-    # Unchanged everywhere: every source answers 304 and is re-observed, nothing added.
-    assert set(_statuses(second).values()) == {"not_modified"} and second["rows_added"] == 0
+    # Unchanged everywhere: every source answers 304 and is re-observed, no price added;
+    # the endpoint answer re-observed on a new day is that day's row of its host.
+    assert set(_statuses(second).values()) == {"not_modified"} and _price_rows(second) == 0
+    assert _watched(second) == {
+        "openrouter-endpoints:moonshotai/kimi-k2": ("not_modified", 1),
+        "model-configs:deepseek-ai/DeepSeek-V3": ("not_modified", 0),
+    }
     baseline = _warehouse_counts(db)
 
     world.sources.serve(3)

@@ -72,3 +72,15 @@ def test_routed_experts_are_read_in_the_format_the_model_ships(catalog: Catalog)
     model = catalog.get_model("gpt-oss-120b")
     expected = model.dense_params * 1 + model.routed_expert_params * 4.25 / 8
     assert dep.weight_bytes_total == expected
+
+
+def test_the_over_training_traffic_is_the_newest_whole_lab_disclosure_and_says_so(
+    catalog: Catalog,
+) -> None:
+    ref = reference_for("google", "gemini-2.5-pro", catalog)
+    # Google, I/O 2026: 3.2 quadrillion tokens a month over all surfaces.
+    assert ref.traffic_tokens_per_s == pytest.approx(3.2e15 / (86_400 * 365.25 / 12))
+    assert ref.traffic_basis == (
+        "disclosed by Google (Sundar Pichai, I/O 2026 keynote) on 2026-05-19:"
+        " 3.2e+15 tokens per month"
+    )

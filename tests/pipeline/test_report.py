@@ -5,7 +5,8 @@ where there is nothing to draw."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from reporting.read import read
 from reporting.section import Section
 from tests.paths import FIXTURES
 from warehouse.db import connect
+from warehouse.tables import ENDPOINT_OBSERVATIONS, EndpointObservationRow
+from warehouse.write import insert_rows
 
 NOW = datetime(2024, 10, 6, 8, 30, tzinfo=UTC)
 CHARTS = (
@@ -37,7 +40,7 @@ CHARTS = (
     "host-throughput",
     "memory-vs-capex",
 )
-NOT_STORED_YET = ("host-throughput",)
+NOT_DRAWN = ("host-throughput",)  # the fixture has no endpoint observations
 FIVE_MB = 5 * 1024 * 1024
 
 
@@ -79,7 +82,7 @@ def test_one_page_with_every_chart_and_the_runtime_inlined_once(report: Report) 
     html = report.index.read_text(encoding="utf-8")
     assert [s.id for s in report.sections] == list(CHARTS)
     drawn = [s.id for s in report.sections if s.drawn]
-    assert drawn == [c for c in CHARTS if c not in NOT_STORED_YET]
+    assert drawn == [c for c in CHARTS if c not in NOT_DRAWN]
     for chart in drawn:
         assert f'data-chart="{chart}"' in html  # its CSV button
     assert "<script src=" not in html and "cdn.bokeh.org" not in html  # offline
@@ -262,12 +265,16 @@ def test_memory_chart_uses_full_hyperscaler_years(report: Report) -> None:
     assert margins[("Micron gross margin", "2024-08-29")] == "35.3%"
 
 
-def test_feeds_nobody_stores_yet_say_so_in_words(report: Report) -> None:
+def test_host_throughput_without_endpoint_rows_says_there_is_no_throughput_yet(
+    report: Report,
+) -> None:
     html = report.index.read_text(encoding="utf-8")
-    for chart in NOT_STORED_YET:
-        (why,) = section(report.sections, chart).notes
-        assert why.startswith("no data yet: nothing stores ")
-        assert f'<div class="empty">{escape(why)}</div>' in html
+    (why,) = section(report.sections, "host-throughput").notes
+    assert why == (
+        "no data yet: `openrouter_endpoints_daily` has no throughput with a positive output"
+        " price (throughput needs OPENROUTER_API_KEY)"
+    )
+    assert f'<div class="empty">{escape(why)}</div>' in html
 
 
 def with_table(warehouse: Path, tmp_path: Path, sql: str) -> Path:
@@ -302,22 +309,49 @@ def test_the_margin_band_chart_draws_the_stored_stand_in_bands(
     assert all(low <= high for *_key, low, high in drawn)
 
 
-def test_the_throughput_chart_draws_its_contract_relation(
+def _endpoint(host: str, key: str, usd: str, tokens_per_s: float | None) -> EndpointObservationRow:
+    return EndpointObservationRow(
+        day=date(2026, 8, 15),
+        source="openrouter-endpoints",
+        source_model_key="deepseek/deepseek-chat-v3-0324",
+        endpoint_key=key,
+        host=host,
+        endpoint_name=f"{host} | deepseek/deepseek-chat-v3-0324",
+        quantization="fp8",
+        context_tokens=163840,
+        max_output_tokens=None,
+        max_prompt_tokens=None,
+        output_usd_per_mtok=Decimal(usd),
+        throughput_p50_tokens_per_s=tokens_per_s,
+        snapshot_id="s",
+        observed_at=datetime(2026, 8, 15, 6, tzinfo=UTC),
+    )
+
+
+def test_the_throughput_chart_draws_the_stored_endpoint_observations(
     shared_full: Path, tmp_path: Path
 ) -> None:
-    db = with_table(
-        shared_full,
-        tmp_path,
-        "create table openrouter_endpoints_daily as select * from (values"
-        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Chutes', 0.8, 60.0),"
-        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Baseten', 1.0, 150.0),"
-        " (date '2026-08-15', 'deepseek/deepseek-chat-v3-0324', 'Nebius', 1.5, null))"
-        " t(day, model, host, output_usd_per_mtok, throughput_p50_tokens_per_s)",
-    )
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(shared_full, db)
+    con = connect(db)
+    try:
+        insert_rows(
+            con,
+            ENDPOINT_OBSERVATIONS,
+            [
+                _endpoint("Chutes", "chutes", "0.8", 60.0),
+                _endpoint("Baseten", "baseten", "1.0", 150.0),
+                _endpoint("Baseten", "baseten#2", "1.2", 120.0),  # a second Baseten endpoint
+                _endpoint("Nebius", "nebius", "1.5", None),  # no throughput stated: no point
+            ],
+        )
+    finally:
+        con.close()
     hosts = section(build_report(db, tmp_path / "r", now=NOW).sections, "host-throughput")
-    assert hosts.facts == {"models": 1, "hosts": 2}  # no throughput: no point
+    assert hosts.facts == {"models": 1, "hosts": 3}
     assert sorted((r["host"], r["per_dollar"]) for r in csv_rows(hosts)) == [
         ("Baseten", 150.0),
+        ("Baseten #2", 100.0),
         ("Chutes", 75.0),
     ]
 

@@ -17,7 +17,7 @@ import pytest
 
 from alerts.records import Alert
 from alerts.theses.load import parse_theses
-from alerts.triggers.base import OnFundamentals, OnMargins
+from alerts.triggers.base import OnFundamentals, OnMargins, OnWatched
 from alerts.triggers.evaluate import evaluate_history
 from alerts.triggers.history import SourceHistory, load_history
 from alerts.triggers.reference import shipped_head
@@ -109,9 +109,9 @@ def events(alerts: list[Alert]) -> list[Event]:
 
 
 def test_every_price_source_kind_has_a_real_history_case() -> None:
-    # Company figures and the inversion's margin bands are not in a price history:
-    # test_evaluate_fundamentals and test_margin cover them.
-    elsewhere = (OnFundamentals, OnMargins)
+    # Company figures, the inversion's margin bands and the watched models are not in a
+    # price history: test_evaluate_fundamentals, test_margin and test_watched cover them.
+    elsewhere = (OnFundamentals, OnMargins, OnWatched)
     price_kinds = {k for k, cls in KINDS.items() if not issubclass(cls, elsewhere)}
     assert set(EVENTS) == price_kinds
 
