@@ -51,7 +51,9 @@ def test_every_local_link_resolves_to_a_file_and_heading(page: Path) -> None:
     for target in _links(page):
         file_part, _, anchor = target.partition("#")
         dest = (page.parent / file_part).resolve() if file_part else page
-        missing_anchor = bool(anchor) and dest.suffix == ".md" and anchor not in _anchors(dest)
+        missing_anchor = (
+            dest.exists() and bool(anchor) and dest.suffix == ".md" and anchor not in _anchors(dest)
+        )
         if not dest.exists() or missing_anchor:
             broken.append(target)
     assert not broken, f"{page.name}: broken links {broken}"
