@@ -41,22 +41,32 @@ def _pick(kind: str, found: dict[str, str]) -> str:
     return ""
 
 
+ExplanationRow = tuple[str, str, str, str]  # provider, model, inference name, explanation
+
+
 def with_explanations(con: duckdb.DuckDBPyConnection, alerts: Iterable[Alert]) -> list[Alert]:
     """The alerts, each given the roofline explanation of its model where one exists."""
     items = list(alerts)
+    if not any(not a.explanation for a in items):
+        return items
+    # Each model is read against several stand-in architectures (issue 17): explain with
+    # their band (the range and whether the verdict is firm) where one is stored.
+    rows = (
+        con.execute(BAND_EXPLANATIONS).fetchall() or con.execute(STAND_IN_EXPLANATIONS).fetchall()
+    )
+    return explained_by_rows(items, rows)
+
+
+def explained_by_rows(alerts: Iterable[Alert], rows: Iterable[ExplanationRow]) -> list[Alert]:
+    """The alerts, each given its model's explanation among `rows` (in the order of
+    BAND_EXPLANATIONS or STAND_IN_EXPLANATIONS: a later row of one name wins)."""
+    items = list(alerts)
     wanted = {(a.provider, a.model) for a in items if not a.explanation}
     by_model: dict[tuple[str, str], dict[str, str]] = {}
-    if wanted:
-        # A few thousand rows at most (models x inference names): filter here, not in SQL.
-        # Each model is read against several stand-in architectures (issue 17): explain
-        # with their band (the range and whether the verdict is firm) where one is stored.
-        rows = (
-            con.execute(BAND_EXPLANATIONS).fetchall()
-            or con.execute(STAND_IN_EXPLANATIONS).fetchall()
-        )
-        for provider, model, name, text in rows:
-            if (provider, model) in wanted:
-                by_model.setdefault((provider, model), {})[name] = text
+    # A few thousand rows at most (models x inference names): filter here, not in SQL.
+    for provider, model, name, text in rows:
+        if (provider, model) in wanted:
+            by_model.setdefault((provider, model), {})[name] = text
     return [
         replace(a, explanation=_pick(a.kind, by_model.get((a.provider, a.model), {})))
         if not a.explanation

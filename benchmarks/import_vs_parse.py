@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.cli_timing import timed  # noqa: E402
+from benchmarks.cli_timing import compiled_env, timed  # noqa: E402
 
 RELEASE = (
     ROOT.parent / "shared" / "samples" / "litellm_releases" / "2026-11-17T222824_1.108.11.json.gz"
@@ -66,13 +65,13 @@ def parse_floor(folder: Path) -> tuple[float, float]:
         "import json, pathlib, sys\n"
         "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n"
     )
-    return timed([sys.executable, "-c", code, str(folder)])
+    return timed([sys.executable, "-c", code, str(folder)], env=compiled_env(ROOT))
 
 
 def import_seconds(checkout: Path, folder: Path) -> tuple[float, float]:
     """Seconds for `thesis import-snapshots` of the folder into a fresh warehouse."""
     with tempfile.TemporaryDirectory(prefix="thesis-import-") as tmp:
-        env = {**os.environ, "THESIS_DB": str(Path(tmp) / "w.duckdb")}
+        env = {**compiled_env(checkout), "THESIS_DB": str(Path(tmp) / "w.duckdb")}
         command = [str(checkout / ".venv" / "bin" / "thesis"), "import-snapshots", str(folder)]
         return timed([*command, "--source", "litellm"], env=env, cwd=checkout,
                       stdout=subprocess.DEVNULL)  # fmt: skip

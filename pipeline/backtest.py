@@ -17,6 +17,7 @@ days cost anything, and each costs a few models.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -28,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from alerts.explain import with_explanations
+from alerts.explain import ExplanationRow, explained_by_rows
 from alerts.records import Alert, Value, value_text
 from alerts.theses.load import Theses
 from alerts.triggers.evaluate import evaluate_source
@@ -37,14 +38,13 @@ from core.errors import ConfigError
 from core.progress import Progress
 from extractors.registry import get_source
 from model.catalog.load import load_catalog
-from model.inversion.band import bands
-from model.inversion.infer import infer_all
+from model.inversion.band import Band, bands
+from model.inversion.infer import infer_each
+from model.inversion.inference import Inference
 from pipeline.history import import_snapshots
 from warehouse.as_of import day_ends, limits_as_of, model_key, prices_as_of
 from warehouse.db import connection
 from warehouse.identity import read_aliases
-from warehouse.inference_bands import delete_bands, store_bands
-from warehouse.inferences import delete_inferences, store_inferences
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,29 +106,56 @@ def explain_backtest(
 ) -> list[Alert]:
     """The alerts, in the same order, each with its model's roofline explanation as of
     the snapshot day it fired on (empty where the inversion has nothing to say)."""
-    catalog = load_catalog()
     by_day: dict[date, list[int]] = defaultdict(list)
     for i, alert in enumerate(alerts):
         by_day[alert.date].append(i)
     ends = day_ends(con, source)
+    days = sorted(by_day)
+    moments = [
+        (ends[day], sorted({model_key(alerts[i].provider, alerts[i].model) for i in by_day[day]}))
+        for day in days
+    ]
+    found_per_day = infer_each(
+        zip(prices_as_of(con, source, moments), limits_as_of(con, source, moments), strict=True),
+        catalog=load_catalog(),
+    )
     out = list(alerts)
-    for day, positions in sorted(by_day.items()):
-        models = sorted({model_key(alerts[i].provider, alerts[i].model) for i in positions})
-        at = ends[day]
-        found = infer_all(
-            prices_as_of(con, source, at, models),
-            limits_as_of(con, source, at, models),
-            catalog=catalog,
-        )
+    for day, found in zip(days, found_per_day, strict=True):
         # Only this day's inferences may explain this day's alerts.
-        delete_inferences(con)
-        delete_bands(con)
-        store_inferences(con, found, computed_at=at, run_id="backtest")
-        store_bands(con, bands(found), computed_at=at, run_id="backtest")
-        explained = with_explanations(con, [alerts[i] for i in positions])
+        positions = by_day[day]
+        explained = explained_by_rows([alerts[i] for i in positions], explanation_rows(found))
         for i, alert in zip(positions, explained, strict=True):
             out[i] = alert
     return out
+
+
+def explanation_rows(found: Sequence[Inference]) -> list[ExplanationRow]:
+    """What `with_explanations` reads back once `found` and its bands alone are stored
+    (warehouse/inferences.py, warehouse/inference_bands.py): the first row of each key
+    counts, NaN is stored as null; the bands with a value, else the stand-ins with one."""
+    first_band: dict[tuple[str, str, str], Band] = {}
+    for b in bands(found):
+        first_band.setdefault((b.provider, b.model, b.name), b)
+    with_low = [(*key, b.explanation) for key, b in first_band.items() if _stored(b.low)]
+    if with_low:
+        return sorted(with_low)
+    first: dict[tuple[str, str, str, str, str], Inference] = {}
+    for i in found:
+        ref = (str(i.assumptions.get("model", "")), str(i.assumptions.get("hardware", "")))
+        first.setdefault((i.provider, i.model, i.name, *ref), i)
+    # order by provider, model, name, reference_model desc
+    kept = sorted(
+        ((key, i) for key, i in first.items() if _stored(i.value)),
+        key=lambda item: item[0][3],
+        reverse=True,
+    )
+    kept.sort(key=lambda item: item[0][:3])
+    return [(*key[:3], i.explanation) for key, i in kept]
+
+
+def _stored(value: float | None) -> bool:
+    """Whether a DOUBLE written from this value is not null (DuckDB reads NaN as null)."""
+    return value is not None and not math.isnan(value)
 
 
 def _json_value(value: Value) -> Any:

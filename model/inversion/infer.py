@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import ConfigError
@@ -57,22 +58,66 @@ def infer_all(
     hardware. `model.inversion.band.bands` sets the stand-ins' answers side by side.
     """
     catalog = catalog or load_catalog()
-    fractions = efficiency_for(efficiency, catalog, overlap)
+    return _invert_rows(
+        price_rows,
+        limit_rows,
+        catalog,
+        efficiency_for(efficiency, catalog, overlap),
+        {},
+        Choice(provider, model, assume_model, assume_hardware, overlap),
+    )
+
+
+def infer_each(
+    rows: Iterable[tuple[Iterable[Mapping[str, object]], Iterable[Mapping[str, object]]]],
+    *,
+    catalog: Catalog | None = None,
+) -> list[list[Inference]]:
+    """`infer_all` of each (price rows, limit rows) pair, e.g. a backtest's alert days:
+    the calibration is fitted and each deployment built once for all of them."""
+    catalog = catalog or load_catalog()
+    choice = Choice()
+    fractions = efficiency_for("calibrated", catalog, choice.overlap)
     deployments: dict[Reference, Deployment] = {}
+    return [
+        _invert_rows(prices, limits, catalog, fractions, deployments, choice)
+        for prices, limits in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """`infer_all`'s filters and assumptions."""
+
+    provider: str | None = None
+    model: str | None = None
+    assume_model: str | None = None
+    assume_hardware: str | None = None
+    overlap: Overlap = "per-op"
+
+
+def _invert_rows(
+    price_rows: Iterable[Mapping[str, object]],
+    limit_rows: Iterable[Mapping[str, object]],
+    catalog: Catalog,
+    fractions: Efficiency,
+    deployments: dict[Reference, Deployment],
+    choice: Choice,
+) -> list[Inference]:
     found: list[Inference] = []
     for prices in model_prices(price_rows, limits_by_model(limit_rows)):
-        if provider and prices.provider.lower() != provider.lower():
+        if choice.provider and prices.provider.lower() != choice.provider.lower():
             continue
-        if model and prices.model.lower() != model.lower():
+        if choice.model and prices.model.lower() != choice.model.lower():
             continue
         for ref in stand_ins_for(
             prices.provider,
             prices.model,
             catalog,
-            assume_model,
-            assume_hardware,
+            choice.assume_model,
+            choice.assume_hardware,
             fractions,
-            overlap,
+            choice.overlap,
         ):
             if ref not in deployments:
                 deployments[ref] = deployment_for(ref, catalog)
