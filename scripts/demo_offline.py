@@ -48,7 +48,19 @@ def todays_payloads() -> dict[str, bytes]:
     """Every source's recorded payload; DeepSeek's is the page after the change."""
     files = {p.name.split(".")[0]: p for p in (RECORDED / "day1").iterdir() if p.is_file()}
     files["deepseek-docs"] = RECORDED / "day3" / "deepseek-docs.html"
-    return {sid: path.read_bytes() for sid, path in files.items()}
+    bodies = {sid: path.read_bytes() for sid, path in files.items()}
+    bodies["litellm"] = litellm_today()
+    return bodies
+
+
+def litellm_today() -> bytes:
+    """The recorded LiteLLM file with the history's last models kept in it, as the real
+    feed keeps listing old models: served alone, the trimmed recording would remove every
+    price the history stored, which the shrink guard rightly refuses."""
+    last = sorted(LITELLM_HISTORY.glob("*_litellm.json"))[-1]
+    entries = json.loads(last.read_bytes())
+    entries |= json.loads((RECORDED / "day1" / "litellm.json").read_bytes())
+    return json.dumps(entries, indent=1).encode()
 
 
 def write_deepseek_history(folder: Path, today: datetime) -> None:
@@ -128,7 +140,13 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("out/demo"), help="output folder (default: out/demo)"
     )
-    out: Path = parser.parse_args().out.resolve()
+    parser.add_argument(
+        "--prefect-api-url",
+        metavar="URL",
+        help="a running Prefect server's API for `thesis run` (default: it starts a temporary one)",
+    )
+    args = parser.parse_args()
+    out: Path = args.out.resolve()
     if out.exists() and any(out.iterdir()):
         # Only ever empty a folder an earlier demo wrote, never one a user pointed at.
         if not (out / "thesis.duckdb").exists():
@@ -158,6 +176,8 @@ def main() -> None:
     urls = {"THESIS_URL_" + sid.upper().replace("-", "_"): f"{base}/{sid}" for sid in SOURCES}
     print(f"\n(serving the recorded payloads of {len(urls)} sources and a Slack webhook on {base})")
     run_env = env | urls | {"THESIS_SLACK_WEBHOOK_URL": base + SLACK_PATH}
+    if args.prefect_api_url:
+        run_env["PREFECT_API_URL"] = args.prefect_api_url
     try:
         thesis("run", "--no-fundamentals", "--db", str(db), env=run_env)
     finally:
