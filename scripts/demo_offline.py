@@ -1,6 +1,6 @@
 """The whole pipeline with no network: history, backtest, the daily run, an alert, the report.
 
-    uv run python scripts/demo_offline.py [--out DIR]
+    uv run python scripts/demo_offline.py [--out DIR] [--prefect-api-url URL]
 
 Everything comes from files the project ships (tests/fixtures, written from real figures)
 and everything listens on 127.0.0.1:
@@ -10,11 +10,13 @@ and everything listens on 127.0.0.1:
 2. `thesis import-snapshots` seeds a warehouse with that history and with three dated
    copies of DeepSeek's pricing page: two as recorded, then the day its promotional
    deepseek-v4-pro price ($0.435 in, $0.87 out) became the list price.
-3. `thesis run --no-fundamentals` runs the real daily flow (Prefect, a temporary local
-   server) against a local HTTP server that serves every source's recorded payload: it
-   fetches, archives, parses and loads all seven sources, inverts today's prices through
-   the roofline model, and the DeepSeek cut, now seen on two days, is confirmed and
-   alerted to a local webhook standing in for Slack, which prints what it received.
+3. `thesis run --no-fundamentals` runs the real daily flow (Prefect: a temporary local
+   server, or the one --prefect-api-url names) against a local HTTP server that serves
+   every source's recorded payload (tests/fixtures/e2e, and each watched-model source's
+   answer for one model): it fetches, archives, parses and loads every source, inverts
+   today's prices through the roofline model, and the DeepSeek cut, now seen on two days,
+   is confirmed and alerted to a local webhook standing in for Slack, which prints what
+   it received.
 4. `thesis report` writes the HTML report with its charts.
 
 The commands are printed as they run. The output folder (default out/demo, which git
@@ -48,7 +50,22 @@ def todays_payloads() -> dict[str, bytes]:
     """Every source's recorded payload; DeepSeek's is the page after the change."""
     files = {p.name.split(".")[0]: p for p in (RECORDED / "day1").iterdir() if p.is_file()}
     files["deepseek-docs"] = RECORDED / "day3" / "deepseek-docs.html"
-    return {sid: path.read_bytes() for sid, path in files.items()}
+    bodies = {sid: path.read_bytes() for sid, path in files.items()}
+    bodies["litellm"] = litellm_today()
+    for path in sorted((RECORDED / "watched").glob("*/*.json")):
+        # A watched-model source's answer for one model, at /<source-id>/<org>/<name>.
+        bodies[f"{path.parent.name}/{path.stem.replace('__', '/')}"] = path.read_bytes()
+    return bodies
+
+
+def litellm_today() -> bytes:
+    """The recorded LiteLLM file with the history's last models kept in it, as the real
+    feed keeps listing old models: served alone, the trimmed recording would remove every
+    price the history stored, which the shrink guard rightly refuses."""
+    last = sorted(LITELLM_HISTORY.glob("*_litellm.json"))[-1]
+    entries = json.loads(last.read_bytes())
+    entries |= json.loads((RECORDED / "day1" / "litellm.json").read_bytes())
+    return json.dumps(entries, indent=1).encode()
 
 
 def write_deepseek_history(folder: Path, today: datetime) -> None:
@@ -59,6 +76,20 @@ def write_deepseek_history(folder: Path, today: datetime) -> None:
     for days_ago, body in ((3, before), (2, before), (1, after)):
         day = (today - timedelta(days=days_ago)).replace(hour=6, minute=0, second=0)
         (folder / f"{day:%Y-%m-%dT%H%M%S}_deepseek-docs.html").write_bytes(body)
+
+
+def source_env(base: str, bodies: dict[str, bytes]) -> dict[str, str]:
+    """THESIS_URL_<ID> for every source, pointing at the local server; each watched-model
+    source watches the models it has an answer for."""
+    from extractors.registry import SOURCES, WATCHED
+
+    env = {"THESIS_URL_" + sid.upper().replace("-", "_"): f"{base}/{sid}" for sid in SOURCES}
+    for sid in WATCHED:
+        name = sid.upper().replace("-", "_")
+        env[f"THESIS_URL_{name}"] = f"{base}/{sid}/{{model}}"
+        models = [key.split("/", 1)[1] for key in bodies if key.startswith(f"{sid}/")]
+        env[f"THESIS_{name}_MODELS"] = ",".join(models)
+    return env
 
 
 def serve(bodies: dict[str, bytes], slack: list[dict[str, Any]]) -> ThreadingHTTPServer:
@@ -123,21 +154,51 @@ def print_slack(posts: list[dict[str, Any]]) -> None:
                     print(f"    {line}")
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument(
         "--out", type=Path, default=Path("out/demo"), help="output folder (default: out/demo)"
     )
-    out: Path = parser.parse_args().out.resolve()
+    parser.add_argument(
+        "--prefect-api-url",
+        metavar="URL",
+        help="a running Prefect server's API for `thesis run` (default: it starts a temporary one)",
+    )
+    return parser.parse_args()
+
+
+def fresh_folder(out: Path) -> None:
+    """An empty `out`: only ever empty a folder an earlier demo wrote, never one a user
+    pointed at."""
     if out.exists() and any(out.iterdir()):
-        # Only ever empty a folder an earlier demo wrote, never one a user pointed at.
         if not (out / "thesis.duckdb").exists():
             raise SystemExit(f"{out} is not empty and not a demo folder: choose another --out")
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    db = out / "thesis.duckdb"
-    from extractors.registry import SOURCES
 
+
+def daily_run(db: Path, env: dict[str, str], prefect_api_url: str | None) -> None:
+    """`thesis run` against the local server; then what the Slack stand-in received."""
+    posts: list[dict[str, Any]] = []
+    bodies = todays_payloads()
+    server = serve(bodies, posts)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"\n(serving {len(bodies)} recorded payloads and a Slack webhook on {base})")
+    run_env = env | source_env(base, bodies) | {"THESIS_SLACK_WEBHOOK_URL": base + SLACK_PATH}
+    if prefect_api_url:
+        run_env["PREFECT_API_URL"] = prefect_api_url
+    try:
+        thesis("run", "--no-fundamentals", "--db", str(db), env=run_env)
+    finally:
+        server.shutdown()
+    print_slack(posts)
+
+
+def main() -> None:
+    args = arguments()
+    out: Path = args.out.resolve()
+    fresh_folder(out)
+    db = out / "thesis.duckdb"
     env = {
         k: v
         for k, v in os.environ.items()
@@ -152,17 +213,7 @@ def main() -> None:
     for folder, source in ((str(LITELLM_HISTORY), "litellm"), (history, "deepseek-docs")):
         thesis("import-snapshots", folder, "--source", source, "--db", str(db), env=env)
 
-    posts: list[dict[str, Any]] = []
-    server = serve(todays_payloads(), posts)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    urls = {"THESIS_URL_" + sid.upper().replace("-", "_"): f"{base}/{sid}" for sid in SOURCES}
-    print(f"\n(serving the recorded payloads of {len(urls)} sources and a Slack webhook on {base})")
-    run_env = env | urls | {"THESIS_SLACK_WEBHOOK_URL": base + SLACK_PATH}
-    try:
-        thesis("run", "--no-fundamentals", "--db", str(db), env=run_env)
-    finally:
-        server.shutdown()
-    print_slack(posts)
+    daily_run(db, env, args.prefect_api_url)
 
     thesis("report", "--db", str(db), "--out", str(out / "report"), env=env)
     print(f"\nOpen {out / 'report' / 'index.html'} in a browser.")

@@ -124,9 +124,11 @@ def _placed(
             unplaced.setdefault(str(row["label"] or "no value"), []).append(str(row["model"]))
         else:
             points.append(point)
+    # Sorted: the inferences come in no stated order, and the note is read in transcripts.
     notes.extend(
-        f"Not placed, {label} ({UNPLACED.get(label, 'no effective batch')}): {', '.join(models)}"
-        for label, models in unplaced.items()
+        f"Not placed, {label} ({UNPLACED.get(label, 'no effective batch')}): "
+        + ", ".join(sorted(models))
+        for label, models in sorted(unplaced.items())
     )
     return points, notes
 
