@@ -134,3 +134,13 @@ def test_documented_transcripts_print_what_they_show(
         assert result.exit_code == 0, f"{command}: {result.output}"
         got = result.output.rstrip("\n").split("\n")
         assert _matches(expected, got), f"{command} printed:\n{result.output}"
+
+
+def test_the_readme_run_excerpt_is_the_demos_checked_transcript() -> None:
+    """The README shows lines of docs/demo.md, which tests/scripts checks against a run."""
+    readme = README.read_text(encoding="utf-8")
+    demo = (ROOT / "docs" / "demo.md").read_text(encoding="utf-8").splitlines()
+    excerpts = [body for lang, body in FENCE.findall(readme) if lang == "console"]
+    assert excerpts, "README.md shows no run"
+    for body in excerpts:
+        assert [line for line in body.splitlines() if line not in demo] == []
