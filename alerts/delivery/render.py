@@ -73,14 +73,18 @@ def pct_text(alert: Alert) -> str:
 
 
 def headline(alert: Alert) -> str:
-    """The change in one phrase: "openai gpt-5.5 output $10 → $5 (−50%)"."""
+    """The change in one phrase: "openai gpt-5.5 output $10 → $5 (−50%)"; an alert with
+    no old value (a new model, a skipped section) is its subject and what it found."""
+    subject = " ".join(alert.subject.split())  # scraped: one line, in a subject too
+    if alert.old_value is None:
+        found = "" if alert.new_value is None else " ".join(value_text(alert.new_value).split())
+        return f"{subject} ({found})" if found else subject
     if alert.unit == "USD/Mtok":
         old, new = (f"${value_text(v)}" for v in (alert.old_value, alert.new_value))
         change = f"{old} → {new}"
     else:
         unit = f" {alert.unit}" if alert.unit else ""
         change = f"{value_text(alert.old_value)} → {value_text(alert.new_value)}{unit}"
-    subject = " ".join(alert.subject.split())  # scraped: one line, in a subject too
     return f"{subject} {change}{pct_text(alert)}"
 
 
@@ -142,6 +146,8 @@ def explained_groups(msg: Message) -> list[tuple[str, list[tuple[Alert, str]]]]:
 
 def change_text(alert: Alert) -> str:
     unit = f" {alert.unit}" if alert.unit else ""
+    if alert.old_value is None:  # nothing before it: what was found, not "none -> ..."
+        return f"{value_text(alert.new_value)}{unit}"
     return f"{value_text(alert.old_value)} -> {value_text(alert.new_value)}{unit}{pct_text(alert)}"
 
 

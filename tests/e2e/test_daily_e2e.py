@@ -197,7 +197,7 @@ def test_a_confirmed_change_is_alerted_once_and_reruns_add_and_send_nothing(
     assert day4["status"] == "ok"
     # Alerts count events; each went to both channels: a delivery per event and channel.
     events = _rows(db, "select count(distinct alert_key) from alerts")[0][0]
-    assert day4["alerts"]["alerts_recorded"] == events >= 2
+    assert day4["alerts"]["alerts_recorded"] == events == 3
     assert (day4["alerts"]["deliveries_made"], day4["alerts"]["messages_sent"]) == (2 * events, 2)
     fired = _rows(
         db,
@@ -206,7 +206,13 @@ def test_a_confirmed_change_is_alerted_once_and_reruns_add_and_send_nothing(
     )
     on = _day(4).date()
     cut = ("price-cut-or-rise", "deepseek", "deepseek-v4-pro")
+    # The 75% cut also moves the model's implied serving margin wholly below its band on
+    # days 3 and 4 (stored daily from the current prices): a warning, confirmed with it.
+    margin = ("implied-margin-leaves-band", "deepseek", "deepseek-v4-pro")
+    band = ("70% to 91%", "-21% to 62%", "of revenue", on)
     assert fired == [
+        (*margin, *band, "email", "delivered"),
+        (*margin, *band, "slack", "delivered"),
         (*cut, "1.74", "0.435", "USD/Mtok", on, "email", "delivered"),
         (*cut, "1.74", "0.435", "USD/Mtok", on, "slack", "delivered"),
         (*cut, "3.48", "0.87", "USD/Mtok", on, "email", "delivered"),
@@ -240,27 +246,43 @@ def test_a_confirmed_change_is_alerted_once_and_reruns_add_and_send_nothing(
     assert final["price_observations"] == counts["price_observations"]
 
 
+# The digest is titled by its most important change: the margin warning before the cuts.
+SUBJECT = (
+    "thesis: deepseek deepseek-v4-pro implied serving margin fell below its band"
+    " 70% to 91% → -21% to 62% of revenue and 2 more alerts (1 warning, 2 info)"
+)
+
+
 def _assert_one_digest_each(world: World, on: date) -> None:
     assert len(world.slack.posts) == 1
     post = world.slack.posts[0]
-    assert post["text"] == "thesis: 2 alerts (2 info)"
+    assert post["text"] == SUBJECT
     sections = [b["text"]["text"] for b in post["blocks"] if b["type"] == "section"]
     assert sections[0] == "*#1 Batching is the hidden thousand-x lever on unit economics*"
-    assert "deepseek deepseek-v4-pro input price cut" in sections[1]
-    assert f"*1.74 -&gt; 0.435 USD/Mtok*  (price-cut-or-rise, {on.isoformat()})" in sections[1]
-    assert "deepseek deepseek-v4-pro output price cut" in sections[2]
-    assert "<https://api-docs.deepseek.com/quick_start/pricing|source page>" in sections[2]
+    assert len(sections) == 4
+    assert sections[1].startswith(
+        ":warning: *WARNING* deepseek deepseek-v4-pro implied serving margin fell below its"
+        " band\nimplied margin: *70% to 91% -&gt; -21% to 62% of revenue*"
+        f"  (implied-margin-leaves-band, {on.isoformat()})"
+    )
+    assert "deepseek deepseek-v4-pro input price cut" in sections[2]
+    cut = f"*1.74 -&gt; 0.435 USD/Mtok (−75%)*  (price-cut-or-rise, {on.isoformat()})"
+    assert cut in sections[2]
+    assert "deepseek deepseek-v4-pro output price cut" in sections[3]
+    assert "<https://api-docs.deepseek.com/quick_start/pricing|source page>" in sections[3]
 
     assert len(world.mail.messages) == 1 and world.mail.recipients == [[ANALYST]]
     mail = world.mail.messages[0]
-    assert mail["Subject"] == "thesis: 2 alerts (2 info)"
+    assert mail["Subject"] == SUBJECT
     assert mail["From"] == SENDER and mail["To"] == ANALYST
     text = mail.get_body(preferencelist=("plain",))
     html = mail.get_body(preferencelist=("html",))
     assert text is not None and html is not None
     plain = text.get_content()
     assert "[INFO] deepseek deepseek-v4-pro input price cut" in plain
-    assert f"price change: 3.48 -> 0.87 USD/Mtok  (price-cut-or-rise, {on.isoformat()})" in plain
+    assert "[WARNING] deepseek deepseek-v4-pro implied serving margin fell below its band" in plain
+    output = f"price change: 3.48 -> 0.87 USD/Mtok (−75%)  (price-cut-or-rise, {on.isoformat()})"
+    assert output in plain
     assert "1.74 -&gt; 0.435 USD/Mtok" in html.get_content()
 
 
@@ -388,7 +410,7 @@ def test_a_ducklake_warehouse_holds_what_a_file_holds_and_alerts_the_same(
     world.sources.serve(4)
     day4 = _run(lake, _day(4))
     events = _rows(lake, "select count(distinct alert_key) from alerts")[0][0]
-    assert day4["alerts"]["alerts_recorded"] == events >= 2
+    assert day4["alerts"]["alerts_recorded"] == events == 3
     _assert_one_digest_each(world, _day(4).date())
     counts = _warehouse_counts(lake)
     rerun = _run(lake, _day(4) + timedelta(minutes=5))
@@ -422,7 +444,12 @@ def test_a_page_that_grows_an_unreadable_section_loads_the_rest_and_says_so_once
             "new model on the official page: google gemini-3.5-pro-preview",
         )
     ]
-    assert [p["text"] for p in world.slack.posts] == ["thesis: 1 alert (1 info)"]
+    assert [p["text"] for p in world.slack.posts] == [
+        "thesis: new model on the official page: google gemini-3.5-pro-preview"
+        " (Gemini 3.5 Pro Preview)"
+    ]
+    found = "new model on the official page: *Gemini 3.5 Pro Preview*  (page-new-model, "
+    assert found in world.slack.posts[0]["blocks"][3]["text"]["text"]
     [(diff,)] = _rows(db, "select diff from page_diffs where source = 'gemini-docs'")
     assert (
         "+## Gemini 3.5 Pro Preview" in diff and "+| Input price | Not available | $2.00 |" in diff
