@@ -78,13 +78,11 @@ TABLES: dict[str, str] = {
     "with the naming rule that decided it (derived from the observations).",
     "model_identity_state": "What model_identity was built with (rules version, override "
     "file hash): a change rebuilds it.",
-    "model_aliases": "One row per source model key: the canonical model it belongs to, and "
-    "why.",
+    "model_aliases": "One row per source model key: the canonical model it belongs to, and why.",
     # 008 inference bands
     "inference_bands": "Each inference's band across the stand-in reference models: lowest "
     "and highest value and the verdict they share, per day, provider, model and name.",
-    "latest_inference_bands": "The newest row of inference_bands per (provider, model, "
-    "name).",
+    "latest_inference_bands": "The newest row of inference_bands per (provider, model, name).",
     "implied_margin_daily": "Implied revenue per chip-hour and the serving margin it leaves "
     "over the chip's rental price, as a band per model and day.",
     "long_context_verdicts": "Per tiered model and threshold: the modelled decode cost step "
@@ -128,8 +126,7 @@ GLOSSARY: dict[str, str] = {
     "audio); empty for the plain price.",
     "effective_from": "First day a dated price applies (scheduled change, time-limited "
     "discount); NULL: undated.",
-    "effective_to": "First day a dated price no longer applies (exclusive end); NULL: "
-    "open-ended.",
+    "effective_to": "First day a dated price no longer applies (exclusive end); NULL: open-ended.",
     "usd_per_mtok": "Price in US dollars per million tokens (for cache_storage_per_hour: "
     "per million tokens per hour).",
     "official": "True when the source is the provider's own price page.",
@@ -264,8 +261,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     },
     "reconciliation_settings": {
         "name": "Setting name: relative_tolerance.",
-        "value": "Setting value; relative_tolerance is a fraction of the larger price "
-        "(0.01 = 1%).",
+        "value": "Setting value; relative_tolerance is a fraction of the larger price (0.01 = 1%).",
     },
     "price_sources": {
         "source_rank": "source_catalog.rank of the source (lower wins; 100 if uncatalogued).",
@@ -380,10 +376,8 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "margin_low": "Lowest serving margin across the stand-ins: 1 - rental / implied "
         "revenue, a fraction (0.25 = 25%).",
         "margin_high": "Highest serving margin across the stand-ins, a fraction.",
-        "revenue_usd_per_chip_hour_low": "Lowest implied revenue in US dollars per "
-        "chip-hour.",
-        "revenue_usd_per_chip_hour_high": "Highest implied revenue in US dollars per "
-        "chip-hour.",
+        "revenue_usd_per_chip_hour_low": "Lowest implied revenue in US dollars per chip-hour.",
+        "revenue_usd_per_chip_hour_high": "Highest implied revenue in US dollars per chip-hour.",
     },
     "long_context_verdicts": {
         "gap_low": "Lowest decode cost step over price step (a multiple; > 1: the tier "
@@ -413,8 +407,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "unconverted": "Makers left out for want of an exchange rate, comma-separated.",
         "hyperscaler_capex_usd": "The hyperscalers' capex summed, in US dollars.",
         "hyperscalers": "Hyperscalers in the capex sum, comma-separated.",
-        "memory_revenue_over_capex": "memory_revenue_usd / hyperscaler_capex_usd (a "
-        "multiple).",
+        "memory_revenue_over_capex": "memory_revenue_usd / hyperscaler_capex_usd (a multiple).",
     },
     "page_section_failures": {
         "section": "The section's key on the page.",
@@ -442,7 +435,6 @@ SAME_COLUMNS: dict[str, str] = {
     "fundamentals_latest": "fundamentals",
     "recent_alerts": "alerts",
 }
-
 
 
 def comment_for(table: str, column: str | None = None) -> str | None:
