@@ -13,7 +13,6 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.db import transaction
-from warehouse.dialect import Dialect
 
 TABLES: dict[str, str] = {
     # 001 core
@@ -205,8 +204,9 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "runs": {
         "run_id": "The run's id: its kind, start time (UTC) and a nonce.",
         "kind": "daily, import, reprocess or backtest.",
-        "status": "running, ok, partial (some sources or tickers failed) or failed.",
-        "summary": "The run's summary as JSON (counts per source, alerts, failures).",
+        "status": "running, ok, partial (a source, ticker or delivery failed) or failed.",
+        "summary": "The run's summary as JSON: each source's outcome, fundamentals, inferences, "
+        "alerts, problems.",
     },
     "source_runs": {
         "status": "loaded, unchanged, not_modified (HTTP 304) or failed.",
@@ -448,18 +448,18 @@ def comment_for(table: str, column: str | None = None) -> str | None:
     return GLOSSARY.get(column)
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> int:
+def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
     """Write every comment written here that differs from the stored one, in one
     transaction; return how many were written (0 on an unchanged warehouse).
 
     DuckLake takes comments on tables, their columns and views, not on a view's columns.
     """
     stored = stored_comments(con)
-    views = {table for kind, table, _, _ in stored if kind == "view"}
+    skipped = set() if view_columns_take_comments(con) else views_of(stored)
     statements = [
         f"comment on {kind} {_name(table, column)} is '{_quoted(wanted)}'"
         for kind, table, column, comment in stored
-        if not (dialect == "ducklake" and kind == "column" and table in views)
+        if not (kind == "column" and table in skipped)
         and (wanted := comment_for(table, column)) is not None
         and wanted != comment
     ]
@@ -483,6 +483,18 @@ def stored_comments(
         f" where {here}"
     ).fetchall()
     return [(str(k), str(t), None if c is None else str(c), s) for k, t, c, s in rows]
+
+
+def view_columns_take_comments(con: duckdb.DuckDBPyConnection) -> bool:
+    """False on DuckLake ("Cannot comment on columns for entry ... - it is not a table")."""
+    found = con.execute(
+        "select type from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return found is None or found[0] != "ducklake"
+
+
+def views_of(stored: list[tuple[str, str, str | None, str | None]]) -> set[str]:
+    return {table for kind, table, _, _ in stored if kind == "view"}
 
 
 def _name(table: str, column: str | None) -> str:

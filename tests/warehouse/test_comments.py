@@ -14,15 +14,19 @@ import pytest
 
 from tests.conftest import warehouse_location
 from tests.paths import ROOT
-from warehouse.comments import GLOSSARY, OVERRIDES, SAME_COLUMNS, TABLES, apply_comments
+from warehouse.comments import (
+    GLOSSARY,
+    OVERRIDES,
+    SAME_COLUMNS,
+    TABLES,
+    apply_comments,
+    view_columns_take_comments,
+    views_of,
+)
 from warehouse.comments import stored_comments as stored
-from warehouse.db import connect
+from warehouse.db import connect, migrate
 
 HOW = "add them to warehouse/comments.py (TABLES, GLOSSARY, or OVERRIDES for the table)"
-
-
-def _views(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {table for kind, table, _, _ in stored(con) if kind == "view"}
 
 
 def _lacking(rows: list[tuple[str, str, str | None, str | None]]) -> list[str]:
@@ -36,7 +40,7 @@ def _lacking(rows: list[tuple[str, str, str | None, str | None]]) -> list[str]:
 def test_every_table_view_and_table_column_has_a_comment(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    views = _views(con)
+    views = views_of(stored(con))
     rows = [r for r in stored(con) if not (r[0] == "column" and r[1] in views)]
     assert len(rows) > 200
     lacking = _lacking(rows)
@@ -44,10 +48,9 @@ def test_every_table_view_and_table_column_has_a_comment(
 
 
 def test_every_view_column_has_a_comment(con: duckdb.DuckDBPyConnection) -> None:
-    if con.execute("select current_database()").fetchone() == ("thesis_lake",):
-        # DuckLake 1.5: "Cannot comment on columns for entry ... - it is not a table".
-        pytest.skip("DuckLake refuses COMMENT ON COLUMN for a view's columns")
-    views = _views(con)
+    if not view_columns_take_comments(con):
+        pytest.skip("DuckLake refuses COMMENT ON COLUMN for a view's columns: 'it is not a table'")
+    views = views_of(stored(con))
     rows = [r for r in stored(con) if r[0] == "column" and r[1] in views]
     assert len(rows) > 200
     lacking = _lacking(rows)
@@ -64,9 +67,21 @@ def test_a_column_comment_says_its_unit(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_reopening_an_unchanged_warehouse_writes_no_comment(
-    con: duckdb.DuckDBPyConnection, engine: str
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
-    assert apply_comments(con, "ducklake" if engine == "ducklake" else "duckdb") == 0
+    assert apply_comments(con) == 0
+
+
+def test_migrate_without_its_dialect_still_comments_a_ducklake(tmp_path: Path) -> None:
+    con = connect(warehouse_location(tmp_path, "thesis", "ducklake"))
+    try:
+        con.execute("comment on table runs is 'stale'")
+        migrate(con)  # the default dialect is "duckdb"
+        assert con.execute(
+            "select comment from duckdb_tables() where table_name = 'runs'"
+        ).fetchall() == [(TABLES["runs"],)]
+    finally:
+        con.close()
 
 
 def test_a_redefined_view_and_a_changed_comment_get_theirs_back_on_the_next_open(
