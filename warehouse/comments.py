@@ -101,9 +101,25 @@ TABLES: dict[str, str] = {
     "(the page's other sections loaded).",
     "page_diffs": "Unified diff of an official page's pricing text against the previous "
     "payload's, when it changed.",
+    # 010 watched models
+    "watched_snapshots": "Each fetch of one model by a watched-model source (OpenRouter "
+    "endpoints, architecture configs): loaded, or failed with its typed error.",
+    "endpoint_observations": "One row per model, host (endpoint) and UTC day from OpenRouter: "
+    "prices as the host states them, limits, status, uptime, latency and throughput.",
+    "architecture_observations": "Change log of each open-weight model's architecture as its "
+    "published config states it: a row when first seen or changed.",
+    "latest_architectures": "Each model's newest architecture.",
+    "latest_endpoints": "Each model's hosts on its newest observed day.",
+    "endpoint_price_dispersion": "Same-model price dispersion across hosts, per model and "
+    "day (spreads over hosts stating a positive price).",
+    "endpoint_speed": "Decode speed per host and day beside its output price.",
+    "openrouter_endpoints_daily": "The report's host-throughput panel: output price and p50 "
+    "throughput per model, host and day.",
     # migrate() itself
     "schema_migrations": "The warehouse migrations applied, by number, and when.",
 }
+
+_ENDPOINT_DAY = "UTC day of the observation (the day's newest answer stands)."
 
 GLOSSARY: dict[str, str] = {
     # who and what
@@ -139,12 +155,105 @@ GLOSSARY: dict[str, str] = {
     "max_input_tokens": "Most input tokens one request may send; NULL: not stated.",
     "max_output_tokens": "Most output tokens one request may produce; NULL: not stated.",
     "threshold_tokens": "Prompt length in tokens above which the long-context price applies.",
+    # watched models: hosts (OpenRouter endpoints)
+    "input_usd_per_mtok": "Input price in US dollars per million tokens, as the host states "
+    "it (its discount included); NULL: not stated.",
+    "output_usd_per_mtok": "Output price in US dollars per million tokens, as the host "
+    "states it (its discount included); NULL: not stated.",
+    "cache_read_usd_per_mtok": "Cache read price in US dollars per million tokens; NULL: not "
+    "stated.",
+    "cache_write_usd_per_mtok": "Cache write price in US dollars per million tokens; NULL: "
+    "not stated.",
+    "cache_write_1h_usd_per_mtok": "One-hour cache write price in US dollars per million "
+    "tokens; NULL: not stated.",
+    "internal_reasoning_usd_per_mtok": "Reasoning-token price in US dollars per million "
+    "tokens; NULL: not stated.",
+    "audio_input_usd_per_mtok": "Audio input price in US dollars per million tokens; NULL: "
+    "not stated.",
+    "audio_cache_read_usd_per_mtok": "Audio cache read price in US dollars per million "
+    "tokens; NULL: not stated.",
+    "audio_output_usd_per_mtok": "Audio output price in US dollars per million tokens; NULL: "
+    "not stated.",
+    "image_token_usd_per_mtok": "Image token price in US dollars per million tokens; NULL: "
+    "not stated.",
+    "image_input_usd_per_image": "Price in US dollars per input image; NULL: not stated.",
+    "image_output_usd_per_image": "Price in US dollars per output image; NULL: not stated.",
+    "request_usd": "Price in US dollars per request; NULL: not stated.",
+    "web_search_usd_per_search": "Price in US dollars per web search; NULL: not stated.",
+    "discount_fraction": "The host's discount, already in its stated prices (0.25 = a "
+    "quarter off).",
+    "long_context_tiers": "Long-context prices as JSON: [{min_prompt_tokens, <price "
+    "column>: text}].",
+    "endpoint_key": "The host's tag (e.g. deepinfra/fp4); a second endpoint with the same tag "
+    "in one answer is tag#2.",
+    "host": "The host's name as OpenRouter states it.",
+    "endpoint_name": "The endpoint's name as OpenRouter states it.",
+    "quantization": "Weights' quantization the host serves (fp4, fp8, bf16, ...); NULL: unknown.",
+    "context_tokens": "Context length in tokens the host serves; NULL: not stated.",
+    "max_prompt_tokens": "Most prompt tokens the host accepts in one request; NULL: not stated.",
+    "uptime_last_5m_pct": "The host's uptime over the last 5 minutes, in percent.",
+    "uptime_last_30m_pct": "The host's uptime over the last 30 minutes, in percent.",
+    "uptime_last_1d_pct": "The host's uptime over the last day, in percent.",
+    "latency_p50_ms": "Median latency over the last 30 minutes, in milliseconds; "
+    "NULL without an API key.",
+    "latency_p75_ms": "75th percentile latency over the last 30 minutes, in milliseconds.",
+    "latency_p90_ms": "90th percentile latency over the last 30 minutes, in milliseconds.",
+    "latency_p99_ms": "99th percentile latency over the last 30 minutes, in milliseconds.",
+    "throughput_p50_tokens_per_s": "Median per-request throughput over the last 30 minutes, "
+    "in output tokens per second; NULL without an API key.",
+    "throughput_p75_tokens_per_s": "75th percentile throughput over the last 30 minutes, in "
+    "tokens per second.",
+    "throughput_p90_tokens_per_s": "90th percentile throughput over the last 30 minutes, in "
+    "tokens per second.",
+    "throughput_p99_tokens_per_s": "99th percentile throughput over the last 30 minutes, in "
+    "tokens per second.",
+    "supports_implicit_caching": "True when the host caches prompts without being asked.",
+    # watched models: architectures (NULL: the config does not state it)
+    "config_format": "Format of the published config: hf (Hugging Face config.json) or "
+    "deepseek-inference.",
+    "model_type": "The config's model_type (e.g. deepseek_v3, gpt_oss).",
+    "layers": "Number of transformer layers.",
+    "hidden_size": "Model (residual) dimension.",
+    "heads": "Number of attention (query) heads.",
+    "kv_heads": "Number of key/value heads (fewer than heads: grouped-query attention).",
+    "head_dim": "Dimension of one attention head.",
+    "intermediate_size": "Dense MLP hidden dimension.",
+    "experts_routed": "Routed experts per MoE layer; NULL for a dense model (not 0).",
+    "experts_per_token": "Routed experts each token is sent to.",
+    "experts_shared": "Shared (always active) experts per MoE layer.",
+    "expert_intermediate_size": "Hidden dimension of one expert's MLP.",
+    "dense_layers": "Leading layers with a dense MLP in an MoE model.",
+    "moe_layer_step": "MoE layer interval (2: every second layer is MoE).",
+    "mla_kv_lora_rank": "Multi-head latent attention: rank of the compressed key/value.",
+    "mla_q_lora_rank": "Multi-head latent attention: rank of the compressed query.",
+    "mla_rope_head_dim": "Multi-head latent attention: rotary part of each head's dimension.",
+    "mla_nope_head_dim": "Multi-head latent attention: non-rotary part of each head's dimension.",
+    "mla_v_head_dim": "Multi-head latent attention: value head dimension.",
+    "sliding_window_tokens": "Tokens a sliding-window layer attends to.",
+    "sliding_window_layers": "Layers that attend within sliding_window_tokens only.",
+    "sparse_attention_topk": "DeepSeek sparse attention: tokens each query attends to "
+    "(the indexer's top-k).",
+    "indexer_heads": "DeepSeek sparse attention: heads of the indexer.",
+    "indexer_head_dim": "DeepSeek sparse attention: head dimension of the indexer.",
+    "max_position_tokens": "Longest position the config supports, in tokens.",
+    "vocab_size": "Vocabulary size in tokens.",
+    "tied_embeddings": "True when input and output embeddings share weights.",
+    "torch_dtype": "The config's torch_dtype (e.g. bfloat16).",
+    "weight_format": "Shipped weights' quantization (fp8, mxfp4, int4) or their dtype when "
+    "unquantized (bf16).",
+    "expert_weight_format": "Experts' weight format where it differs from the rest.",
     # runs and failures
     "started_at": "When it started (UTC).",
     "finished_at": "When it finished (UTC); NULL while running.",
     "error_kind": "Typed reason of the failure (fetch_failed, blocked, layout_changed, ...); "
     "NULL when it did not fail.",
     "error": "One-line reason of the failure; NULL when it did not fail.",
+    "origin": "fetch, import or reprocess.",
+    "url": "The URL fetched; NULL for an import without one.",
+    "etag": "The response's ETag header, for a conditional next fetch.",
+    "last_modified": "The response's Last-Modified header, as sent.",
+    "unmapped_fields": "Payload fields the parser did not read (kept in the archived "
+    "payload; never a failure).",
     # inversion
     "day": "UTC date the inversion ran (the date of computed_at).",
     "computed_at": "When the inversion computed the row (UTC).",
@@ -223,15 +332,10 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "snapshots": {
         "snapshot_id": "The snapshot's id: source/observed_at/hash prefix.",
         "run_id": "The run that fetched or imported it; NULL when none was recorded.",
-        "origin": "fetch, import or reprocess.",
-        "url": "The URL fetched; NULL for an import without one.",
-        "etag": "The response's ETag header, for a conditional next fetch.",
-        "last_modified": "The response's Last-Modified header, as sent.",
         "status": "loaded or failed.",
         "models": "Number of models in the payload; NULL when not loaded.",
         "price_rows": "Rows added to price_observations (changes only).",
         "limit_rows": "Rows added to model_limits (changes only).",
-        "unmapped_fields": "Payload fields the parser did not understand (never a failure).",
     },
     "price_observations": {
         "usd_per_mtok": "Price in US dollars per million tokens (per million tokens per hour "
@@ -421,6 +525,56 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "lines_removed": "Lines removed from the normalised pricing text.",
         "diff": "Unified diff of the normalised pricing text.",
     },
+    "watched_snapshots": {
+        "snapshot_id": "The fetch's id: source:model/observed_at/hash prefix.",
+        "content_sha256": "SHA-256 of the payload (in raw_snapshots); NULL: no payload.",
+        "run_id": "The run that fetched or imported it; NULL when none was recorded.",
+        "status": "loaded or failed.",
+        "rows": "Rows parsed: hosts (endpoints), or 1 for a config.",
+    },
+    "endpoint_observations": {
+        "day": _ENDPOINT_DAY,
+        "source_model_key": "OpenRouter model id.",
+        "max_output_tokens": "Most output tokens the host produces in one request; NULL: not "
+        "stated.",
+        "status": "The host's status: 0 normal, negative degraded or down.",
+        "snapshot_id": "The fetch the row was read from (watched_snapshots.snapshot_id).",
+    },
+    "architecture_observations": {
+        "source_model_key": "Hugging Face repo id of the model.",
+        "change": "new (first seen) or changed (a different architecture).",
+        "snapshot_id": "The fetch the row was read from (watched_snapshots.snapshot_id).",
+    },
+    "endpoint_price_dispersion": {
+        "day": _ENDPOINT_DAY,
+        "hosts": "Hosts observed.",
+        "hosts_up": "Hosts whose status is normal (0) or not stated.",
+        "hosts_priced": "Hosts stating a positive output price.",
+        "quantizations": "Quantizations served, comma-separated.",
+        "input_min_usd_per_mtok": "Lowest positive input price, US dollars per million tokens.",
+        "input_median_usd_per_mtok": "Median positive input price, US dollars per million tokens.",
+        "input_max_usd_per_mtok": "Highest input price, US dollars per million tokens.",
+        "output_min_usd_per_mtok": "Lowest positive output price, US dollars per million tokens.",
+        "output_median_usd_per_mtok": "Median positive output price, US dollars per million "
+        "tokens.",
+        "output_max_usd_per_mtok": "Highest output price, US dollars per million tokens.",
+        "output_max_over_min": "Highest over lowest positive output price (a multiple).",
+        "output_coefficient_of_variation": "Standard deviation over mean of the positive output "
+        "prices (a fraction).",
+        "cheapest_output_endpoint": "endpoint_key of the host with the lowest positive output "
+        "price.",
+    },
+    "endpoint_speed": {
+        "day": _ENDPOINT_DAY,
+        "tokens_per_s_per_usd_per_mtok": "throughput_p50_tokens_per_s / output_usd_per_mtok: "
+        "tokens per second bought per US dollar per million tokens.",
+    },
+    "openrouter_endpoints_daily": {
+        "day": _ENDPOINT_DAY,
+        "model": "OpenRouter model id.",
+        "host": "The host, with its tag's suffix for a second endpoint (e.g. Google #2).",
+        "status": "The host's status: 0 normal, negative degraded or down.",
+    },
     "schema_migrations": {
         "version": "Migration number.",
         "name": "Migration file name in warehouse/migrations.",
@@ -434,6 +588,8 @@ SAME_COLUMNS: dict[str, str] = {
     "latest_inference_bands": "inference_bands",
     "fundamentals_latest": "fundamentals",
     "recent_alerts": "alerts",
+    "latest_endpoints": "endpoint_observations",
+    "latest_architectures": "architecture_observations",
 }
 
 
