@@ -247,6 +247,7 @@ def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list
             )
         applied.append(name)
     _derive(con)
+    _describe(con)
     return applied
 
 
@@ -257,3 +258,11 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
 
     with transaction(con):
         ensure_identity(con)
+
+
+def _describe(con: duckdb.DuckDBPyConnection) -> None:
+    """Comment every table, view and column (warehouse/comments.py); a view a migration
+    redefined has lost its comments, and gets them back here."""
+    from warehouse.comments import apply_comments
+
+    apply_comments(con)
