@@ -67,6 +67,7 @@ ENVIRONMENT_USERS = {
     "flows/prefect_api.py": "hands the environment to Prefect's server process",
     "thesis_cli/common.py": "turns off Prefect's analytics",
     "thesis_cli/main.py": "sets Prefect's log level",
+    "thesis_cli/progress.py": "reads the terminal's $COLUMNS, as every terminal program does",
 }
 
 

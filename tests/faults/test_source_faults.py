@@ -100,7 +100,7 @@ def _challenge(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 Fault = Callable[[World, Path, pytest.MonkeyPatch], None]
 SCENARIOS: list[tuple[str, Fault, list[str], str, str]] = [
     # name, the fault, the sources run, the failed source's kind, words of its reason
-    ("429-storm", _storm, FEEDS, "fetch_failed", "HTTP 429"),
+    ("429-storm", _storm, FEEDS, "rate_limited", "HTTP 429"),
     ("5xx", _five_hundred, FEEDS, "fetch_failed", "HTTP 503"),
     ("hanging-source", _hanging, FEEDS, "fetch_failed", "time budget of 1s"),
     ("truncated-json", _truncated, FEEDS, "bad_payload", "truncated JSON"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.registry import SOURCES
+from extractors.registry import SOURCE_IDS, SOURCES, WATCHED
 from tests.paths import FIXTURES
 from thesis_cli.main import app
 
@@ -149,7 +150,8 @@ def test_run_with_no_network_records_every_source_and_exits_non_zero(tmp_path: P
     env.update(
         {
             "THESIS_URL_" + sid.upper().replace("-", "_"): f"http://127.0.0.1:{port}/{sid}"
-            for sid in SOURCES
+            + ("/{model}" if sid in WATCHED else "")
+            for sid in SOURCE_IDS
         }
     )
     env.update(
@@ -171,7 +173,10 @@ def test_run_with_no_network_records_every_source_and_exits_non_zero(tmp_path: P
     assert done.returncode == 1, done.stderr
     assert "Timed out while attempting to connect" not in done.stderr
     last = done.stdout.strip().splitlines()[-1]
-    assert f"0/{len(SOURCES)} sources ok" in last and "failed:" in last
+    # Every price source, and each model a watched-model source plans, is one stream.
+    streams = re.search(r" 0/(\d+) sources ok", last)
+    assert streams is not None and "failed:" in last, last
+    assert int(streams[1]) >= len(SOURCE_IDS)
     assert "Traceback" not in done.stderr
     failed = runner.invoke(
         app,
@@ -185,4 +190,4 @@ def test_run_with_no_network_records_every_source_and_exits_non_zero(tmp_path: P
             "csv",
         ],
     )
-    assert failed.stdout.splitlines()[1] == str(len(SOURCES))
+    assert failed.stdout.splitlines()[1] == streams[1]
