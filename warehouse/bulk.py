@@ -192,7 +192,6 @@ class BulkLoader:
         removed = sum(change == "removed" for _, _, change in changes.prices)
         gone = frozenset(self.state.entries) - set(entries)
         if not _same_removal(gone, self.refused_removal):
-            self.refused_removal = frozenset()
             try:
                 self._refuse_shrink(models, removed)
             except SuspiciousShrink:
