@@ -7,12 +7,11 @@ their per-user speed; every other host is read against the scale-up domain catal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.catalog.entry import Entry
-from model.catalog.load import ID_PATTERN, read_toml
+from model.catalog.load import entries
 
 HOSTS_FILE = Path(__file__).resolve().parent / "serving_hosts.toml"
 MEMORIES = ("sram", "sram+hbm+ddr")
@@ -32,17 +31,7 @@ class ServingHost:
 
 def load_serving_hosts(path: Path | None = None) -> list[ServingHost]:
     """Every entry of the file, validated, in file order."""
-    path = path or HOSTS_FILE
-    out = []
-    for item_id, table in read_toml(path).items():
-        entry = Entry(path, item_id, dict(table) if isinstance(table, Mapping) else {})
-        if not isinstance(table, Mapping):
-            entry.fail("(entry)", "not a table", f"write it as [{item_id}] with its fields")
-        if not ID_PATTERN.match(item_id):
-            entry.fail("(id)", "not lower-kebab-case", "e.g. [groq]")
-        entry.reject_unknown(FIELDS)
-        out.append(_host(entry))
-    return out
+    return [_host(entry) for entry in entries(path or HOSTS_FILE, FIELDS)]
 
 
 def host_named(hosts: list[ServingHost], name: str) -> ServingHost | None:
