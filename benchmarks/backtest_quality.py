@@ -4,7 +4,9 @@ files and judge the alerts against the files themselves (pipeline/backtest_quali
 Prints alerts per kind and alert days per year; how many price changes of watched
 frontier models persisted 14 days or more and how many of those alerted within 2
 snapshots (every miss, with its reason); how many alerts were for values that reverted
-within 3 snapshots; how many alerts duplicate another.
+within 3 snapshots; how many alerts duplicate another. Then the watched-model sources:
+the dated OpenRouter endpoint answers of the samples replayed (pipeline/backtest_watched.py),
+with their alerts per kind.
 
     uv run python benchmarks/backtest_quality.py [--snapshots DIR] [--json]
 
@@ -25,11 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ARCHIVE = ROOT.parent / "shared" / "samples" / "litellm_history"
+ENDPOINTS = ROOT.parent / "shared" / "samples" / "openrouter_endpoints"
 
 from alerts.records import value_text  # noqa: E402
 from alerts.theses.load import load_theses  # noqa: E402
 from pipeline.backtest import run_backtest  # noqa: E402
 from pipeline.backtest_quality import Quality, measure, read_snapshots  # noqa: E402
+from pipeline.backtest_watched import per_kind, run_watched_backtest  # noqa: E402
 
 
 def unpack(into: Path) -> Path:
@@ -96,6 +100,35 @@ def as_json(q: Quality) -> dict[str, object]:
     }
 
 
+def watched_kinds(folder: Path) -> dict[str, object]:
+    """The watched kinds' alerts over the sample OpenRouter endpoint answers."""
+    if not folder.is_dir():
+        return {"skipped": f"{folder} absent"}
+    result = run_watched_backtest("openrouter-endpoints", folder, load_theses())
+    return {
+        "source": result.source,
+        "days": result.days,
+        "models": len(result.loaded),
+        "failed": len(result.failed),
+        "alerts_per_kind": per_kind(result.alerts),
+        "alerts": [f"{a.date} {a.trigger_id} {a.subject}" for a in result.alerts],
+    }
+
+
+def report_watched(w: dict[str, object]) -> None:
+    if "skipped" in w:
+        print(f"watched sources: skipped ({w['skipped']})")
+        return
+    kinds = w["alerts_per_kind"]
+    shown = ", ".join(f"{k} {n}" for k, n in kinds.items()) if isinstance(kinds, dict) else ""
+    print(
+        f"watched {w['source']}: {w['days']} days, {w['models']} models, {w['failed']} failed;"
+        f" alerts per kind: {shown or 'none'}"
+    )
+    for line in w["alerts"] if isinstance(w["alerts"], list) else []:
+        print(f"  {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=Path, help="unpacked daily files (default: unpack)")
@@ -104,10 +137,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="thesis-quality-") as tmp:
         folder = args.snapshots or unpack(Path(tmp))
         quality, took = quality_of(folder)
+    watched = watched_kinds(ENDPOINTS)
     if args.json:
-        print(json.dumps(as_json(quality), indent=1))
+        print(json.dumps(as_json(quality) | {"watched": watched}, indent=1))
     else:
         report(quality, took)
+        report_watched(watched)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,10 @@ from core.errors import ConfigError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
 
 if TYPE_CHECKING:  # the trigger modules reach DuckDB: only the commands import them
+    from collections.abc import Sequence
+
+    from alerts.records import Alert
+    from alerts.theses.load import Theses
     from alerts.triggers.base import Trigger
 
 app = new_app(
@@ -206,9 +210,15 @@ def backtest(
             file_okay=False,
         ),
     ],
-    source: Annotated[str, typer.Option("--source", "-s", help="Source id of the files.")] = (
-        "litellm"
-    ),
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            "-s",
+            help="Source id of the files: a price source, or openrouter-endpoints /"
+            " model-configs (files dated by a leading or trailing YYYY-MM-DD).",
+        ),
+    ] = "litellm",
     theses: ThesesOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -218,14 +228,59 @@ def backtest(
     thresholds can be tuned on years of history before going live."""
     from alerts.theses.load import load_theses
     from pipeline.backtest import alert_json, run_backtest
+    from pipeline.backtest_watched import is_watched
     from thesis_cli.progress import progress_bar
 
+    if is_watched(source):
+        _backtest_watched(source, snapshots, load_theses(theses), as_json)
+        return
     with progress_bar(f"backtest {source}", "files", quiet=as_json) as progress:
         result = run_backtest(source, snapshots, load_theses(theses), progress=progress)
     if as_json:
         emit_json({"alerts": [alert_json(a) for a in result.alerts]})
         return
-    for a in result.alerts:
+    _echo_alerts(result.alerts)
+    typer.echo(
+        f"{len(result.alerts)} alerts from {result.snapshots_loaded} snapshots of "
+        f"{result.source}"
+        + (f"; {len(result.snapshots_failed)} failed to load" if result.snapshots_failed else ""),
+        err=True,
+    )
+
+
+def _backtest_watched(source: str, snapshots: Path, theses: Theses, as_json: bool) -> None:
+    """A watched-model source's dated answers, and the alerts of the kinds it feeds."""
+    from pipeline.backtest import alert_json
+    from pipeline.backtest_watched import per_kind, run_watched_backtest
+
+    result = run_watched_backtest(source, snapshots, theses)
+    kinds = per_kind(result.alerts)
+    if as_json:
+        emit_json(
+            {
+                "alerts": [alert_json(a) for a in result.alerts],
+                "alerts_per_kind": kinds,
+                "days": result.days,
+                "loaded": list(result.loaded),
+                "failed": list(result.failed),
+                "skipped_files": list(result.skipped_files),
+            }
+        )
+        return
+    _echo_alerts(result.alerts)
+    shown = ", ".join(f"{k} {n}" for k, n in kinds.items()) or "none"
+    typer.echo(
+        f"{len(result.alerts)} alerts ({shown}) from {result.days} days of {result.source}"
+        f" ({len(result.loaded)} models loaded"
+        + (f", {len(result.failed)} failed" if result.failed else "")
+        + (f", {len(result.skipped_files)} undated files skipped" if result.skipped_files else "")
+        + ")",
+        err=True,
+    )
+
+
+def _echo_alerts(alerts: Sequence[Alert]) -> None:
+    for a in alerts:
         unit = f" {a.unit}" if a.unit else ""
         typer.echo(
             f"{a.date.isoformat()}  {a.severity:<8} {a.trigger_id:<30} {a.subject}: "
@@ -233,9 +288,3 @@ def backtest(
         )
         if a.explanation:
             typer.echo(f"            roofline: {a.explanation}")
-    typer.echo(
-        f"{len(result.alerts)} alerts from {result.snapshots_loaded} snapshots of "
-        f"{result.source}"
-        + (f"; {len(result.snapshots_failed)} failed to load" if result.snapshots_failed else ""),
-        err=True,
-    )

@@ -1,6 +1,7 @@
 """Evaluate the watched-model triggers over migration 010's tables and the catalog's
-files: architectures as observed, per-model speed per dollar, scale-up domains and the
-disclosures file (model/catalog/)."""
+files: architectures as observed, per-model speed per dollar and each host's p50 speed,
+the price-implied decode batch (`inferences`), scale-up domains, the disclosures file
+and the serving-hosts file (model/catalog/)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import duckdb
 from alerts.records import Alert
 from alerts.theses.load import Theses
 from alerts.triggers.base import OnWatched
-from alerts.triggers.inputs import ObservedArchitecture, Series, WatchedData
+from alerts.triggers.inputs import HostSpeed, ObservedArchitecture, Series, WatchedData
 from core.rows import ArchitectureRow
+from extractors.providers import openrouter_model
 from model.catalog.disclosures import load_disclosures
 from model.catalog.domains import hbm_bytes_per_chip, load_domains
 from model.catalog.load import load_catalog
+from model.catalog.serving_hosts import load_serving_hosts
 
 ARCH_FIELDS = tuple(f.name for f in fields(ArchitectureRow))
 CONFIG_URL = "https://huggingface.co/{model}"
@@ -37,14 +40,21 @@ def evaluate_watched(
 
 def load_watched_data(con: duckdb.DuckDBPyConnection, today: date) -> WatchedData:
     domains = load_domains()
-    hbm = {h.id: h.hbm_capacity_bytes for h in load_catalog().hardware.values()}
+    catalog = load_catalog()
+    hbm = {h.id: h.hbm_capacity_bytes for h in catalog.hardware.values()}
+    speed = _speed_per_dollar(con)
     return WatchedData(
         architectures=_architectures(con),
         domains=domains,
         hbm_bytes_per_chip={d.id: hbm_bytes_per_chip(d, hbm) for d in domains},
         disclosures=load_disclosures(),
-        speed_per_dollar=_speed_per_dollar(con),
+        speed_per_dollar=speed,
         today=today,
+        implied_batch=_implied_batch(con, list(speed)),
+        host_speeds=_host_speeds(con),
+        models=catalog.models,
+        hardware=catalog.hardware,
+        serving_hosts=load_serving_hosts(),
     )
 
 
@@ -73,3 +83,40 @@ def _speed_per_dollar(con: duckdb.DuckDBPyConnection) -> dict[str, Series]:
     for model, day, value in rows:
         out.setdefault(model, []).append((day, Decimal(f"{value:.6g}")))
     return dict(out)
+
+
+def _host_speeds(con: duckdb.DuckDBPyConnection) -> list[HostSpeed]:
+    rows = con.execute(
+        "select day, source_model_key, endpoint_key, host, quantization,"
+        " throughput_p50_tokens_per_s from endpoint_observations"
+        " where throughput_p50_tokens_per_s > 0 order by day, source_model_key, endpoint_key"
+    ).fetchall()
+    return [HostSpeed(*row) for row in rows]
+
+
+def _implied_batch(con: duckdb.DuckDBPyConnection, models: list[str]) -> dict[str, Series]:
+    """Per OpenRouter model id, the daily median over the stand-ins of the inversion's
+    effective_decode_batch for the model as the `openrouter` price source names it
+    (model identity's canonical name, else the source's own)."""
+    canonical = dict(
+        ((key, (provider, model)) for key, provider, model in con.execute(
+            "select source_model_key, provider, model from model_aliases"
+            " where source = 'openrouter'"
+        ).fetchall())
+    )  # fmt: skip
+    rows = con.execute(
+        "select provider, model, day, median(value) from inferences"
+        " where name = 'effective_decode_batch' and value is not null group by all order by 3"
+    ).fetchall()
+    by_model: dict[tuple[str, str], list[tuple[date, Decimal | None]]] = {}
+    for provider, model, day, value in rows:
+        by_model.setdefault((provider, model), []).append((day, Decimal(f"{value:.6g}")))
+    out: dict[str, Series] = {}
+    for key in models:
+        named = openrouter_model(key)
+        # The canonical name (after the price-view rewrite) or the source's own.
+        for name in (canonical.get(key), (named.provider, named.model)):
+            if name in by_model:
+                out[key] = by_model[name]
+                break
+    return out

@@ -17,6 +17,8 @@ from typing import Protocol
 from core.rows import ArchitectureRow
 from model.catalog.disclosures import Disclosure
 from model.catalog.domains import ScaleUpDomain
+from model.catalog.serving_hosts import ServingHost
+from model.catalog.specs import Hardware, ModelSpec
 
 # (snapshot date, value); None: the series is absent on that snapshot.
 Series = Sequence[tuple[date, Decimal | None]]
@@ -114,11 +116,25 @@ class ObservedArchitecture:
 
 
 @dataclass(frozen=True, slots=True)
+class HostSpeed:
+    """One host's median per-request decode speed for one OpenRouter model on one day."""
+
+    day: date
+    model: str  # OpenRouter model id
+    endpoint_key: str
+    host: str  # OpenRouter provider name
+    quantization: str | None  # None: not stated
+    throughput_p50_tokens_per_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class WatchedData:
     """What the watched-model kinds read: open-weight architectures as observed, the
     scale-up domain catalog (with each domain's HBM per chip), the disclosures file, and
     per OpenRouter model the daily median over its hosts of p50 throughput per output
-    dollar ((tokens/s) per (USD/Mtok))."""
+    dollar ((tokens/s) per (USD/Mtok)) and the price-implied decode batch (sequences, the
+    roofline inversion's median over its stand-ins); each host's p50 speed; the roofline
+    catalog's architectures and chips, and the hosts whose hardware is public."""
 
     architectures: Sequence[ObservedArchitecture]
     domains: Sequence[ScaleUpDomain]
@@ -126,3 +142,8 @@ class WatchedData:
     disclosures: Sequence[Disclosure]
     speed_per_dollar: Mapping[str, Series]
     today: date
+    implied_batch: Mapping[str, Series] = field(default_factory=dict)
+    host_speeds: Sequence[HostSpeed] = ()
+    models: Mapping[str, ModelSpec] = field(default_factory=dict)
+    hardware: Mapping[str, Hardware] = field(default_factory=dict)
+    serving_hosts: Sequence[ServingHost] = ()

@@ -17,12 +17,12 @@ from alerts.triggers.price import (
     StepChange,
     Threshold,
 )
+from alerts.triggers.speed import SpeedBeyondRoofline, SpeedPerDollar
 from alerts.triggers.watched import (
     AggregateDisclosure,
     ExpertLayout,
     PipelinedDecode,
     ScaleUpDomainSize,
-    SpeedPerDollar,
 )
 
 KINDS: dict[str, type[Trigger]] = {
@@ -44,6 +44,7 @@ KINDS: dict[str, type[Trigger]] = {
         ImpliedMargin,
         # Watched models (configs, hosts) and the catalog's domains and disclosures.
         SpeedPerDollar,
+        SpeedBeyondRoofline,
         ExpertLayout,
         ScaleUpDomainSize,
         AggregateDisclosure,

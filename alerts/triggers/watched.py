@@ -6,20 +6,19 @@ scale_up_domain: the largest available scale-up domain changes (checklist: domai
 aggregate_disclosure: a lab discloses its aggregate token traffic, and the pre-training
 scale it implies (checklist: tokens/sec disclosures; thesis #4's arithmetic).
 pipelined_decode: a disclosed decode deployment with pipeline stages (thesis #5).
-speed_per_dollar: a model's throughput per output dollar across its OpenRouter hosts
-improving by a set fraction over a trailing window (thesis #1).
+The serving-speed kinds of thesis #1 are in alerts/triggers/speed.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fnmatch import fnmatchcase
 
 from alerts.records import Alert
-from alerts.triggers.base import FRACTION, OnWatched
-from alerts.triggers.inputs import ModelRef, ObservedArchitecture, Series, WatchedData
+from alerts.triggers.base import OnWatched
+from alerts.triggers.inputs import ModelRef, ObservedArchitecture, WatchedData
 from alerts.triggers.params import param
 from model.catalog.config_params import parameter_counts
 from model.catalog.disclosures import Layout, layouts
@@ -243,64 +242,3 @@ min_output_tokens_per_s_per_user = 20
         subject = f"{lay.who} {lay.model}: decode in {stages} pipeline stages ({shown})"
         ref = ModelRef(lay.who, lay.model, lay.deployment, lay.source_url)
         return self.alert(ref, subject, None, stages, "stages", lay.date)
-
-
-@dataclass(frozen=True, kw_only=True)
-class SpeedPerDollar(OnWatched):
-    kind = "speed_per_dollar"
-    label = "throughput per dollar"
-    explained_by = ("effective_decode_batch",)
-    summary = "a model's throughput per output dollar across its hosts improving by change_fraction"
-    doc = """Per OpenRouter model (the `openrouter-endpoints` source), the daily median over
-its hosts of p50 throughput divided by output price ((tokens/s) per (USD/Mtok), the
-`endpoint_speed` view; throughput needs `OPENROUTER_API_KEY`). It fires on the day that
-median first stands `change_fraction` or more above its value `window_days` earlier (the
-latest day at least that far back), and re-arms once it falls below again. It does not
-see batch sizes: the alert carries the price-implied decode batch where the roofline
-inversion has one, to tell faster serving from fuller batches."""
-    example = """\
-[[trigger]]
-id = "speed-per-dollar-improves"
-kind = "speed_per_dollar"
-thesis = "batching-economics"
-severity = "info"
-description = "An open-weight model gets 25% more tokens/s per output dollar within 30 days."
-[trigger.params]
-models = ["deepseek/*", "moonshotai/*", "qwen/*", "meta-llama/*"]
-change_fraction = 0.25
-window_days = 30
-"""
-
-    models: tuple[str, ...] = param(("*",), help="OpenRouter model ids (glob patterns) watched")
-    change_fraction: Decimal = param(Decimal("0.25"), help="improvement that fires", unit=FRACTION)
-    window_days: int = param(30, help="how far back the comparison looks", unit=DAYS)
-
-    def on_watched(self, data: WatchedData) -> list[Alert]:
-        alerts = []
-        for model, series in sorted(data.speed_per_dollar.items()):
-            if any(fnmatchcase(model, g) for g in self.models):
-                alerts += self.evaluate(model, series)
-        return alerts
-
-    def evaluate(self, model: str, series: Series) -> list[Alert]:
-        points = [(d, v) for d, v in sorted(series) if v is not None and v > 0]
-        alerts = []
-        armed = True
-        for day, value in points:
-            before = [v for d, v in points if d <= day - timedelta(days=self.window_days)]
-            if not before:
-                continue
-            up = value >= before[-1] * (1 + self.change_fraction)
-            if up and armed:
-                gain = value / before[-1] - 1
-                subject = (
-                    f"{model}: throughput per output dollar up {gain:.0%}"
-                    f" in {self.window_days} days"
-                )
-                alerts.append(
-                    self.alert(
-                        _ref(model), subject, before[-1], value, "(tokens/s)/(USD/Mtok)", day
-                    )
-                )
-            armed = not up
-        return alerts

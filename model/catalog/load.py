@@ -130,7 +130,7 @@ def read_toml(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: not valid TOML ({err}); fix the syntax") from None
 
 
-def _entries(path: Path, known: tuple[str, ...]) -> Iterable[Entry]:
+def entries(path: Path, known: tuple[str, ...]) -> Iterable[Entry]:
     for item_id, table in read_toml(path).items():
         if not isinstance(table, Mapping):
             raise ConfigError(
@@ -433,7 +433,7 @@ def _load(
     """Later files replace earlier entries with the same id (user files override)."""
     items: dict[str, T] = {}
     for path in paths:
-        for entry in _entries(path, known):
+        for entry in entries(path, known):
             items[entry.id] = parse(entry)
     return items
 

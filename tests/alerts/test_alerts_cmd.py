@@ -143,8 +143,8 @@ def test_theses_json_carries_typed_params_and_every_kind_and_metric() -> None:
     assert list(kinds) == [
         "threshold", "step_change", "spread_change", "long_context_tier", "cache_pricing",
         "price_change", "context_step_up", "refresh_cadence", "fundamentals", "implied_margin",
-        "speed_per_dollar", "expert_layout", "scale_up_domain", "aggregate_disclosure",
-        "pipelined_decode",
+        "speed_per_dollar", "speed_beyond_roofline", "expert_layout", "scale_up_domain",
+        "aggregate_disclosure", "pipelined_decode",
     ]  # fmt: skip
     baseline = next(p for p in kinds["spread_change"]["params"] if p["name"] == "baseline_days")
     assert baseline == {

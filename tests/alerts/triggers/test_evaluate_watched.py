@@ -52,7 +52,8 @@ def test_a_new_moe_config_and_hosts_twice_as_fast_per_dollar_fire_on_their_day(
     assert [(a.trigger_id, a.subject, a.old_value, a.new_value) for a in alerts] == [
         (
             "speed-per-dollar-improves",
-            f"{LLAMA}: throughput per output dollar up 100% in 30 days",
+            f"{LLAMA}: throughput per output dollar up 100% in 30 days;"
+            " price-implied batch not known",
             37.5,
             75,
         ),

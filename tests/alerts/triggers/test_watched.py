@@ -15,7 +15,7 @@ from alerts.theses.load import parse_theses
 from alerts.triggers.inputs import ObservedArchitecture, WatchedData
 from alerts.triggers.reference import shipped_head
 from alerts.triggers.registry import KINDS
-from alerts.triggers.watched import SpeedPerDollar
+from alerts.triggers.speed import SpeedPerDollar
 from core.errors import ConfigError
 from core.rows import ArchitectureRow
 from extractors.watched.architecture import normalise
@@ -167,5 +167,6 @@ def test_speed_per_dollar_fires_once_when_it_first_gains_the_fraction_and_rearms
     ]
     assert (
         alerts[0].subject
-        == "deepseek/deepseek-v3.2: throughput per output dollar up 26% in 30 days"
+        == "deepseek/deepseek-v3.2: throughput per output dollar up 26% in 30 days;"
+        " price-implied batch not known"
     )
