@@ -12,7 +12,6 @@ tests/thesis_cli/test_sql_cmd.py runs both paths on the same arguments.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -84,7 +83,7 @@ def fast_sql(args: list[str]) -> int | None:
     """Run `thesis sql ARGS` without typer and return its exit code, or None when the
     typer app must answer: help, arguments it would word an error about, or settings to
     check (only THESIS_DB, which parse_target checks, is read here)."""
-    if settings_named(os.environ) - {"THESIS_DB"} or any(map(_unknown_option, args)):
+    if settings_named() - {"THESIS_DB"} or any(map(_unknown_option, args)):
         return None
     try:
         ns = _parser().parse_args(args)
@@ -96,7 +95,7 @@ def fast_sql(args: list[str]) -> int | None:
     from warehouse.target import parse_target
 
     try:
-        if "THESIS_DB" in os.environ:
+        if "THESIS_DB" in settings_named():
             parse_target(None)  # as the settings check does before every command
         print(sql_answer(ns.query, ns.file, "json" if ns.as_json else ns.fmt, ns.db))
     except (Exception, KeyboardInterrupt) as err:

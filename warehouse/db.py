@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -135,9 +134,8 @@ _EXTENSION_SETTINGS = ("duckdb_extension_repository", "duckdb_extension_dir")
 def _config(env: Mapping[str, str] | None = None) -> dict[str, DuckConfigValue]:
     """DuckDB settings from the environment: an extension mirror and folder, for machines
     that cannot reach extensions.duckdb.org (MotherDuck and DuckLake are extensions)."""
-    environ = os.environ if env is None else env
     config: dict[str, DuckConfigValue] = {}
-    if not any(raw_setting(f, environ) for f in _EXTENSION_SETTINGS):
+    if not any(raw_setting(f, env) for f in _EXTENSION_SETTINGS):
         return config  # both unset: nothing to validate, and no pydantic to import
     from core.settings import WarehouseSettings
 

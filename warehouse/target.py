@@ -16,7 +16,6 @@ the spool of fetched payloads sits beside it unless THESIS_SPOOL_DIR says otherw
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,7 +80,7 @@ def default_location(env: Mapping[str, str] | None = None) -> str:
 
     Read as text, not through the settings registry: any text is a valid THESIS_DB until
     parse_target reads it, and `thesis sql` must not pay for pydantic."""
-    chosen = raw_setting("db", os.environ if env is None else env)
+    chosen = raw_setting("db", env)
     if chosen:
         return chosen
     return str(_data_dir() / "thesis.duckdb")
