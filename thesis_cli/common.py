@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import traceback
 from typing import Annotated, Any
 
 import typer
@@ -12,7 +11,7 @@ from typer._click import exceptions as click_exceptions
 from typer._click.core import Context  # typer vendors click; its group API takes this
 from typer.core import TyperGroup
 
-from core.errors import ThesisError
+from thesis_cli.failure import report_failure
 
 # Prefect phones home and logs errors when it can't; nobody asked for that here.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -40,22 +39,10 @@ class ThesisGroup(TyperGroup):
             if ctx.parent is None and not set(ctx.args) & set(ctx.help_option_names):
                 check_settings()
             return super().invoke(ctx)
-        except ThesisError as err:
-            typer.echo(f"thesis: {err}", err=True)
-            ctx.exit(err.exit_code)
-        except KeyboardInterrupt:
-            typer.echo(
-                "thesis: interrupted; what had loaded stays loaded (each source commits on "
-                "its own) and payloads already fetched wait in the spool for the next run",
-                err=True,
-            )
-            ctx.exit(130)
         except (click_exceptions.ClickException, typer.Exit, typer.Abort):
             raise
-        except Exception as err:  # a real bug: its traceback, then still the one line
-            traceback.print_exc()
-            typer.echo(f"thesis: internal error: {type(err).__name__}: {err} (a bug)", err=True)
-            ctx.exit(1)
+        except (Exception, KeyboardInterrupt) as err:  # typed: one line; a bug: traceback too
+            ctx.exit(report_failure(err))
 
 
 def check_settings() -> None:
@@ -77,9 +64,9 @@ def _source_ids() -> list[str]:
     return list(SOURCE_IDS)
 
 
-def new_app(help_text: str) -> typer.Typer:
+def new_app(help_text: str, cls: type[ThesisGroup] = ThesisGroup) -> typer.Typer:
     return typer.Typer(
-        cls=ThesisGroup,
+        cls=cls,
         help=help_text,
         no_args_is_help=True,
         add_completion=False,

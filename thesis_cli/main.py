@@ -3,16 +3,78 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 
 from core.errors import ConfigError, WarehouseError
 from thesis_cli.common import DbOption, JsonOption, emit_json, new_app
+from thesis_cli.lazy import LazyCommand, LazyGroup
+
+
+class RootGroup(LazyGroup):
+    """The commands that live beside their area's code, in the order `--help` lists them;
+    each module is imported only when its command runs."""
+
+    lazy: ClassVar[dict[str, LazyCommand]] = {
+        "infer": LazyCommand(
+            "thesis_cli.infer_cmd",
+            "infer",
+            "Invert today's prices through the roofline model and explain each model's numbers.",
+        ),
+        "backtest": LazyCommand(
+            "thesis_cli.alerts_cmd",
+            "backtest",
+            "Replay dated snapshots through import, trigger evaluation and the roofline "
+            "inversion; print every alert that would have fired, with what the inversion of "
+            "that day's prices says about it.",
+        ),
+        "fundamentals": LazyCommand(
+            "thesis_cli.fundamentals_cmd",
+            "fundamentals",
+            "Fetch daily quotes and quarterly/annual statements of the tickers into the warehouse.",
+        ),
+        "models": LazyCommand(
+            "thesis_cli.models_cmd",
+            "models",
+            "List canonical models with their aliases per source, and when each was seen.",
+        ),
+        "report": LazyCommand(
+            "thesis_cli.report_cmd",
+            "report",
+            "Write an interactive HTML report: price history, spreads against the thesis band "
+            "with the alerts, long-context tiers, context ceilings and the context frontier, "
+            "the roofline with the prices' operating points, the implied margin band, "
+            "throughput per dollar across hosts, and memory margins against hyperscaler capex.",
+        ),
+        "serve": LazyCommand(
+            "thesis_cli.serve_cmd",
+            "serve",
+            "Serve the daily flow on a schedule: a deployment `thesis-daily/daily` on the "
+            "Prefect server in PREFECT_API_URL, running each scheduled run until stopped "
+            "(Ctrl-C pauses the schedule).",
+        ),
+        "roofline": LazyCommand(
+            "thesis_cli.roofline_cmd",
+            "app",
+            "The roofline model of LLM inference: KV, balance points, decode and prefill.",
+        ),
+        "alerts": LazyCommand(
+            "thesis_cli.alerts_cmd", "app", "Alert channels and the theses checklist."
+        ),
+        "pages": LazyCommand(
+            "thesis_cli.pages_cmd",
+            "app",
+            "The labs' official price pages: page diffs between captures and the sections the "
+            "parsers skipped.",
+        ),
+    }
+
 
 app = new_app(
     "Monitor the AI-inference-economics thesis: price sheets and fundamentals into "
-    "DuckDB, a roofline reading of the prices, and alerts when the checklist fires."
+    "DuckDB, a roofline reading of the prices, and alerts when the checklist fires.",
+    cls=RootGroup,
 )
 
 SourceOption = Annotated[
@@ -148,20 +210,9 @@ def sql(
     The query is the argument, else the --file, else standard input (`... | thesis sql`).
     `--json` is `--format json`: {"columns": [...], "rows": [{column: value}, ...]}.
     """
-    import duckdb
+    from thesis_cli.sql_cmd import sql_answer
 
-    from thesis_cli.output import read_query
-    from warehouse.query import FORMATS, error_line, render, run_query
-
-    if as_json:
-        fmt = "json"
-    if fmt not in FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    try:
-        answer = run_query(db, read_query(query, file))
-    except duckdb.Error as err:
-        raise ConfigError(f"query failed: {error_line(err)}") from err
-    typer.echo(render(answer, fmt))
+    typer.echo(sql_answer(query, file, "json" if as_json else fmt, db))
 
 
 @app.command()
@@ -231,33 +282,6 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
         emit_json(doc)
     else:
         print_sources(doc)
-
-
-def _register_area_commands() -> None:
-    """Commands that live beside their area's code; imports there stay light."""
-    from thesis_cli import (
-        alerts_cmd,
-        fundamentals_cmd,
-        infer_cmd,
-        models_cmd,
-        pages_cmd,
-        report_cmd,
-        roofline_cmd,
-        serve_cmd,
-    )
-
-    app.add_typer(roofline_cmd.app, name="roofline")
-    app.command("infer")(infer_cmd.infer)
-    app.add_typer(alerts_cmd.app, name="alerts")
-    app.command("backtest")(alerts_cmd.backtest)
-    app.command("fundamentals")(fundamentals_cmd.fundamentals)
-    app.command("models")(models_cmd.models)
-    app.command("report")(report_cmd.report)
-    app.command("serve")(serve_cmd.serve)
-    app.add_typer(pages_cmd.app, name="pages")
-
-
-_register_area_commands()
 
 
 def main() -> None:

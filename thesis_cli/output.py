@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from core.errors import ConfigError
 from core.rows import Parsed
 from warehouse.query import render_table
-
-
-def read_query(query: str | None, file: Path | None) -> str:
-    """`thesis sql`'s query: the argument, else the file, else piped standard input."""
-    if query is not None and file is not None:
-        raise ConfigError("give the query as an argument or with --file, not both")
-    if query is None and file is not None:
-        if not file.is_file():
-            raise ConfigError(f"no such file: {file}")
-        query = file.read_text()
-    if query is None:
-        if sys.stdin.isatty():
-            raise ConfigError("no query: give one as an argument, with --file, or on stdin")
-        query = sys.stdin.read()
-    if not query.strip():
-        raise ConfigError("the query is empty")
-    return query
 
 
 def print_run_summary(summary: dict[str, Any]) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.environ import raw_setting
 from core.errors import WarehouseLocked, WarehouseMissing, WarehouseUnavailable
-from core.settings import WarehouseSettings
 from warehouse.dialect import Dialect, for_dialect
 from warehouse.storage import is_full, storage_full
 from warehouse.target import Target, parse_target, redact
@@ -41,6 +41,8 @@ def connect(
     """
     target = parse_target(path)
     if wait_s is None:
+        from core.settings import WarehouseSettings
+
         wait_s = WarehouseSettings.load().lock_wait_s
     if read_only and target.exists() is False:
         raise WarehouseMissing(f"no warehouse at {target}: run `thesis run` or pass --db PATH")
@@ -126,11 +128,18 @@ def dialect_of(target: Target) -> Dialect:
     return "ducklake" if target.kind == "ducklake" else "duckdb"
 
 
+_EXTENSION_SETTINGS = ("duckdb_extension_repository", "duckdb_extension_dir")
+
+
 def _config(env: Mapping[str, str] | None = None) -> dict[str, DuckConfigValue]:
     """DuckDB settings from the environment: an extension mirror and folder, for machines
     that cannot reach extensions.duckdb.org (MotherDuck and DuckLake are extensions)."""
-    settings = WarehouseSettings.load(env)
     config: dict[str, DuckConfigValue] = {}
+    if not any(raw_setting(f, env) for f in _EXTENSION_SETTINGS):
+        return config  # both unset: nothing to validate, and no pydantic to import
+    from core.settings import WarehouseSettings
+
+    settings = WarehouseSettings.load(env)
     if settings.duckdb_extension_repository:
         config["custom_extension_repository"] = settings.duckdb_extension_repository
     if settings.duckdb_extension_dir is not None:
@@ -179,6 +188,8 @@ def load_ducklake(con: duckdb.DuckDBPyConnection) -> None:
 
 def _lake_options(read_only: bool) -> str:
     options = []
+    from core.settings import WarehouseSettings
+
     data_path = WarehouseSettings.load().ducklake_data_path
     if data_path:
         options.append(f"data_path '{_quoted(data_path)}'")

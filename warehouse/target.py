@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_dir
-
+from core.environ import raw_setting
 from core.errors import ConfigError
-from core.settings import WarehouseSettings
 
 Kind = Literal["file", "ducklake", "motherduck"]
 # DuckLake catalogs that are a file on this machine: a DuckDB file, or sqlite:FILE.
@@ -56,12 +54,20 @@ class Target:
     def spool_dir(self, env: Mapping[str, str] | None = None) -> Path:
         """Where fetched payloads wait for the load: THESIS_SPOOL_DIR, else beside the
         file, else the user data directory (a MotherDuck or remote-catalog warehouse)."""
+        from core.settings import WarehouseSettings
+
         chosen = WarehouseSettings.load(env).spool_dir
         if chosen is not None:
             return chosen
         if self.local is not None:
             return self.local.parent / "spool"
-        return Path(user_data_dir("thesis", appauthor=False)) / "spool"
+        return _data_dir() / "spool"
+
+
+def _data_dir() -> Path:
+    from platformdirs import user_data_dir  # imported only here: `thesis sql --db` skips it
+
+    return Path(user_data_dir("thesis", appauthor=False))
 
 
 def redact(text: str) -> str:
@@ -70,11 +76,14 @@ def redact(text: str) -> str:
 
 
 def default_location(env: Mapping[str, str] | None = None) -> str:
-    """$THESIS_DB, else thesis.duckdb under the user's data directory."""
-    chosen = WarehouseSettings.load(env).db
+    """$THESIS_DB, else thesis.duckdb under the user's data directory.
+
+    Read as text, not through the settings registry: any text is a valid THESIS_DB until
+    parse_target reads it, and `thesis sql` must not pay for pydantic."""
+    chosen = raw_setting("db", env)
     if chosen:
         return chosen
-    return str(Path(user_data_dir("thesis", appauthor=False)) / "thesis.duckdb")
+    return str(_data_dir() / "thesis.duckdb")
 
 
 def parse_target(value: str | Path | None, env: Mapping[str, str] | None = None) -> Target:

@@ -16,9 +16,10 @@ from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from core.environ import PREFIX, env_name, raw_setting
 from core.errors import ConfigError
 
-PREFIX = "THESIS_"
+__all__ = ["PREFIX", "Section", "env_name", "setting"]
 
 
 def setting(
@@ -51,10 +52,6 @@ def _lowered(value: object) -> object:
 AnyCase = BeforeValidator(_lowered)
 
 
-def env_name(field: str) -> str:
-    return PREFIX + field.upper()
-
-
 def field_extra(info: FieldInfo, key: str) -> str:
     extra = info.json_schema_extra
     return str(extra.get(key, "")) if isinstance(extra, dict) else ""
@@ -73,9 +70,9 @@ def environ_values(cls: type[Section], environ: Mapping[str, str]) -> dict[str, 
     """THESIS_<FIELD> for each field; blank means unset, and only secrets keep spaces."""
     found = {}
     for name, info in cls.model_fields.items():
-        raw = environ.get(env_name(name))
-        if raw is not None and raw.strip():
-            found[name] = raw if is_secret(info) else raw.strip()
+        raw = raw_setting(name, environ, secret=is_secret(info))
+        if raw is not None:
+            found[name] = raw
     return found
 
 

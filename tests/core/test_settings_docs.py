@@ -64,6 +64,8 @@ def _strings(path: Path) -> list[str]:
 
 # The environment is still touched here, but for Prefect's own variables, not settings.
 ENVIRONMENT_USERS = {
+    "core/environ.py": "the registry's raw reading of THESIS_* text, which `thesis sql` uses "
+    "without the registry (pydantic)",
     "flows/prefect_api.py": "hands the environment to Prefect's server process",
     "thesis_cli/common.py": "turns off Prefect's analytics",
     "thesis_cli/main.py": "sets Prefect's log level",

@@ -5,6 +5,7 @@ heavy (the time itself is measured by benchmarks/cli_start.py)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,18 +64,83 @@ def test_doubles_print_without_binary_noise(db: str) -> None:
     assert doc["rows"] == [{"x": 0.3, "y": 1.5, "usd": 2.5}]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["sql", "select 1"]])
-def test_help_and_sql_import_none_of_the_heavy_libraries(db: str, argv: list[str]) -> None:
-    probe = (
-        "import sys\n"
-        "from thesis_cli.main import app\n"
-        "try:\n"
-        f"    app({[*argv, '--db', db] if argv[0] == 'sql' else argv!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+THESIS = str(Path(sys.executable).parent / "thesis")  # the installed console script
+
+
+def fast_and_typer(argv: list[str]) -> tuple[tuple[int, str, str], ...]:
+    """Exit code, stdout and stderr of `thesis sql ARGV` by the console script (the fast
+    path) and by the typer app (`python -m thesis_cli.main`)."""
+    typer_app = [sys.executable, "-m", "thesis_cli.main"]
+    runs = [
+        subprocess.run([*cmd, "sql", *argv], capture_output=True, text=True, env=_no_settings())
+        for cmd in ([THESIS], typer_app)
+    ]
+    named = [(run.stdout, run.stderr) for run in runs]  # click names `python -m` the prog
+    return tuple(
+        (run.returncode, *(text.replace("python -m thesis_cli.main", "thesis") for text in out))
+        for run, out in zip(runs, named, strict=True)
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+
+
+def _no_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("THESIS_")}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["select 1.5 - 1e-16 as y, 'a,b' as s"],
+        ["select 42 as answer", "--json"],
+        ["-f", "csv", "select 1 as a, 'x,y' as b"],
+        ["--format=json", "select 2 as n"],
+        ["--format", "yaml", "select 1"],
+        ["select modle from latest_prices"],
+        ["select 1", "--file", "q.sql"],
+        ["--file", "q.sql"],
+        ["--file", "missing.sql"],
+        ["   "],
+    ],
+)
+def test_the_fast_path_answers_as_the_typer_command_does(
+    db: str, argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.sql").write_text("select 7 as seven")
+    fast, typed = fast_and_typer([*argv, "--db", db])
+    assert fast == typed
+    assert fast[0] in (0, 2) and (fast[1] or fast[2])
+
+
+def test_help_bad_options_and_settings_to_check_are_left_to_typer(db: str) -> None:
+    fast, typed = fast_and_typer(["--help"])
+    assert fast == typed and "Usage: thesis sql [OPTIONS] [query]" in fast[1]
+    fast, typed = fast_and_typer(["--limit", "3", "select 1", "--db", db])
+    assert fast[0] == typed[0] == 2 and "No such option: --limit" in fast[2]
+    env = {**_no_settings(), "THESIS_FETCH_ATTEMPTS": "abc"}
+    bad = subprocess.run(
+        [THESIS, "sql", "select 1", "--db", db], capture_output=True, text=True, env=env
     )
-    assert out.stdout.splitlines()[-1] == "[]"
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("thesis: THESIS_FETCH_ATTEMPTS='abc' is not a whole number")
+
+
+def imported_by(argv: list[str]) -> set[str]:
+    """Every module the console script imports to run `thesis ARGV`."""
+    env = {**_no_settings(), "PYTHONPROFILEIMPORTTIME": "1"}
+    out = subprocess.run([THESIS, *argv], capture_output=True, text=True, env=env, check=True)
+    lines = [line for line in out.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+
+
+def test_help_imports_no_heavy_library_no_settings_and_no_command_module() -> None:
+    modules = imported_by(["--help"])
+    assert "typer" in modules and "thesis_cli.main" in modules  # the probe sees imports
+    heavy = {*HEAVY, "pydantic", "duckdb", "core.settings", "thesis_cli.roofline_cmd"}
+    assert modules & heavy == set()
+    assert [m for m in modules if m.startswith("thesis_cli.") and m.endswith("_cmd")] == []
+
+
+def test_sql_imports_duckdb_and_neither_typer_nor_pydantic_nor_the_settings(db: str) -> None:
+    modules = imported_by(["sql", "select 1", "--db", db])
+    assert "duckdb" in modules and "warehouse.query" in modules
+    assert modules & {*HEAVY, "typer", "pydantic", "core.settings", "thesis_cli.main"} == set()
