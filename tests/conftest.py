@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.paths import SAMPLES
+
+if TYPE_CHECKING:
+    from pipeline.history import ImportResult
 
 
 @pytest.fixture
@@ -43,3 +48,24 @@ def warehouse_location(folder: Path, name: str, engine: str) -> str:
 def engine(request: pytest.FixtureRequest) -> str:
     """Each engine the warehouse runs on; a test taking this runs once per engine."""
     return str(request.param)
+
+
+@dataclass(frozen=True)
+class RealHistory:
+    """The samples' 363 daily LiteLLM files, imported once per session."""
+
+    folder: Path  # the dated files
+    warehouse: Path  # a DuckDB file holding them: read it, or copy it to write
+    result: ImportResult  # what the import said of each file
+
+
+@pytest.fixture(scope="session")
+def real_history(tmp_path_factory: pytest.TempPathFactory) -> RealHistory:
+    """The real history imported once (it costs a minute on a busy machine), or skip."""
+    from tests.reporting.report_page import HISTORY, import_litellm_history
+
+    if not (SAMPLES / HISTORY).is_file():
+        pytest.skip(f"real samples not present at {SAMPLES / HISTORY}")
+    work = tmp_path_factory.mktemp("real-history")
+    db, result = import_litellm_history(SAMPLES, work)
+    return RealHistory(work / "litellm", db, result)

@@ -8,9 +8,9 @@ import tarfile
 from pathlib import Path
 
 from extractors.registry import get_source
-from pipeline.history import import_snapshots
+from pipeline.history import ImportResult, import_snapshots
 from tests.reporting.chromium import Browser
-from warehouse.db import connect
+from warehouse.db import connection
 
 HISTORY = "litellm_history/litellm_daily_2023-11-03_2026-11-17.tar.gz"
 EXTRA = {  # source -> (sample file, the dated name import-snapshots needs)
@@ -73,20 +73,30 @@ def opened(driver: Browser, index: Path, width: int = 1280, height: int = 900) -
     driver.evaluate(VIEWS)
 
 
-def import_real_history(samples: Path, work: Path) -> Path:
-    """A warehouse of the samples' 363 daily LiteLLM files, genai-prices and OpenRouter."""
+def import_litellm_history(samples: Path, work: Path) -> tuple[Path, ImportResult]:
+    """A warehouse `work`/thesis.duckdb of the samples' 363 daily LiteLLM files (extracted
+    into `work`/litellm), and what the import said of each file."""
     history = work / "litellm"
     history.mkdir()
     with tarfile.open(samples / HISTORY) as tar:
         tar.extractall(history, filter="data")
     db = work / "thesis.duckdb"
-    con = connect(db)
-    try:
-        import_snapshots(con, get_source("litellm"), history)
+    with connection(db) as con:
+        result = import_snapshots(con, get_source("litellm"), history)
+    return db, result
+
+
+def add_other_sources(samples: Path, work: Path, db: Path) -> Path:
+    """`db` with one genai-prices and one OpenRouter file of the samples imported too."""
+    with connection(db) as con:
         for source, (sample, name) in EXTRA.items():
             (work / source).mkdir()
             shutil.copy(samples / sample, work / source / name)
             import_snapshots(con, get_source(source), work / source)
-    finally:
-        con.close()
     return db
+
+
+def import_real_history(samples: Path, work: Path) -> Path:
+    """A warehouse of the samples' 363 daily LiteLLM files, genai-prices and OpenRouter."""
+    db, _ = import_litellm_history(samples, work)
+    return add_other_sources(samples, work, db)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,9 +24,10 @@ from extractors.registry import get_source
 from pipeline.history import import_snapshots
 from pipeline.report import build_report
 from reporting.build import Report
+from tests.conftest import RealHistory
 from tests.paths import FIXTURES
 from tests.reporting.chromium import CHROMIUM, SKIP_REASON, Browser, browser
-from tests.reporting.report_page import import_real_history, opened
+from tests.reporting.report_page import add_other_sources, opened
 from warehouse.db import connect
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
@@ -217,15 +219,14 @@ def hostile_history(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+def real_report(real_history: RealHistory, tmp_path_factory: pytest.TempPathFactory) -> Report:
     """The issue's check: the real LiteLLM history plus one genai-prices and one
     OpenRouter file from the samples, imported into a new warehouse, then the report."""
     from tests.paths import SAMPLES
 
-    if not SAMPLES.is_dir():
-        pytest.skip(f"real samples not present at {SAMPLES}")
     work = tmp_path_factory.mktemp("real")
-    db = import_real_history(SAMPLES, work)
+    db = shutil.copy(real_history.warehouse, work / "thesis.duckdb")  # the session's copy
+    add_other_sources(SAMPLES, work, db)
     return build_report(db, work / "report", now=NOW)
 
 

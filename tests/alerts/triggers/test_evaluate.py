@@ -17,7 +17,8 @@ from alerts.triggers.state import WarehouseState
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
 from tests.paths import FIXTURES as FIXTURES_ROOT
-from warehouse.db import connect
+from tests.paths import SAMPLES
+from warehouse.db import connect, connection
 
 HISTORY = FIXTURES_ROOT / "alerts" / "litellm_history"
 THESES = load_theses()
@@ -171,10 +172,25 @@ def _folder_with(tmp_path: Path, days: list[str]) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse of the samples' twelve LiteLLM releases, imported once per module."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"real samples not present at {SAMPLES}")
+    path = tmp_path_factory.mktemp("releases") / "w.duckdb"
+    with connection(path) as con:
+        import_snapshots(con, get_source("litellm"), SAMPLES / "litellm_releases")
+    return path
+
+
+def releases_copy(releases: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A test's own copy of `releases`, opened (evaluating may write state)."""
+    return connect(shutil.copy(releases, tmp_path / "w.duckdb"), wait_s=0)
+
+
 @pytest.mark.samples
-def test_backtest_over_real_litellm_releases_is_plausible(samples: Path, tmp_path: Path) -> None:
-    con = connect(tmp_path / "w.duckdb", wait_s=0)
-    import_snapshots(con, get_source("litellm"), samples / "litellm_releases")
+def test_backtest_over_real_litellm_releases_is_plausible(releases: Path, tmp_path: Path) -> None:
+    con = releases_copy(releases, tmp_path)
     alerts = evaluate_source(con, THESES, "litellm")
     by_trigger = {a.trigger_id for a in alerts}
     assert {"price-cut-or-rise", "context-ceiling-step-up", "frontier-spread-band"} <= by_trigger
@@ -189,7 +205,7 @@ def test_backtest_over_real_litellm_releases_is_plausible(samples: Path, tmp_pat
 @pytest.mark.samples
 @pytest.mark.parametrize("metric", sorted(METRICS))
 def test_every_metric_has_values_on_real_litellm_releases(
-    samples: Path, tmp_path: Path, metric: str
+    releases: Path, tmp_path: Path, metric: str
 ) -> None:
     # above = 0: any value fires once, when the model's metric is first confirmed.
     theses_file = tmp_path / "one.toml"
@@ -198,8 +214,7 @@ def test_every_metric_has_values_on_real_litellm_releases(
         f'severity = "info"\n[trigger.params]\nmetric = "{metric}"\nabove = 0\n'
     )
     theses_file.write_text(ONE_THESIS + trigger, encoding="utf-8")
-    con = connect(tmp_path / "w.duckdb", wait_s=0)
-    import_snapshots(con, get_source("litellm"), samples / "litellm_releases")
+    con = releases_copy(releases, tmp_path)
     alerts = evaluate_source(con, load_theses(theses_file), "litellm")
     assert len({a.model for a in alerts}) >= 3
     assert all(isinstance(a.new_value, Decimal) and a.new_value > 0 for a in alerts)

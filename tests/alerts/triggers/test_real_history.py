@@ -9,7 +9,6 @@ a case here fails `test_every_price_source_kind_has_a_real_history_case`.
 from __future__ import annotations
 
 import datetime as dt
-import tarfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,14 +22,11 @@ from alerts.triggers.history import SourceHistory, load_history
 from alerts.triggers.reference import shipped_head
 from alerts.triggers.registry import KINDS
 from alerts.triggers.state import MemoryState
-from extractors.registry import get_source
-from pipeline.history import import_snapshots
-from tests.paths import SAMPLES
+from tests.conftest import RealHistory
 from warehouse.db import connection
 
 pytestmark = pytest.mark.samples
 
-ARCHIVE = "litellm_history/litellm_daily_2023-11-03_2026-11-17.tar.gz"
 Event = tuple[str, str, str, str]  # (date, subject, old value, new value) as text
 
 # Per kind: real events its documented example must report.
@@ -84,18 +80,12 @@ EVENTS: dict[str, list[Event]] = {
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> SourceHistory:
-    archive = SAMPLES / ARCHIVE
-    if not archive.is_file():
-        pytest.skip(f"real samples not present at {archive}")
-    folder = tmp_path_factory.mktemp("litellm_daily")
-    with tarfile.open(archive) as tar:
-        tar.extractall(folder, filter="data")
-    with connection(folder / "w.duckdb") as con:
-        result = import_snapshots(con, get_source("litellm"), folder)
-        # LiteLLM really withdrew 78 models on 2026-03-11 and 32 on 2026-10-28: each file
-        # is refused as a shrink once, and the removal loads with the next day's file.
-        assert (result.count("loaded"), result.count("failed")) == (361, 2)
+def history(real_history: RealHistory) -> SourceHistory:
+    # LiteLLM really withdrew 78 models on 2026-03-11 and 32 on 2026-10-28: each file
+    # is refused as a shrink once, and the removal loads with the next day's file.
+    result = real_history.result
+    assert (result.count("loaded"), result.count("failed")) == (361, 2)
+    with connection(real_history.warehouse, read_only=True) as con:
         return load_history(con, "litellm")
 
 
