@@ -4,7 +4,9 @@ Every source that prices the model offers a `Quote` per price it states (the pri
 force that day: a dated price in force before an undated one). One source is chosen for
 the model's whole sheet, by precedence: a fresh source before a stale one, an official
 page before a feed, then `source_catalog` rank (genai-prices, LiteLLM, OpenRouter).
-Another source may only fill a price the chosen one does not state (`filled_from`).
+Another source may only fill a price the chosen one does not state (`filled_from`), and
+only a source that agrees with the chosen one on every price both state: a cache price
+read against another source's input price would make an incoherent sheet.
 Each price's state:
 
 - `disputed`: another fresh source states a different value (beyond TOLERANCE);
@@ -78,12 +80,23 @@ def reconcile_sheet(quotes: Sequence[Quote]) -> list[SeriesValue]:
     chosen = sheet_source(quotes)
     if chosen is None:
         return []
+    stated = {q.key: q.usd_per_mtok for q in quotes if q.source == chosen}
+    incoherent = {
+        q.source for q in quotes if q.key in stated and not agrees(q.usd_per_mtok, stated[q.key])
+    }
     by_key: dict[PriceKey, list[Quote]] = {}
     for q in quotes:
         by_key.setdefault(q.key, []).append(q)
-    return [
-        _value(sorted(qs, key=lambda q: q.precedence), chosen) for _, qs in sorted(by_key.items())
-    ]
+    out = []
+    for key, qs in sorted(by_key.items()):
+        ordered = sorted(qs, key=lambda q: q.precedence)
+        if key not in stated:
+            fillers = [q for q in ordered if q.source not in incoherent]
+            if not fillers:
+                continue  # only sources that price the model otherwise state it
+            ordered = fillers + [q for q in ordered if q.source in incoherent]
+        out.append(_value(ordered, chosen))
+    return out
 
 
 def _value(ordered: list[Quote], chosen: str) -> SeriesValue:

@@ -26,7 +26,7 @@ from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_s
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
 from warehouse.write import insert_rows, merge_rows
 
-RULES_VERSION = 1  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
+RULES_VERSION = 2  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
 MODELS_FRAME = "_series_models"
 Model = tuple[str, str]  # canonical provider, model
 # source, source_model_key, price key, effective_from, effective_to
@@ -410,4 +410,10 @@ def _replace(
         )
     finally:
         con.unregister(MODELS_FRAME)
-    insert_rows(con, PRICE_SERIES, rows)
+    # A column whose first thousand rows are null (filled_from) would be read as type
+    # NULL: let DuckDB look at every row.
+    con.execute(f"set pandas_analyze_sample = {max(len(rows), 1000)}")
+    try:
+        insert_rows(con, PRICE_SERIES, rows)
+    finally:
+        con.execute("reset pandas_analyze_sample")
