@@ -78,20 +78,21 @@ def main() -> None:
         _load(base, payloads, START + timedelta(days=day))
     nextday = dict(payloads, litellm=_litellm_changed(payloads["litellm"], 0.01))
     at = START + timedelta(days=args.days)
-    real = bulk.refresh_series, bulk.identity_map
+    names = ("refresh_series", "identity_map")
+    real: dict[str, object] = {name: getattr(bulk, name) for name in names}
+    skipped: dict[str, object] = {"refresh_series": lambda *a: None, "identity_map": lambda *a: {}}
     timings: dict[str, list[float]] = {"with series": [], "without series": []}
     for _ in range(args.repeats):
         for mode in timings:
-            if mode == "with series":
-                bulk.refresh_series, bulk.identity_map = real
-            else:  # the series step and the identity comparison it needs, taken out
-                bulk.refresh_series = lambda *a, **k: None  # type: ignore[assignment]
-                bulk.identity_map = lambda *a, **k: {}  # type: ignore[assignment]
+            # without: the series step and the identity comparison it needs, taken out
+            for name, step in (real if mode == "with series" else skipped).items():
+                setattr(bulk, name, step)
             copy = work / "copy.duckdb"
             shutil.copy(base, copy)
             timings[mode].append(_load(copy, nextday, at))
             copy.unlink()
-    bulk.refresh_series, bulk.identity_map = real
+    for name, step in real.items():
+        setattr(bulk, name, step)
     with_s = statistics.median(timings["with series"])
     without = statistics.median(timings["without series"])
     print(f"daily load of litellm + openrouter + genai-prices after {args.days} days of them:")
