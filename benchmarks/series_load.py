@@ -78,9 +78,13 @@ def main() -> None:
         _load(base, payloads, START + timedelta(days=day))
     nextday = dict(payloads, litellm=_litellm_changed(payloads["litellm"], 0.01))
     at = START + timedelta(days=args.days)
-    names = ("refresh_series", "identity_map")
+    names = ("refresh_series", "remember_identity", "moved_models")
     real: dict[str, object] = {name: getattr(bulk, name) for name in names}
-    skipped: dict[str, object] = {"refresh_series": lambda *a: None, "identity_map": lambda *a: {}}
+    skipped: dict[str, object] = {
+        "refresh_series": lambda *a: None,
+        "remember_identity": lambda *a: None,
+        "moved_models": lambda *a: set(),
+    }
     timings: dict[str, list[float]] = {"with series": [], "without series": []}
     for _ in range(args.repeats):
         for mode in timings:

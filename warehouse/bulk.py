@@ -23,7 +23,7 @@ from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.identity import refresh_identity
 from warehouse.page_records import PageRecorder
-from warehouse.series import identity_map, moved_models, refresh_series
+from warehouse.series import moved_models, refresh_series, remember_identity
 from warehouse.tables import (
     MODEL_LIMITS,
     PRICE_OBSERVATIONS,
@@ -252,9 +252,9 @@ def refresh_series_after(
     models a key joined or left from their first day)."""
     if not batch:
         return
-    before = identity_map(con)
+    remember_identity(con)
     refresh_identity(con, source, batch)
-    moved = moved_models(before, identity_map(con))
+    moved = moved_models(con)
     refresh_series(
         con, min(observed_at for _, _, observed_at in batch).astimezone(UTC).date(), moved
     )

@@ -79,24 +79,27 @@ def rebuild_series(con: duckdb.DuckDBPyConnection) -> None:
     merge_rows(con, PRICE_SERIES_STATE, state, replace=True)
 
 
-def identity_map(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Model]:
-    """(source, key) -> canonical model: compared before and after identity refreshes."""
+IDENTITY_BEFORE = "_series_identity_before"
+
+
+def remember_identity(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the key -> canonical model map (a temporary table) for `moved_models`."""
+    con.execute(
+        f"create or replace temp table {IDENTITY_BEFORE} as select source, source_model_key,"
+        " canonical_provider, canonical_model from model_identity"
+    )
+
+
+def moved_models(con: duckdb.DuckDBPyConnection) -> set[Model]:
+    """The canonical models a key left or joined since `remember_identity`."""
     rows = con.execute(
-        "select source, source_model_key, canonical_provider, canonical_model from model_identity"
+        "with now as (select source, source_model_key, canonical_provider, canonical_model"
+        f" from model_identity), diff as ((select * from {IDENTITY_BEFORE} except select *"
+        f" from now) union all (select * from now except select * from {IDENTITY_BEFORE}))"
+        " select distinct canonical_provider, canonical_model from diff"
     ).fetchall()
-    return {(s, k): (p, m) for s, k, p, m in rows}
-
-
-def moved_models(
-    before: dict[tuple[str, str], Model], after: dict[tuple[str, str], Model]
-) -> set[Model]:
-    """The canonical models a key left or joined."""
-    moved: set[Model] = set()
-    for key in before.keys() | after.keys():
-        old, new = before.get(key), after.get(key)
-        if old != new:
-            moved.update(m for m in (old, new) if m is not None)
-    return moved
+    con.execute(f"drop table {IDENTITY_BEFORE}")
+    return {(p, m) for p, m in rows}
 
 
 def refresh_series(con: duckdb.DuckDBPyConnection, start: date, moved: set[Model]) -> None:
