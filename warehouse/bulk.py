@@ -255,9 +255,8 @@ def refresh_series_after(
     remember_identity(con)
     refresh_identity(con, source, batch)
     moved = moved_models(con)
-    refresh_series(
-        con, min(observed_at for _, _, observed_at in batch).astimezone(UTC).date(), moved
-    )
+    first = min(observed_at for _, _, observed_at in batch).astimezone(UTC).date()
+    refresh_series(con, first, moved, source)
 
 
 def snapshot_row(item: Payload, snap_id: str, digest: str, result: LoadResult) -> SnapshotRow:

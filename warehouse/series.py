@@ -102,13 +102,16 @@ def moved_models(con: duckdb.DuckDBPyConnection) -> set[Model]:
     return {(p, m) for p, m in rows}
 
 
-def refresh_series(con: duckdb.DuckDBPyConnection, start: date, moved: set[Model]) -> None:
+def refresh_series(
+    con: duckdb.DuckDBPyConnection, start: date, moved: set[Model], source: str | None = None
+) -> None:
     """Decide again, from `start` on, every model whose sheet can differ; `moved` models
-    (their identity changed) from their first day."""
+    (their identity changed) from their first day. With `source` (the one whose snapshots
+    just loaded), a model it does not price is left alone unless an observation changed."""
     all_days = [d for (d,) in con.execute("select day from snapshot_days order by day").fetchall()]
     if not any(d >= start for d in all_days) and not moved:
         return
-    inputs = _read_inputs(con, _candidates(con, start, all_days) | moved)
+    inputs = _read_inputs(con, _candidates(con, start, all_days, source) | moved)
     stored = _stored_rows(con, set(inputs.series) | moved)
     restamp: dict[date, set[Model]] = defaultdict(set)  # stored rows to decide again
     for m, rows in stored.items():
@@ -121,17 +124,36 @@ def refresh_series(con: duckdb.DuckDBPyConnection, start: date, moved: set[Model
     _replace(con, start, set(stored) | set(kept), moved, fresh_rows)
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, start: date, all_days: list[date]) -> set[Model]:
-    """Models whose sheet may differ on some day from `start`."""
+def _candidates(
+    con: duckdb.DuckDBPyConnection, start: date, all_days: list[date], source: str | None
+) -> set[Model]:
+    """Models whose sheet may differ on some day from `start`: a dated price starts or ends,
+    or an observation changed, a row from `start` on or a pending price may be decided
+    otherwise; of the last three, with `source`, only the models that source prices (a
+    snapshot of another source changes neither its quotes nor their confirmation, and
+    that source's own flush decided its changes)."""
     found = con.execute(
-        "select distinct i.canonical_provider, i.canonical_model"
-        " from price_observations o join model_identity i using (source, source_model_key)"
-        " where o.observed_at >= ? or o.effective_from >= ? or o.effective_to >= ?"
-        " union select provider, model from price_series where day >= ?"
-        " union select provider, model from (select provider, model, state from price_series"
-        "  qualify row_number() over (partition by provider, model, component, service_tier,"
-        "  tier_min_prompt_tokens, condition order by day desc) = 1) where state = 'pending'",
-        [datetime(start.year, start.month, start.day, tzinfo=UTC), start, start, start],
+        "with priced as (select canonical_provider as provider, canonical_model as model"
+        "  from model_identity where ? is null or source = ?),"
+        " latest as (select provider, model, state from price_series qualify row_number()"
+        "  over (partition by provider, model, component, service_tier,"
+        "  tier_min_prompt_tokens, condition order by day desc) = 1),"
+        " observed as (select i.canonical_provider as provider, i.canonical_model as model,"
+        "  o.observed_at >= ? as changed, o.effective_from >= ? or o.effective_to >= ? as dated"
+        "  from price_observations o join model_identity i using (source, source_model_key)),"
+        " open as (select provider, model from price_series where day >= ?"
+        "  union select provider, model from latest where state = 'pending'"
+        "  union select provider, model from observed where changed)"
+        " select provider, model from observed where dated"
+        " union select provider, model from open semi join priced using (provider, model)",
+        [
+            source,
+            source,
+            datetime(start.year, start.month, start.day, tzinfo=UTC),
+            start,
+            start,
+            start,
+        ],
     ).fetchall()
     models = {(p, m) for p, m in found}
     flipped = _flipping_sources(con, start, all_days)

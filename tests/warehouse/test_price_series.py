@@ -149,3 +149,13 @@ def test_deepseek_chat_keeps_its_cache_read_price(full: duckdb.DuckDBPyConnectio
         " and tier_min_prompt_tokens = 0 and condition = ''"
     ).fetchone()
     assert row is not None and row[0] > 0
+
+
+def test_the_series_kept_over_three_sources_equals_a_rebuild(
+    full: duckdb.DuckDBPyConnection,
+) -> None:
+    # genai-prices and OpenRouter load after LiteLLM: each decides again only the models
+    # it prices (and dated prices), and the result is what deciding everything gives.
+    kept = full.execute(SERIES).fetchall()
+    rebuild_series(full)
+    assert full.execute(SERIES).fetchall() == kept
