@@ -109,14 +109,15 @@ class Warehouse:
 
 def read(con: duckdb.DuckDBPyConnection) -> Warehouse:
     con.execute("set enable_progress_bar = false")  # DuckDB's bar would print to the CLI
+    sheets = _sheets(con)
     return Warehouse(
-        sheets=_sheets(con),
+        sheets=sheets,
         tiers=_current_tiers(con),
         alerts=_alerts(con),
         margins=_implied_margins(con),
         hosts=_host_throughput(con),
         fundamentals=_fundamentals(con),
-        batches=_latest_batches(con),
+        batches=_latest_batches(con, sheets.frontier),
     )
 
 
@@ -321,16 +322,36 @@ def _fundamentals(con: duckdb.DuckDBPyConnection) -> Fundamentals:
     return Fundamentals(margins, capex)
 
 
-def _latest_batches(con: duckdb.DuckDBPyConnection) -> Found:
-    """Each model's newest effective decode batch (migration 003), or why there is none."""
+def _latest_batches(con: duckdb.DuckDBPyConnection, frontier: tuple[Key, ...]) -> Found:
+    """Each model's newest effective decode batch (migration 003), or why there is none.
+
+    The inversion names canonical models, the price charts' frontier per-source ones: an
+    inference takes the frontier name of its canonical model (model_identity) when it has
+    one and its own name is not in the frontier.
+    """
     if not relation_exists(con, "inferences"):
         return [], "no data yet: `inferences` does not exist in this warehouse (run `thesis infer`)"
+    keys = literals(f"{p}/{m}" for p, m in frontier)
     found = rows(
         con,
-        f"""select provider, model, value, assumptions, label
-            from inferences where name = {literal(BATCH_INFERENCE)}
+        f"""with named as (
+              select canonical_provider, canonical_model,
+                     min(provider) as provider, min(model) as model
+              from model_identity where provider || '/' || model in ({keys})
+              group by all
+            )
+            select case when i.provider || '/' || i.model in ({keys}) or n.model is null
+                        then i.provider else n.provider end as provider,
+                   case when i.provider || '/' || i.model in ({keys}) or n.model is null
+                        then i.model else n.model end as model,
+                   i.value, i.assumptions, i.label
+            from inferences i
+            left join named n
+              on n.canonical_provider = i.provider and n.canonical_model = i.model
+            where i.name = {literal(BATCH_INFERENCE)}
             qualify row_number() over (
-              partition by provider, model order by computed_at desc, reference_model) = 1""",
+              partition by i.provider, i.model
+              order by i.computed_at desc, i.reference_model) = 1""",
     )
     if not found:
         return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"

@@ -55,6 +55,12 @@ def observe_gemini(
         for component, threshold, price in prices
     ]
     insert_rows(con, PRICE_OBSERVATIONS, observed)
+    # Written past the loader: derive what a load derives (identity, then the series).
+    from warehouse.identity import rebuild_source_identity
+    from warehouse.series import rebuild_series
+
+    rebuild_source_identity(con, "gemini-docs")
+    rebuild_series(con)
 
 
 def price_rows(

@@ -23,6 +23,7 @@ from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.identity import refresh_identity
 from warehouse.page_records import PageRecorder
+from warehouse.series import moved_models, refresh_series, remember_identity
 from warehouse.tables import (
     MODEL_LIMITS,
     PRICE_OBSERVATIONS,
@@ -238,8 +239,24 @@ class BulkLoader:
             insert_rows(self.con, SNAPSHOTS, self._snapshots)
             append_changes(self.con, self.source.id, self._changes)
             self.pages.flush(ids)
-            refresh_identity(self.con, self.source.id, self._changes)
+            refresh_series_after(self.con, self.source.id, self._changes)
         self._raw, self._snapshots, self._changes = [], [], []
+
+
+def refresh_series_after(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    batch: Sequence[tuple[Changes, str, datetime]],
+) -> None:
+    """Model identity, then the reconciled series from the batch's first day (and the
+    models a key joined or left from their first day)."""
+    if not batch:
+        return
+    remember_identity(con)
+    refresh_identity(con, source, batch)
+    moved = moved_models(con)
+    first = min(observed_at for _, _, observed_at in batch).astimezone(UTC).date()
+    refresh_series(con, first, moved, source)
 
 
 def snapshot_row(item: Payload, snap_id: str, digest: str, result: LoadResult) -> SnapshotRow:

@@ -30,10 +30,11 @@ TABLES: dict[str, str] = {
     "price_history": "One row per value a price series held at a source, with valid_from and "
     "valid_to (NULL while it holds).",
     "source_freshness": "When each source last loaded a snapshot.",
-    "latest_prices": "Today's price per (provider, model, component, service_tier, "
-    "tier_min_prompt_tokens, condition), from the most trusted source stating it.",
-    "price_spreads": "Output/input price ratio of each model's base price (standard tier, no "
-    "long-context tier, undated) on every day its source was observed.",
+    "latest_prices": "Today's price per canonical (provider, model, component, service_tier, "
+    "tier_min_prompt_tokens, condition): the newest value of price_series, with its state.",
+    "price_spreads": "Output/input price ratio of each canonical model's base price "
+    "(standard tier, no long-context tier), one row per model and snapshot day, from "
+    "price_series_daily.",
     "context_tiers": "Each model's current long-context price thresholds and the price "
     "multiplier at each.",
     "context_limits_history": "Context window and max input/output tokens per source model "
@@ -70,8 +71,8 @@ TABLES: dict[str, str] = {
     "memory_margins": "Gross margin of the memory makers (MU, SK Hynix, Samsung) per period, "
     "in their reporting currency, beside the margin a year before.",
     # 006 price changes
-    "price_changes": "Every change of a price series at a source, and whether it is "
-    "confirmed (persisted into the next snapshot, or corroborated by another source).",
+    "price_changes": "Every change of a canonical price's value in price_series, and the "
+    "day (if any) the confirmation rule (reconcile/confirm.py) confirmed it.",
     # 007 model identity
     "model_identity": "Every source model key mapped to one canonical provider and model, "
     "with the naming rule that decided it (derived from the observations).",
@@ -115,6 +116,19 @@ TABLES: dict[str, str] = {
     "endpoint_speed": "Decode speed per host and day beside its output price.",
     "openrouter_endpoints_daily": "The report's host-throughput panel: output price and p50 "
     "throughput per model, host and day.",
+    # 011 price series
+    "price_series": "The reconciled price series: per canonical price, change rows from "
+    "`day` on (a row holds until the next of the same price), with the value in force, its "
+    "state and the sources behind it (reconcile/series.py decides it).",
+    "price_series_state": "What price_series was built with (rules version): a change rebuilds it.",
+    "snapshot_days": "Every UTC day on which any source loaded a snapshot.",
+    "price_series_daily": "price_series spelled out: one row per canonical price and "
+    "snapshot day on which a value is in force.",
+    "source_latest_prices": "Per source (not reconciled): today's price per source "
+    "(provider, model, ...) from the most trusted source stating it, one component at a time "
+    "(what latest_prices meant before migration 011).",
+    "source_price_spreads": "Per source (not reconciled): output/input ratio of each source "
+    "model's base price (standard, untiered, undated) on every day its source was observed.",
     # migrate() itself
     "schema_migrations": "The warehouse migrations applied, by number, and when.",
 }
@@ -306,6 +320,17 @@ GLOSSARY: dict[str, str] = {
     "lab_model": "The lab's name of the model; NULL: unknown.",
     "first_seen_at": "When the key was first seen in a loaded snapshot (UTC).",
     "present": "True when the key is in the source's latest loaded snapshot.",
+    # the reconciled price series (011)
+    "state": "confirmed (the confirmation rule holds or another source agrees), pending "
+    "(not yet), disputed (another fresh source states a value more than 1% apart) or gone "
+    "(no source prices it any more).",
+    "sheet_source": "The source chosen for the model's whole price sheet that day (fresh "
+    "first, official first, then source_catalog rank).",
+    "filled_from": "The source that filled a price the sheet source does not state (it "
+    "agrees with the sheet source on every price both state); NULL for the sheet's own.",
+    "agreeing_sources": "Other fresh sources stating the same value (within 1%).",
+    "disagreeing_sources": "Other fresh sources stating a value more than 1% apart.",
+    "value_since": "First snapshot day (UTC) of the value in force, in the series.",
 }
 
 # A column whose name means something else in one table, or a column only one table has.
@@ -346,16 +371,73 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "rank": "Trust order among sources: lower wins (official pages 0).",
     },
     "latest_prices": {
-        "source": "The source the price is taken from (the most trusted stating it).",
-        "price_since": "When that source was first observed stating this value (UTC).",
+        "provider": "Canonical provider (model_identity).",
+        "model": "Canonical model (model_identity), the same across sources.",
+        "source": "The source the value is taken from: the sheet source, or filled_from.",
+        "source_model_key": "That source's key of the model.",
+        "official": "True when that source is the provider's own price page.",
+        "price_since": "First snapshot day (UTC) of this value in the series.",
+        "last_seen_at": "When that source last loaded a snapshot (UTC).",
+        "effective_from": "First day of the dated price used (scheduled change, time-limited "
+        "discount); NULL: the undated list price.",
+        "effective_to": "First day the dated price used no longer applies (exclusive); NULL: "
+        "open-ended or undated.",
     },
     "price_spreads": {
+        "day": "UTC snapshot day (any source loaded a snapshot).",
+        "provider": "Canonical provider (model_identity).",
+        "model": "Canonical model (model_identity).",
+        "input_usd_per_mtok": "Base input price in US dollars per million tokens.",
+        "output_usd_per_mtok": "Base output price in US dollars per million tokens.",
+        "output_input_ratio": "output_usd_per_mtok / input_usd_per_mtok (a multiple).",
+        "sheet_source": "The source chosen for the model's price sheet that day.",
+        "confirmed": "True when both base prices are confirmed that day.",
+        "disputed": "True when either base price is disputed that day.",
+    },
+    "source_price_spreads": {
         "day": "UTC date the source was observed.",
         "input_usd_per_mtok": "Base input price in US dollars per million tokens.",
         "output_usd_per_mtok": "Base output price in US dollars per million tokens.",
         "output_input_ratio": "output_usd_per_mtok / input_usd_per_mtok (a multiple).",
     },
+    "source_latest_prices": {
+        "source": "The source the price is taken from (the most trusted stating it).",
+        "price_since": "When that source was first observed stating this value (UTC).",
+    },
+    "price_series": {
+        "provider": "Canonical provider (model_identity).",
+        "model": "Canonical model (model_identity), the same across sources.",
+        "day": "UTC snapshot day from which this row holds (until the next row of the same price).",
+        "usd_per_mtok": "Price in US dollars per million tokens (per million tokens per hour "
+        "for cache_storage_per_hour); NULL: no source prices it from `day` (state gone).",
+        "source": "The source the value is taken from: the sheet source, or filled_from; "
+        "NULL when gone.",
+        "source_model_key": "That source's key of the model.",
+        "effective_from": "First day of the dated price used; NULL: the undated list price.",
+        "effective_to": "First day the dated price used no longer applies (exclusive); NULL: "
+        "open-ended or undated.",
+    },
+    "price_series_daily": {
+        "day": "UTC snapshot day (any source loaded a snapshot) on which the value is in force.",
+        "provider": "Canonical provider (model_identity).",
+        "model": "Canonical model (model_identity).",
+        "source": "The source the value is taken from: the sheet source, or filled_from.",
+        "source_model_key": "That source's key of the model.",
+        "effective_from": "First day of the dated price used; NULL: the undated list price.",
+        "effective_to": "First day the dated price used no longer applies (exclusive); NULL: "
+        "open-ended or undated.",
+    },
+    "price_series_state": {
+        "name": "Setting name: rules_version.",
+        "value": "The version of reconcile/series.py's rules that built price_series.",
+    },
+    "snapshot_days": {
+        "day": "UTC date on which at least one source loaded a snapshot.",
+    },
     "context_tiers": {
+        "provider": "Canonical provider (model_identity), as in latest_prices.",
+        "model": "Canonical model (model_identity), as in latest_prices.",
+        "source": "The source of the long-context price (latest_prices.source).",
         "base_usd_per_mtok": "Price below the threshold in US dollars per million tokens.",
         "tier_usd_per_mtok": "Price above the threshold in US dollars per million tokens.",
         "multiplier": "tier_usd_per_mtok / base_usd_per_mtok (a multiple).",
@@ -388,12 +470,14 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "price_changes": {
         "old_usd_per_mtok": "Price before the change in US dollars per million tokens.",
         "new_usd_per_mtok": "Price after the change in US dollars per million tokens.",
-        "changed_at": "When the source was observed with the new value (UTC).",
-        "next_snapshot_at": "The source's next loaded snapshot (UTC); NULL: none yet.",
-        "persisted": "True when the new value held into the source's next snapshot.",
-        "corroborated": "True when another source shows the new value within 7 days.",
-        "confirmed": "persisted or corroborated: alerts fire on confirmed changes only.",
-        "snapshot_id": "The snapshot in which the change was seen.",
+        "provider": "Canonical provider (model_identity).",
+        "model": "Canonical model (model_identity).",
+        "changed_on": "First snapshot day (UTC) of the new value in the series.",
+        "confirmed_on": "First day (UTC) the series shows the new value confirmed; NULL: "
+        "never (it reverted or is still pending or disputed).",
+        "confirmed": "True when confirmed_on is set: alerts fire on confirmed changes only.",
+        "source": "The source of the new value on changed_on.",
+        "source_model_key": "That source's key of the model.",
     },
     "inferences": {
         "run_id": "The daily run that computed it; NULL for `thesis infer`.",

@@ -266,9 +266,13 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the tables derived from observations whose rules or inputs changed (an
     upgraded warehouse builds its model identity from the observations it holds)."""
     from warehouse.identity import ensure_identity
+    from warehouse.series import ensure_series, rebuild_series
 
     with transaction(con):
-        ensure_identity(con)
+        if ensure_identity(con):
+            rebuild_series(con)
+        else:
+            ensure_series(con)
 
 
 def _describe(con: duckdb.DuckDBPyConnection) -> None:

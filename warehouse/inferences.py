@@ -24,8 +24,12 @@ PRICE_COLUMNS = (
 
 
 def read_price_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every current price (view `latest_prices`), for `model.inversion.infer.infer_all`."""
-    return dict_rows(con, f"select {PRICE_COLUMNS} from latest_prices order by provider, model")
+    """Every current canonical price (view `latest_prices`: one coherent sheet per model,
+    dated prices already resolved), for `model.inversion.infer.infer_all`."""
+    return dict_rows(
+        con,
+        f"select {PRICE_COLUMNS}, true as in_force from latest_prices order by provider, model",
+    )
 
 
 def read_limit_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from warehouse.bulk import (
 )
 from warehouse.db import transaction
 from warehouse.identity import rebuild_source_identity
+from warehouse.series import rebuild_series
 from warehouse.tables import SNAPSHOTS
 from warehouse.write import insert_rows
 
@@ -126,6 +127,7 @@ def rebuild_source(
                 progress(len(results), len(snapshots))
         loader.flush()
         rebuild_source_identity(con, source.id)
+        rebuild_series(con)  # a reprocess is rare: the series is decided again whole
     return results
 
 

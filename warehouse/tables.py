@@ -385,6 +385,36 @@ class ArchitectureObservationRow:
     observed_at: TimestampTz
 
 
+@dataclass(slots=True, kw_only=True)
+class PriceSeriesRow:
+    """A canonical price from `day` on (reconcile/series.py decides it)."""
+
+    provider: Varchar
+    model: Varchar
+    component: Varchar
+    service_tier: Varchar
+    tier_min_prompt_tokens: BigInt
+    condition: Varchar
+    day: Date
+    usd_per_mtok: Decimal20_9 | None  # None: no source prices it from `day`
+    state: Varchar  # confirmed | pending | disputed | gone
+    source: Varchar | None
+    sheet_source: Varchar | None
+    filled_from: Varchar | None
+    source_model_key: Varchar | None
+    agreeing_sources: VarcharList
+    disagreeing_sources: VarcharList
+    value_since: Date | None
+    effective_from: Date | None
+    effective_to: Date | None
+
+
+@dataclass(slots=True, kw_only=True)
+class PriceSeriesStateRow:
+    name: Varchar  # rules_version: what price_series was built with
+    value: Varchar
+
+
 RUNS = Table("runs", RunRow, key=("run_id",))
 SOURCE_RUNS = Table("source_runs", SourceRunRow, key=("run_id", "source"))
 RAW_SNAPSHOTS = Table("raw_snapshots", RawSnapshotRow, key=("content_sha256",))
@@ -413,6 +443,20 @@ PAGE_SECTION_FAILURES = Table(
 PAGE_DIFFS = Table("page_diffs", PageDiffRow, key=("snapshot_id",))
 MODEL_IDENTITY = Table("model_identity", ModelIdentityRow, key=("source", "source_model_key"))
 MODEL_IDENTITY_STATE = Table("model_identity_state", ModelIdentityStateRow, key=("name",))
+PRICE_SERIES = Table(
+    "price_series",
+    PriceSeriesRow,
+    key=(
+        "provider",
+        "model",
+        "component",
+        "service_tier",
+        "tier_min_prompt_tokens",
+        "condition",
+        "day",
+    ),
+)
+PRICE_SERIES_STATE = Table("price_series_state", PriceSeriesStateRow, key=("name",))
 # The parser's rows are stored as they are (extractors/fundamentals/rows.py).
 QUOTES = Table("quotes", QuoteRow, key=("ticker", "as_of"))
 FUNDAMENTALS = Table(
@@ -445,6 +489,8 @@ TABLES: tuple[Table[Any], ...] = (
     PAGE_DIFFS,
     MODEL_IDENTITY,
     MODEL_IDENTITY_STATE,
+    PRICE_SERIES,
+    PRICE_SERIES_STATE,
     QUOTES,
     FUNDAMENTALS,
     WATCHED_SNAPSHOTS,

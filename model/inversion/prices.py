@@ -52,9 +52,10 @@ def model_prices(
     """Group `latest_prices` rows (standard tier, no condition) into one ModelPrices each.
 
     Rows need provider, model, component, usd_per_mtok and, optionally, service_tier,
-    tier_min_prompt_tokens and condition. Models without both a base input and output
-    price are skipped: there is no ratio to invert. `limits` maps (provider, model) to
-    the context window.
+    tier_min_prompt_tokens and condition. A dated price (effective_from/_to) counts only
+    when the row says `in_force` (the reconciled series resolved its dates). Models
+    without both a base input and output price are skipped: there is no ratio to invert.
+    `limits` maps (provider, model) to the context window.
     """
     base: dict[Key, dict[str, Decimal]] = defaultdict(dict)
     tiers: dict[Key, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
@@ -62,7 +63,7 @@ def model_prices(
         if (
             row.get("service_tier", "standard") != "standard"
             or row.get("condition")
-            or (row.get("effective_from") or row.get("effective_to"))
+            or ((row.get("effective_from") or row.get("effective_to")) and not row.get("in_force"))
         ):
             continue
         price = _decimal(row.get("usd_per_mtok"))
@@ -86,6 +87,8 @@ def _one(
     limit: int | None,
 ) -> ModelPrices:
     write = prices.get("cache_write_5m", prices.get("cache_write_1h"))
+    if write is not None and write < prices["input"]:
+        write = None  # writing costs at least the input it caches: feeds write 0 for "no charge"
     ladder = prices.get("cache_write_1h") if "cache_write_5m" in prices else None
     return ModelPrices(
         provider=key[0],

@@ -38,15 +38,16 @@ def test_every_priced_model_in_the_history_gets_explained_and_stored(
     assert explained <= priced
     stored = con.execute(
         "select provider, model, value, label, reference_model, run_id, day from inferences "
-        "where name = 'output_input_price_ratio' and model = 'claude-3-5-sonnet-20240620' "
+        "where name = 'output_input_price_ratio' and model = 'claude-3-5-sonnet' "
         "order by reference_model"
     ).fetchall()
     # Claude 3.5 Sonnet: 3 USD in, 15 USD out per Mtok in LiteLLM's price file, read
-    # against each of the three stand-in architectures
+    # against each of the three stand-in architectures, under its canonical name (its
+    # dated key claude-3-5-sonnet-20240620 is an alias, priced the same)
     assert stored == [
         (
             "anthropic",
-            "claude-3-5-sonnet-20240620",
+            "claude-3-5-sonnet",
             5.0,
             "memory-bound decode",
             stand_in,

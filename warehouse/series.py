@@ -1,0 +1,444 @@
+"""Keep `price_series` in step with the observations (the decisions: reconcile/series.py).
+
+The table is derived from `price_observations`, `snapshots` and `model_identity`. When a
+batch of snapshots loads, in its transaction and after model identity, only the models
+whose sheet can differ are decided again, and only from the batch's first day on: models
+with an observation that day, models with a pending price (its source's next snapshot
+may confirm it), models of a source that turns fresh or stale that day, models with a
+dated price starting or ending, and models whose identity changed (those from their
+first day). It is rebuilt whole when price_series_state says other rules built it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from reconcile.confirm import AGREEMENT_WINDOW, CONFIRM_SNAPSHOTS, Run, confirmed_as_of
+from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_sheet
+from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
+from warehouse.write import insert_rows, merge_rows
+
+RULES_VERSION = 2  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
+MODELS_FRAME = "_series_models"
+Model = tuple[str, str]  # canonical provider, model
+# source, source_model_key, price key, effective_from, effective_to
+SourceSeries = tuple[str, str, PriceKey, date | None, date | None]
+
+
+def _day(at: datetime) -> date:
+    return at.astimezone(UTC).date()
+
+
+@dataclass
+class _Inputs:
+    """Everything the sheets of some models need, read once."""
+
+    snapshot_days: dict[str, list[date]]  # per source, one entry per loaded snapshot
+    catalog: dict[str, tuple[bool, int]]
+    # per model: per source series, its changes (observed day, value or None = removed)
+    series: dict[Model, dict[SourceSeries, list[tuple[date, Decimal | None]]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    def fresh(self, source: str, day: date) -> bool:
+        days = self.snapshot_days.get(source, [])
+        at = bisect_right(days, day)
+        return at > 0 and day - days[at - 1] <= AGREEMENT_WINDOW
+
+    def runs(self, source: str, changes: list[tuple[date, Decimal | None]]) -> list[Run[Decimal]]:
+        days = self.snapshot_days.get(source, [])
+        bounds = [bisect_left(days, d) for d, _ in changes] + [len(days)]
+        return [Run(v, days[bounds[i] : bounds[i + 1]]) for i, (_, v) in enumerate(changes)]
+
+
+def ensure_series(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the table when other rules built it; True if it was rebuilt."""
+    row = con.execute(
+        "select value from price_series_state where name = 'rules_version'"
+    ).fetchone()
+    if row is not None and row[0] == str(RULES_VERSION):
+        return False
+    rebuild_series(con)
+    return True
+
+
+def rebuild_series(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("delete from price_series")
+    first = con.execute("select min(day) from snapshot_days").fetchone()
+    if first is not None and first[0] is not None:
+        refresh_series(con, first[0], set())
+    state = [PriceSeriesStateRow(name="rules_version", value=str(RULES_VERSION))]
+    merge_rows(con, PRICE_SERIES_STATE, state, replace=True)
+
+
+IDENTITY_BEFORE = "_series_identity_before"
+
+
+def remember_identity(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the key -> canonical model map (a temporary table) for `moved_models`."""
+    con.execute(
+        f"create or replace temp table {IDENTITY_BEFORE} as select source, source_model_key,"
+        " canonical_provider, canonical_model from model_identity"
+    )
+
+
+def moved_models(con: duckdb.DuckDBPyConnection) -> set[Model]:
+    """The canonical models a key left or joined since `remember_identity`."""
+    rows = con.execute(
+        "with now as (select source, source_model_key, canonical_provider, canonical_model"
+        f" from model_identity), diff as ((select * from {IDENTITY_BEFORE} except select *"
+        f" from now) union all (select * from now except select * from {IDENTITY_BEFORE}))"
+        " select distinct canonical_provider, canonical_model from diff"
+    ).fetchall()
+    con.execute(f"drop table {IDENTITY_BEFORE}")
+    return {(p, m) for p, m in rows}
+
+
+def refresh_series(
+    con: duckdb.DuckDBPyConnection, start: date, moved: set[Model], source: str | None = None
+) -> None:
+    """Decide again, from `start` on, every model whose sheet can differ; `moved` models
+    (their identity changed) from their first day. With `source` (the one whose snapshots
+    just loaded), a model it does not price is left alone unless an observation changed."""
+    all_days = [d for (d,) in con.execute("select day from snapshot_days order by day").fetchall()]
+    if not any(d >= start for d in all_days) and not moved:
+        return
+    inputs = _read_inputs(con, _candidates(con, start, all_days, source) | moved)
+    stored = _stored_rows(con, set(inputs.series) | moved)
+    restamp: dict[date, set[Model]] = defaultdict(set)  # stored rows to decide again
+    for m, rows in stored.items():
+        for r in rows:
+            if r.day >= start:
+                restamp[r.day].add(m)
+    kept = {m: [r for r in rows if r.day < start and m not in moved] for m, rows in stored.items()}
+    _evaluate(inputs, kept, all_days, start, moved, restamp)
+    fresh_rows = [r for m, rows in kept.items() for r in rows if r.day >= start or m in moved]
+    _replace(con, start, set(stored) | set(kept), moved, fresh_rows)
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, start: date, all_days: list[date], source: str | None
+) -> set[Model]:
+    """Models whose sheet may differ on some day from `start`: a dated price starts or ends,
+    or an observation changed, a row from `start` on or a pending price may be decided
+    otherwise; of the last three, with `source`, only the models that source prices (a
+    snapshot of another source changes neither its quotes nor their confirmation, and
+    that source's own flush decided its changes)."""
+    found = con.execute(
+        "with priced as (select canonical_provider as provider, canonical_model as model"
+        "  from model_identity where ? is null or source = ?),"
+        " latest as (select provider, model, state from price_series qualify row_number()"
+        "  over (partition by provider, model, component, service_tier,"
+        "  tier_min_prompt_tokens, condition order by day desc) = 1),"
+        " observed as (select i.canonical_provider as provider, i.canonical_model as model,"
+        "  o.observed_at >= ? as changed, o.effective_from >= ? or o.effective_to >= ? as dated"
+        "  from price_observations o join model_identity i using (source, source_model_key)),"
+        " open as (select provider, model from price_series where day >= ?"
+        "  union select provider, model from latest where state = 'pending'"
+        "  union select provider, model from observed where changed)"
+        " select provider, model from observed where dated"
+        " union select provider, model from open semi join priced using (provider, model)",
+        [
+            source,
+            source,
+            datetime(start.year, start.month, start.day, tzinfo=UTC),
+            start,
+            start,
+            start,
+        ],
+    ).fetchall()
+    models = {(p, m) for p, m in found}
+    flipped = _flipping_sources(con, start, all_days)
+    if flipped:
+        rows = con.execute(
+            "select distinct canonical_provider, canonical_model from model_identity"
+            " where list_contains(?, source)",
+            [sorted(flipped)],
+        ).fetchall()
+        models |= {(p, m) for p, m in rows}
+    return models
+
+
+def _flipping_sources(
+    con: duckdb.DuckDBPyConnection, start: date, all_days: list[date]
+) -> set[str]:
+    """Sources that turn fresh or stale on a day from `start` on."""
+    rows = con.execute(
+        "select source, cast(observed_at as date) from snapshots where status = 'loaded' order by 2"
+    ).fetchall()
+    per: dict[str, list[date]] = defaultdict(list)
+    for source, day in rows:
+        per[source].append(day)
+    probe = _Inputs(per, {})
+    days = _from_previous(all_days, start)
+    return {s for s in per if len({probe.fresh(s, d) for d in days}) > 1}
+
+
+def _from_previous(all_days: list[date], start: date) -> list[date]:
+    """The days from `start` on, and the one before it."""
+    at = bisect_left(all_days, start)
+    return all_days[max(at - 1, 0) :]
+
+
+def _read_inputs(con: duckdb.DuckDBPyConnection, models: Collection[Model]) -> _Inputs:
+    snaps: dict[str, list[date]] = defaultdict(list)
+    for source, at in con.execute(
+        "select source, observed_at from snapshots where status = 'loaded' order by observed_at"
+    ).fetchall():
+        snaps[source].append(_day(at))
+    catalog = {
+        s: (bool(o), int(r))
+        for s, o, r in con.execute("select source, official, rank from source_catalog").fetchall()
+    }
+    inputs = _Inputs(dict(snaps), catalog)
+    if not models:
+        return inputs
+    con.register(MODELS_FRAME, pd.DataFrame(list(models), columns=["p", "m"], dtype=object))
+    try:
+        rows = con.execute(
+            "select i.canonical_provider, i.canonical_model, o.source, o.source_model_key,"
+            " o.component, o.service_tier, o.tier_min_prompt_tokens, o.condition,"
+            " o.effective_from, o.effective_to, o.observed_at, o.usd_per_mtok, o.change"
+            " from price_observations o join model_identity i using (source, source_model_key)"
+            f" semi join {MODELS_FRAME} f on f.p = i.canonical_provider"
+            " and f.m = i.canonical_model order by o.observed_at"
+        ).fetchall()
+    finally:
+        con.unregister(MODELS_FRAME)
+    for p, m, src, key, comp, tier, thr, cond, ef, et, at, usd, change in rows:
+        series = (src, key, (comp, tier, int(thr), cond), ef, et)
+        changes = inputs.series[(p, m)].setdefault(series, [])
+        value = None if change == "removed" else usd
+        if changes and changes[-1][0] == _day(at):
+            changes[-1] = (_day(at), value)  # the day's last snapshot counts
+        else:
+            changes.append((_day(at), value))
+    return inputs
+
+
+def _stored_rows(
+    con: duckdb.DuckDBPyConnection, models: Collection[Model]
+) -> dict[Model, list[PriceSeriesRow]]:
+    if not models:
+        return {}
+    con.register(MODELS_FRAME, pd.DataFrame(list(models), columns=["p", "m"], dtype=object))
+    try:
+        cur = con.execute(
+            f"select * from price_series semi join {MODELS_FRAME} f"
+            " on f.p = provider and f.m = model order by day"
+        )
+        names = [d[0] for d in cur.description]
+        found = [PriceSeriesRow(**dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+    finally:
+        con.unregister(MODELS_FRAME)
+    out: dict[Model, list[PriceSeriesRow]] = defaultdict(list)
+    for r in found:
+        out[(r.provider, r.model)].append(r)
+    return out
+
+
+def _evaluate(
+    inputs: _Inputs,
+    kept: dict[Model, list[PriceSeriesRow]],
+    all_days: list[date],
+    start: date,
+    moved: set[Model],
+    restamp: dict[date, set[Model]],
+) -> None:
+    """Decide the touched models day by day, appending the rows that change to `kept`."""
+    changed_on: dict[date, set[Model]] = defaultdict(set)
+    by_source: dict[str, set[Model]] = defaultdict(set)
+    for model, series in inputs.series.items():
+        for (source, _, _, ef, et), changes in series.items():
+            by_source[source].add(model)
+            for d in [d for d, _ in changes] + [b for b in (ef, et) if b is not None]:
+                changed_on[d].add(model)
+    pending = {m for m, rows in kept.items() if _has_pending(rows)}
+    days = all_days if moved else _from_previous(all_days, start)
+    was_fresh: dict[str, bool] | None = None
+    for day in days:
+        fresh = {s: inputs.fresh(s, day) for s in inputs.snapshot_days}
+        flips = set() if was_fresh is None else {s for s in fresh if fresh[s] != was_fresh[s]}
+        was_fresh = fresh
+        touched = set(moved)
+        if day >= start:
+            touched |= pending | changed_on.get(day, set()) | restamp.get(day, set())
+            for source in flips:
+                touched |= by_source.get(source, set())
+        for model in touched & inputs.series.keys():
+            rows = kept.setdefault(model, [])
+            before = _in_force(rows)
+            rows.extend(
+                _changed_rows(model, day, before, reconcile_sheet(_quotes(inputs, model, day)))
+            )
+            pending.discard(model)
+            if _has_pending(rows):
+                pending.add(model)
+
+
+def _has_pending(rows: list[PriceSeriesRow]) -> bool:
+    return any(r.state == "pending" for r in _in_force(rows).values())
+
+
+def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
+    """What each source states for the model on `day` (the key named like the model first
+    when a source has several keys for it)."""
+    per: dict[
+        tuple[str, PriceKey, str], list[tuple[Decimal, date | None, date | None, SourceSeries]]
+    ] = defaultdict(list)
+    for series, changes in inputs.series[model].items():
+        source, key, price_key, ef, et = series
+        at = bisect_right(changes, day, key=lambda c: c[0])
+        if at and changes[at - 1][1] is not None:
+            per[(source, price_key, key)].append((changes[at - 1][1], ef, et, series))  # type: ignore[arg-type]
+    chosen: dict[tuple[str, PriceKey], Quote] = {}
+    for (source, price_key, key), values in sorted(
+        per.items(), key=lambda kv: (kv[0][2] != model[1], kv[0][2])
+    ):
+        if (source, price_key) in chosen:
+            continue
+        found = in_force([(v, ef, et) for v, ef, et, _ in values], day)
+        if found is None:
+            continue
+        series = next(s for v, ef, et, s in values if (v, ef, et) == found)
+        runs = inputs.runs(source, inputs.series[model][series])
+        official, rank = inputs.catalog.get(source, (False, 100))
+        chosen[(source, price_key)] = Quote(
+            source=source,
+            official=official,
+            rank=rank,
+            fresh=inputs.fresh(source, day),
+            key=price_key,
+            usd_per_mtok=found[0],
+            source_model_key=key,
+            confirmed=confirmed_as_of(runs, day, CONFIRM_SNAPSHOTS) == found[0],
+            effective_from=found[1],
+            effective_to=found[2],
+        )
+    return list(chosen.values())
+
+
+def _in_force(rows: Iterable[PriceSeriesRow]) -> dict[PriceKey, PriceSeriesRow]:
+    out: dict[PriceKey, PriceSeriesRow] = {}
+    for r in sorted(rows, key=lambda r: r.day):
+        out[(r.component, r.service_tier, r.tier_min_prompt_tokens, r.condition)] = r
+    return {k: r for k, r in out.items() if r.usd_per_mtok is not None}
+
+
+def _changed_rows(
+    model: Model, day: date, before: dict[PriceKey, PriceSeriesRow], sheet: list[SeriesValue]
+) -> list[PriceSeriesRow]:
+    """Rows for what differs on `day` from the rows in force before it."""
+    out = []
+    for value in sheet:
+        old = before.pop(value.key, None)
+        row = _row(model, day, value, old)
+        if old is None or _fact(old) != _fact(row):
+            out.append(row)
+    for key in before:  # priced before, by no source now
+        out.append(_gone(model, day, key))
+    return out
+
+
+def _row(model: Model, day: date, v: SeriesValue, old: PriceSeriesRow | None) -> PriceSeriesRow:
+    same = old is not None and old.usd_per_mtok == v.usd_per_mtok
+    return PriceSeriesRow(
+        provider=model[0],
+        model=model[1],
+        component=v.key[0],
+        service_tier=v.key[1],
+        tier_min_prompt_tokens=v.key[2],
+        condition=v.key[3],
+        day=day,
+        usd_per_mtok=v.usd_per_mtok,
+        state=v.state,
+        source=v.source,
+        sheet_source=v.sheet_source,
+        filled_from=v.filled_from,
+        source_model_key=v.source_model_key,
+        agreeing_sources=list(v.agreeing),
+        disagreeing_sources=list(v.disagreeing),
+        value_since=old.value_since if same and old is not None else day,
+        effective_from=v.effective_from,
+        effective_to=v.effective_to,
+    )
+
+
+def _gone(model: Model, day: date, key: PriceKey) -> PriceSeriesRow:
+    return PriceSeriesRow(
+        provider=model[0],
+        model=model[1],
+        component=key[0],
+        service_tier=key[1],
+        tier_min_prompt_tokens=key[2],
+        condition=key[3],
+        day=day,
+        usd_per_mtok=None,
+        state="gone",
+        source=None,
+        sheet_source=None,
+        filled_from=None,
+        source_model_key=None,
+        agreeing_sources=[],
+        disagreeing_sources=[],
+        value_since=None,
+        effective_from=None,
+        effective_to=None,
+    )
+
+
+def _fact(r: PriceSeriesRow) -> tuple[object, ...]:
+    """What a row says, its day aside."""
+    return (
+        r.usd_per_mtok,
+        r.state,
+        r.source,
+        r.sheet_source,
+        r.filled_from,
+        r.source_model_key,
+        tuple(r.agreeing_sources),
+        tuple(r.disagreeing_sources),
+        r.effective_from,
+        r.effective_to,
+    )
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    models: set[Model],
+    moved: set[Model],
+    rows: list[PriceSeriesRow],
+) -> None:
+    """Delete the decided models' rows from `start` (all of a moved model's), insert
+    `rows`."""
+    if not models:
+        return
+    frame = pd.DataFrame(
+        [(p, m, m_ in moved) for (p, m) in models for m_ in [(p, m)]],
+        columns=["p", "m", "all_days"],
+    )
+    con.register(MODELS_FRAME, frame)
+    try:
+        con.execute(
+            f"delete from price_series where exists (select 1 from {MODELS_FRAME} f"
+            " where f.p = provider and f.m = model and (f.all_days or day >= ?))",
+            [start],
+        )
+    finally:
+        con.unregister(MODELS_FRAME)
+    # A column whose first thousand rows are null (filled_from) would be read as type
+    # NULL: let DuckDB look at every row.
+    con.execute(f"set pandas_analyze_sample = {max(len(rows), 1000)}")
+    try:
+        insert_rows(con, PRICE_SERIES, rows)
+    finally:
+        con.execute("reset pandas_analyze_sample")
