@@ -150,13 +150,22 @@ def held_slack() -> Iterator[HeldSlack]:
     server.stop()
 
 
+def run_held_at_its_alert(
+    world: World, tmp_path: Path, db: Path, slack: HeldSlack, *, temporary_server: bool
+) -> Cli:
+    """`thesis run` caught late, its row written: openrouter is down, and the Slack post
+    of its "source broken" alert is held."""
+    world.sources.down.add("openrouter")
+    cli = thesis_run(tmp_path, db, temporary_server, THESIS_SLACK_WEBHOOK_URL=slack.url)
+    wait_until(cli, slack.arrived.is_set, "the alert's delivery")
+    return cli
+
+
 def test_ctrl_c_ends_the_run_with_a_summary_of_what_loaded_and_leaves_no_process(
     world: World, tmp_path: Path, held_slack: HeldSlack
 ) -> None:
-    world.sources.down.add("openrouter")  # its "source broken" alert is being sent
     db = tmp_path / "thesis.duckdb"
-    cli = thesis_run(tmp_path, db, True, THESIS_SLACK_WEBHOOK_URL=held_slack.url)
-    wait_until(cli, held_slack.arrived.is_set, "the alert's delivery")
+    cli = run_held_at_its_alert(world, tmp_path, db, held_slack, temporary_server=True)
     children = cli.children()
     assert any("uvicorn" in " ".join(c.cmdline()) for c in children)
 
@@ -181,10 +190,8 @@ def test_ctrl_c_ends_the_run_with_a_summary_of_what_loaded_and_leaves_no_process
 def test_a_run_killed_after_writing_its_row_is_closed_by_the_next_run(
     world: World, tmp_path: Path, held_slack: HeldSlack
 ) -> None:
-    world.sources.down.add("openrouter")  # its "source broken" alert is being sent
     db = tmp_path / "thesis.duckdb"
-    cli = thesis_run(tmp_path, db, False, THESIS_SLACK_WEBHOOK_URL=held_slack.url)
-    wait_until(cli, held_slack.arrived.is_set, "the alert's delivery")
+    cli = run_held_at_its_alert(world, tmp_path, db, held_slack, temporary_server=False)
     cli.proc.send_signal(signal.SIGKILL)
     cli.proc.wait(timeout=30)
     held_slack.release.set()
