@@ -209,10 +209,21 @@ def finish_run(
         except (WarehouseError, StorageFull) as err:
             summary.problems.append(f"run not closed in the warehouse (the next run will): {err}")
             if lease is not None:
-                lease.settle(summary.status, summary.as_dict())
+                _settle(lease, summary)
     if lease is not None:
         lease.release(closed=closed)
     return summary.as_dict()
+
+
+def _settle(lease: run_leases.Lease, summary: RunSummary) -> None:
+    """Leave the run's status in its lease; where even that fails, the summary says the
+    next run will close the row as killed."""
+    try:
+        lease.settle(summary.status, summary.as_dict())
+    except OSError as err:
+        summary.problems.append(
+            f"run status not kept for the next run ({err.strerror}): it will read as killed"
+        )
 
 
 def warehouse_problem(target: Target, err: ThesisError, chosen: list[str]) -> str:

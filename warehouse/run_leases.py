@@ -12,6 +12,7 @@ leases) are left alone: nothing on this machine can tell whether they are alive.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -35,10 +36,18 @@ class Lease:
     fd: int
 
     def settle(self, status: str, summary: dict[str, Any]) -> None:
-        """Leave the run's final status for the next run to record (this one cannot)."""
-        doc = _read(self.path) | {"status": status, "summary": summary}
-        os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, json.dumps(doc, default=str).encode(), 0)
+        """Leave the run's final status for the next run to record (this one cannot). On
+        a disk too full for the whole summary, the status and why the run stopped."""
+        about = _read(self.path)
+        short = {k: summary.get(k) for k in ("run_id", "status", "stopped", "problems")}
+        for kept in (summary, short):
+            data = json.dumps(about | {"status": status, "summary": kept}, default=str).encode()
+            try:
+                _write(self.fd, data)
+                return
+            except OSError as err:
+                failed = err
+        raise failed
 
     def release(self, *, closed: bool) -> None:
         """Drop the claim; the file goes once the row is closed, else it stays for the
@@ -58,7 +67,7 @@ def take(spool_root: Path, run_id: str) -> Lease:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         about = {"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname()}
-        os.pwrite(fd, json.dumps(about).encode(), 0)
+        _write(fd, json.dumps(about).encode())
         path = folder / f"{run_id}.lease"
         tmp.rename(path)
     except BaseException:
@@ -98,6 +107,15 @@ def _final(doc: dict[str, Any], run_id: str, by_run: str) -> tuple[str, dict[str
     )
     stopped = {"kind": "killed", "reason": reason}
     return "interrupted", {"run_id": run_id, "status": "interrupted", "stopped": stopped}
+
+
+def _write(fd: int, data: bytes) -> None:
+    """Replace the file's content with `data`, all of it or an error (a full disk may
+    take part of a write without one)."""
+    os.ftruncate(fd, 0)
+    if os.pwrite(fd, data, 0) < len(data):
+        os.ftruncate(fd, 0)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _lock_if_free(path: Path) -> int | None:
