@@ -131,13 +131,18 @@ def daily_flow(
     tickers = tickers_for(theses)
     summary = RunSummary(run_id, str(target), problems=problems)
     ids = [s.id for s in chosen]
+    lease = daily.claim_run(target, summary)  # held until the run's row is closed
     try:
         _run_steps(summary, target, chosen, chosen_watched, cfg, fundamentals, tickers, theses)
     except KeyboardInterrupt:  # Ctrl-C: say what loaded; the CLI exits 130
         summary.stop("interrupted", "interrupted (Ctrl-C)", ids)
     except (WarehouseError, StorageFull) as err:  # the sources that loaded stay loaded
         summary.stop(err.kind, daily.warehouse_problem(target, err, ids), ids)
-    doc = daily.finish_run(path, summary)
+    except Exception as err:  # a bug: the run's row says so, then the traceback
+        summary.stop("internal_error", f"internal error: {type(err).__name__}: {err}", ids)
+        daily.finish_run(path, summary, lease)
+        raise
+    doc = daily.finish_run(path, summary, lease)
     create_markdown_artifact(
         markdown=summary_markdown(doc), key="thesis-daily-run", description=f"Daily run {run_id}"
     )
@@ -164,8 +169,10 @@ def _run_steps(
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
     run_id = summary.run_id
-    daily.start_run(path, run_id)
+    closed = daily.open_run(target, run_id)
     summary.recorded = True
+    for dead in closed:
+        get_run_logger().warning(f"closed run {dead}: its process ended before it closed it")
     for s in chosen:
         summary.outcomes.append(
             load_source(path, run_id, s.id, pending[s.id], parse_errors, fetched[s.id])

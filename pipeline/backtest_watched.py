@@ -121,7 +121,7 @@ def _load(
 
 def _answers(source: WatchedSource, model: str, payload: bytes) -> dict[str, bytes]:
     """Each model's answer in a file: OpenRouter files may hold several, keyed by id."""
-    if source.count_hosts is None:
+    if source.host_keys is None:
         return {model: payload}
     try:
         split = responses(payload)

@@ -21,7 +21,7 @@ from core.errors import ConfigError, SourceError, StorageFull, ThesisError, Ware
 from core.settings import FetchSettings, source_url
 from extractors.registry import SOURCES, get_source
 from pipeline.daily_summary import RunSummary, SourceOutcome
-from warehouse import ingest, runs, spool
+from warehouse import ingest, run_leases, runs, spool
 from warehouse.archive import compress
 from warehouse.db import connection
 from warehouse.storage import storage_full
@@ -168,15 +168,62 @@ def start_run(db: Path | str | None, run_id: str | None = None) -> str:
         return runs.start_run(con, "daily", run_id=run_id)
 
 
-def finish_run(db: Path | str | None, summary: RunSummary) -> dict[str, Any]:
-    """Record the run's status and summary; the summary, as the flow returns it. A run
-    stopped by its warehouse (locked, full) is not recorded there: it is only reported."""
-    doc = summary.as_dict()
-    warehouse_stopped = summary.stopped is not None and summary.stopped.kind != "interrupted"
-    if summary.recorded and not warehouse_stopped:
-        with connection(db) as con:
-            runs.finish_run(con, summary.run_id, summary.status, doc)
-    return doc
+def claim_run(target: Target, summary: RunSummary) -> run_leases.Lease | None:
+    """The run's lease (run_leases), taken before its row exists. Without one (the spool's
+    disk refuses even that) the run goes on, and says that a kill would leave its row
+    `running`."""
+    try:
+        return run_leases.take(target.spool_dir(), summary.run_id)
+    except OSError as err:
+        summary.problems.append(
+            f"no run lease ({err.strerror}): if this run is killed, its row stays 'running'"
+        )
+        return None
+
+
+def open_run(target: Target, run_id: str) -> list[str]:
+    """Write the run's `running` row, and close the rows of earlier runs whose process is
+    gone (run_leases); the ids of those, for the run log."""
+    with connection(target.location) as con:
+        runs.start_run(con, "daily", run_id=run_id)
+        return run_leases.close_dead_runs(con, target.spool_dir(), by_run=run_id)
+
+
+def finish_run(
+    db: Path | str | None, summary: RunSummary, lease: run_leases.Lease | None = None
+) -> dict[str, Any]:
+    """Record the run's status and summary; the summary, as the flow returns it.
+
+    A run stopped by its warehouse tries once more to close its row (the lock may be
+    gone); if it still cannot, its status stays in its lease and the next run records it.
+    """
+    closed = not summary.recorded
+    if summary.recorded:
+        stopped_by_warehouse = summary.stopped is not None and summary.stopped.kind != (
+            "interrupted"
+        )
+        try:
+            with connection(db, wait_s=0 if stopped_by_warehouse else None) as con:
+                runs.finish_run(con, summary.run_id, summary.status, summary.as_dict())
+            closed = True
+        except (WarehouseError, StorageFull) as err:
+            summary.problems.append(f"run not closed in the warehouse (the next run will): {err}")
+            if lease is not None:
+                _settle(lease, summary)
+    if lease is not None:
+        lease.release(closed=closed)
+    return summary.as_dict()
+
+
+def _settle(lease: run_leases.Lease, summary: RunSummary) -> None:
+    """Leave the run's status in its lease; where even that fails, the summary says the
+    next run will close the row as killed."""
+    try:
+        lease.settle(summary.status, summary.as_dict())
+    except OSError as err:
+        summary.problems.append(
+            f"run status not kept for the next run ({err.strerror}): it will read as killed"
+        )
 
 
 def warehouse_problem(target: Target, err: ThesisError, chosen: list[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -94,7 +96,7 @@ class RunSummary:
     @property
     def status(self) -> str:
         if self.stopped is not None:
-            return "failed"
+            return "interrupted" if self.stopped.kind == "interrupted" else "failed"
         if self.outcomes and len(self.failed) == len(self.outcomes):
             return "failed"
         deliveries_ok = all(d["ok"] for d in self.alerts.get("deliveries", []))
@@ -106,7 +108,7 @@ class RunSummary:
         """What went wrong, naming every failed source and ticker ("" when nothing did)."""
         parts = []
         if self.failed:
-            names = ", ".join(f"{o.source} ({o.error_kind})" for o in self.failed)
+            names = failed_streams([o.__dict__ for o in self.outcomes])
             parts.append(f"{len(self.failed)} of {len(self.outcomes)} sources failed: {names}")
         tickers = sorted(self.fundamentals.get("failed", {}))
         if tickers:
@@ -153,6 +155,28 @@ class RunSummary:
         for ticker, reason in self.fundamentals.get("failed", {}).items():
             found.append(SourceFailure(f"yfinance:{ticker}", "fetch_failed", reason, on))
         return found
+
+
+def failed_streams(streams: Iterable[Mapping[str, Any]]) -> str:
+    """A run's failed streams, one phrase per source, in run order: a price source (or a
+    watched-model source's only failed model) by name, more models of one source counted,
+    each with its failure's kind, e.g. "litellm (fetch_failed), openrouter-endpoints 12 of
+    12 models (fetch_failed)". The streams are `RunSummary.as_dict()["sources"]`."""
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for stream in streams:
+        by_source.setdefault(stream["source"].partition(":")[0], []).append(stream)
+    parts = []
+    for source, mine in by_source.items():
+        failed = [s for s in mine if s["status"] == "failed"]
+        kinds = Counter(str(s["error_kind"]) for s in failed)
+        if not kinds:
+            continue
+        said = ", ".join(k if len(kinds) == 1 else f"{k} {n}" for k, n in kinds.most_common())
+        if len(failed) == 1:
+            parts.append(f"{failed[0]['source']} ({said})")
+        else:
+            parts.append(f"{source} {len(failed)} of {len(mine)} models ({said})")
+    return ", ".join(parts)
 
 
 def summary_markdown(doc: dict[str, Any]) -> str:

@@ -100,7 +100,8 @@ def fetch_and_store(
     fetched = fetch(wanted, session=session, policy=policy)
     with connection(db) as con:
         run_id = runs.start_run(con, "fundamentals", started_at)
-        result = store_fundamentals(con, fetched, run_id=run_id)
+        with runs.closed_if_stopped(con, run_id):
+            result = store_fundamentals(con, fetched, run_id=run_id)
         runs.finish_run(con, run_id, result.status, result.to_json())
     return result
 

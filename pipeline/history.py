@@ -70,7 +70,8 @@ def import_history(
     source = get_source(source_id)
     with connection(db) as con:
         run_id = runs.start_run(con, "import")
-        result = import_snapshots(con, source, folder, run_id=run_id, progress=progress)
+        with runs.closed_if_stopped(con, run_id):
+            result = import_snapshots(con, source, folder, run_id=run_id, progress=progress)
         doc = result.summary(source.id)
         runs.finish_run(con, run_id, "ok" if result.count("failed") == 0 else "partial", doc)
     return doc

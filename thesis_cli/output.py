@@ -12,6 +12,8 @@ from warehouse.query import render_table
 
 
 def print_run_summary(summary: dict[str, Any]) -> None:
+    from pipeline.daily_summary import failed_streams  # the registry: only `run` needs it
+
     for item in summary["sources"]:
         detail = f"{item['rows_added']} rows added"
         if item["status"] == "failed":
@@ -33,14 +35,14 @@ def print_run_summary(summary: dict[str, Any]) -> None:
         typer.echo(f"  alerts          {alerts_line(alerts)}")
     for problem in summary.get("problems", []):
         typer.echo(f"  problem         {problem}")
-    failed = [s["source"] for s in summary["sources"] if s["status"] == "failed"]
+    failed = [s for s in summary["sources"] if s["status"] == "failed"]
     line = (
         f"run {summary['run_id']}: {summary['status']}, "
         f"{len(summary['sources']) - len(failed)}/{len(summary['sources'])} sources ok, "
         f"{summary['rows_added']} rows added to {summary['db']}"
     )
     if failed:
-        line += f"; failed: {', '.join(failed)}"
+        line += f"; failed: {failed_streams(summary['sources'])}"
     if summary.get("stopped"):
         line += f"; stopped: {summary['stopped']['reason']}"
     typer.echo(line)

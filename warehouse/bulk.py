@@ -24,6 +24,7 @@ from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.identity import refresh_identity
 from warehouse.page_records import PageRecorder
 from warehouse.series import moved_models, refresh_series, remember_identity
+from warehouse.shrink import confirms_removal, outcome_columns
 from warehouse.tables import (
     MODEL_LIMITS,
     PRICE_OBSERVATIONS,
@@ -79,15 +80,6 @@ def utc_day(when: datetime) -> str:
 
 # A shrink of a handful of entries is a withdrawal, whatever share of a small source it is.
 MIN_MODELS, MIN_PRICES = 2, 6
-# Two refused payloads that remove (nearly) the same entries confirm the removal.
-SAME_REMOVAL = 0.9
-
-
-def _same_removal(gone: frozenset[str], refused: frozenset[str]) -> bool:
-    """`gone` repeats the removal the previous payload was refused for."""
-    if not gone or not refused:
-        return False
-    return len(gone & refused) >= SAME_REMOVAL * len(gone | refused)
 
 
 class BulkLoader:
@@ -192,7 +184,7 @@ class BulkLoader:
         changes, state = diff_snapshot(self.source, self.state, entries)
         removed = sum(change == "removed" for _, _, change in changes.prices)
         gone = frozenset(self.state.entries) - set(entries)
-        if not _same_removal(gone, self.refused_removal):
+        if not confirms_removal(gone, self.refused_removal):
             try:
                 self._refuse_shrink(models, removed)
             except SuspiciousShrink:
@@ -260,7 +252,6 @@ def refresh_series_after(
 
 
 def snapshot_row(item: Payload, snap_id: str, digest: str, result: LoadResult) -> SnapshotRow:
-    err = result.error
     return SnapshotRow(
         snapshot_id=snap_id,
         source=item.source.id,
@@ -271,10 +262,7 @@ def snapshot_row(item: Payload, snap_id: str, digest: str, result: LoadResult) -
         url=item.url,
         etag=item.etag,
         last_modified=item.last_modified,
-        status=result.status,
-        error_kind=err.kind if err else None,
-        error=err.reason if err else None,
-        models=result.models if result.status == "loaded" else None,
+        **outcome_columns(result.status, result.error, "models", result.models),
         price_rows=result.price_rows,
         limit_rows=result.limit_rows,
         unmapped_fields=sorted(result.unmapped_fields),

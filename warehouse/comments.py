@@ -338,7 +338,8 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "runs": {
         "run_id": "The run's id: its kind, start time (UTC) and a nonce.",
         "kind": "daily, import, reprocess or backtest.",
-        "status": "running, ok, partial (a source, ticker or delivery failed) or failed.",
+        "status": "running, ok, partial (a source, ticker or delivery failed), failed or "
+        "interrupted (Ctrl-C, or its process killed: closed by the next run).",
         "summary": "The run's summary as JSON: each source's outcome, fundamentals, inferences, "
         "alerts, problems.",
     },

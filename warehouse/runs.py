@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 
+from core.errors import ThesisError
 from warehouse.tables import RUNS, SOURCE_RUNS, RunRow, SourceRunRow
 from warehouse.write import insert_rows, merge_rows
 
@@ -97,3 +100,40 @@ def finish_run(
         "update runs set finished_at = ?, status = ?, summary = ? where run_id = ?",
         [now(), status, json.dumps(summary, default=str), run_id],
     )
+
+
+def close_running(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, summary: dict[str, Any]
+) -> bool:
+    """Close a run that is still `running` (one whose process is gone); whether it was."""
+    found = con.execute(
+        "update runs set finished_at = ?, status = ?, summary = ? "
+        "where run_id = ? and status = 'running' returning run_id",
+        [now(), status, json.dumps(summary, default=str), run_id],
+    ).fetchall()
+    return bool(found)
+
+
+@contextmanager
+def closed_if_stopped(con: duckdb.DuckDBPyConnection, run_id: str) -> Iterator[None]:
+    """A run done on one connection (an import, a fundamentals run): an exception out of
+    the block closes its row, `interrupted` for Ctrl-C, else `failed` with the reason,
+    before it propagates. If even that write fails, the error says so."""
+    try:
+        yield
+    except (Exception, KeyboardInterrupt) as err:
+        status, stopped = _stopped_by(err)
+        try:
+            close_running(con, run_id, status, {"run_id": run_id, "stopped": stopped})
+        except duckdb.Error as also:
+            err.add_note(f"run {run_id} could not be closed and stays 'running': {also}")
+        raise
+
+
+def _stopped_by(err: BaseException) -> tuple[str, dict[str, str]]:
+    """The status and `stopped` entry of a run that `err` ended."""
+    if isinstance(err, KeyboardInterrupt):
+        return "interrupted", {"kind": "interrupted", "reason": "interrupted (Ctrl-C)"}
+    if isinstance(err, ThesisError):
+        return "failed", {"kind": err.kind, "reason": str(err)}
+    return "failed", {"kind": "internal_error", "reason": f"{type(err).__name__}: {err}"}

@@ -43,7 +43,7 @@ class RunRow:
     kind: Varchar  # daily | import | reprocess | backtest | fundamentals
     started_at: TimestampTz
     finished_at: TimestampTz | None = None
-    status: Varchar  # running | ok | partial | failed
+    status: Varchar  # running | ok | partial | failed | interrupted
     summary: Json | None = None
 
 

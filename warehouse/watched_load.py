@@ -4,12 +4,14 @@ Every payload is archived (raw_snapshots) and recorded in watched_snapshots in t
 transaction as its rows, loaded or failed with its typed error; a fetch that got no
 payload is recorded too. The same content of the same model on the same UTC day adds
 nothing, so a re-run writes nothing twice. A model whose host list falls under half of
-its last good answer's is a failure and its last good rows stand.
+its last good answer's is a failure and its last good rows stand, until the next answer
+confirms the same hosts gone (warehouse/shrink.py).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 
@@ -21,6 +23,7 @@ from extractors.watched.base import WatchedSource
 from warehouse.archive import read_raw, sha256, store_raw
 from warehouse.bulk import utc_day
 from warehouse.db import transaction
+from warehouse.shrink import confirms_removal, outcome_columns
 from warehouse.tables import (
     ARCHITECTURE_OBSERVATIONS,
     ENDPOINT_OBSERVATIONS,
@@ -31,8 +34,8 @@ from warehouse.tables import (
 )
 from warehouse.write import insert_rows
 
-# A host list under this share of the last good one is refused once (a broken answer, not
-# news); the same shrink in the next answer is a real withdrawal and loads.
+# A host list under this share of the last good one is refused (a broken answer, not news)
+# until an answer confirms the removal.
 MIN_HOST_FRACTION = 0.5
 # Architecture fields that make a config "changed" (not the config's text or hash).
 COMPARED = tuple(
@@ -186,33 +189,43 @@ def _loaded_that_day(con: duckdb.DuckDBPyConnection, item: WatchedPayload, diges
 
 
 def _check_hosts(con: duckdb.DuckDBPyConnection, item: WatchedPayload, observed: Observed) -> int:
-    count = item.source.count_hosts
-    if count is None:
+    """The payload's host count; TooFewHosts when its host list falls under
+    MIN_HOST_FRACTION of the last good one's, unless it confirms the removal the previous
+    answer was refused for (warehouse/shrink.py)."""
+    keys = item.source.host_keys
+    if keys is None:
         return len(observed.model_keys)
-    hosts = count(observed)
-    row = con.execute(
-        "select rows from watched_snapshots where source = ? and source_model_key = ?"
-        " and status = 'loaded' and observed_at <= ? order by observed_at desc limit 1",
-        [item.source.id, item.model, item.observed_at],
-    ).fetchone()
-    before = int(row[0] or 0) if row else 0
-    if before and hosts < MIN_HOST_FRACTION * before and not _refused_last(con, item):
-        raise TooFewHosts(
-            item.source.stream(item.model),
-            f"{hosts} hosts where the last good answer had {before} "
-            f"(under {MIN_HOST_FRACTION:.0%}); keeping the last good rows",
-        )
-    return hosts
+    hosts = keys(observed)
+    before = _hosts_of(con, item, keys, "status = 'loaded' and observed_at <= ?")
+    if before and len(hosts) < MIN_HOST_FRACTION * len(before):
+        refused = _hosts_of(con, item, keys, "observed_at < ?", refused=True)
+        if not confirms_removal(before - hosts, before - refused if refused else frozenset()):
+            raise TooFewHosts(
+                item.source.stream(item.model),
+                f"{len(hosts)} hosts where the last good answer had {len(before)} "
+                f"(under {MIN_HOST_FRACTION:.0%}); keeping the last good rows",
+            )
+    return len(hosts)
 
 
-def _refused_last(con: duckdb.DuckDBPyConnection, item: WatchedPayload) -> bool:
-    """Whether the model's previous answer was refused as too short: seen twice, it loads."""
+def _hosts_of(
+    con: duckdb.DuckDBPyConnection,
+    item: WatchedPayload,
+    keys: Callable[[Observed], frozenset[str]],
+    which: str,
+    *,
+    refused: bool = False,
+) -> frozenset[str]:
+    """The hosts of the model's newest answer `which` picks (with `refused`: only if that
+    answer was refused as too few hosts); empty when there is none."""
     row = con.execute(
-        "select error_kind from watched_snapshots where source = ? and source_model_key = ?"
-        " and observed_at < ? order by observed_at desc limit 1",
+        "select content_sha256, error_kind from watched_snapshots where source = ?"
+        f" and source_model_key = ? and {which} order by observed_at desc limit 1",
         [item.source.id, item.model, item.observed_at],
     ).fetchone()
-    return row is not None and row[0] == TooFewHosts.kind
+    if row is None or row[0] is None or (refused and row[1] != TooFewHosts.kind):
+        return frozenset()
+    return keys(item.source.parse(read_raw(con, row[0]), item.model))
 
 
 def _write_rows(
@@ -224,7 +237,7 @@ def _write_rows(
 ) -> int:
     day = date.fromisoformat(utc_day(item.observed_at))
     added = 0
-    if item.source.count_hosts is not None:
+    if item.source.host_keys is not None:
         con.execute(
             "delete from endpoint_observations where source = ? and source_model_key = ?"
             " and day = ?",
@@ -283,7 +296,6 @@ def _record(
     digest: str | None,
     result: WatchedResult,
 ) -> None:
-    err = result.error
     con.execute("delete from watched_snapshots where snapshot_id = ?", [snap_id])
     row = WatchedSnapshotRow(
         snapshot_id=snap_id,
@@ -296,10 +308,7 @@ def _record(
         url=item.url,
         etag=item.etag,
         last_modified=item.last_modified,
-        status=result.status,
-        error_kind=err.kind if err else None,
-        error=err.reason if err else None,
-        rows=result.hosts if result.status == "loaded" else None,
+        **outcome_columns(result.status, result.error, "rows", result.hosts),
         unmapped_fields=sorted(result.unmapped_fields),
     )
     insert_rows(con, WATCHED_SNAPSHOTS, [row])

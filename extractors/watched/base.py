@@ -29,9 +29,9 @@ class WatchedSource:
 
     `url_template` holds `{model}` where the model id goes; `parse(payload, model)` is
     pure. `token_variable` names the optional credential (sent as a bearer token, never
-    logged or stored). `count_hosts`, when set, counts what a payload offers for the
+    logged or stored). `host_keys`, when set, names the hosts a payload offers, for the
     shrink check: a model whose host list falls under half of its last good snapshot's
-    is a failure, and its last good rows stand.
+    is a failure, and its last good rows stand, until an answer confirms those hosts gone.
     """
 
     id: str
@@ -40,7 +40,7 @@ class WatchedSource:
     parse: Callable[[bytes, str], Observed]
     default_models: tuple[str, ...]
     token_variable: str
-    count_hosts: Callable[[Observed], int] | None = None
+    host_keys: Callable[[Observed], frozenset[str]] | None = None
     accept: str = "application/json"
 
     def url(self, model: str, template: str | None = None) -> str:

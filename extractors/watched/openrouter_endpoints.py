@@ -91,8 +91,9 @@ def parse(payload: bytes, model: str | None = None) -> Observed:
     return out
 
 
-def count_hosts(observed: Observed) -> int:
-    return len(observed.endpoints)
+def host_keys(observed: Observed) -> frozenset[str]:
+    """The answer's endpoints, by their key (the host's tag, `#2` for a second one)."""
+    return frozenset(e.endpoint_key for e in observed.endpoints)
 
 
 def _model_id(doc: Mapping[str, Any]) -> str:
@@ -255,5 +256,5 @@ SOURCE = WatchedSource(
     parse=parse,
     default_models=OPENROUTER_DEFAULTS,
     token_variable="OPENROUTER_API_KEY",
-    count_hosts=count_hosts,
+    host_keys=host_keys,
 )

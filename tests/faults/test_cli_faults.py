@@ -150,13 +150,22 @@ def held_slack() -> Iterator[HeldSlack]:
     server.stop()
 
 
+def run_held_at_its_alert(
+    world: World, tmp_path: Path, db: Path, slack: HeldSlack, *, temporary_server: bool
+) -> Cli:
+    """`thesis run` caught late, its row written: openrouter is down, and the Slack post
+    of its "source broken" alert is held."""
+    world.sources.down.add("openrouter")
+    cli = thesis_run(tmp_path, db, temporary_server, THESIS_SLACK_WEBHOOK_URL=slack.url)
+    wait_until(cli, slack.arrived.is_set, "the alert's delivery")
+    return cli
+
+
 def test_ctrl_c_ends_the_run_with_a_summary_of_what_loaded_and_leaves_no_process(
     world: World, tmp_path: Path, held_slack: HeldSlack
 ) -> None:
-    world.sources.down.add("openrouter")  # its "source broken" alert is being sent
     db = tmp_path / "thesis.duckdb"
-    cli = thesis_run(tmp_path, db, True, THESIS_SLACK_WEBHOOK_URL=held_slack.url)
-    wait_until(cli, held_slack.arrived.is_set, "the alert's delivery")
+    cli = run_held_at_its_alert(world, tmp_path, db, held_slack, temporary_server=True)
     children = cli.children()
     assert any("uvicorn" in " ".join(c.cmdline()) for c in children)
 
@@ -169,11 +178,41 @@ def test_ctrl_c_ends_the_run_with_a_summary_of_what_loaded_and_leaves_no_process
     assert err.strip().splitlines()[-1].startswith("thesis: interrupted; what had loaded stays")
     lines = out.strip().splitlines()
     assert any(ln.split()[:2] == ["litellm", "loaded"] for ln in lines), out
-    assert lines[-1].endswith("; failed: openrouter; stopped: interrupted (Ctrl-C)"), out
+    assert "; failed: openrouter (fetch_failed); " in lines[-1], out
+    assert lines[-1].endswith("; stopped: interrupted (Ctrl-C)"), out
     assert_all_gone(children)
     assert latest(db)["litellm"]  # what loaded stays loaded
+    assert run_rows(db) == [("interrupted", "interrupted (Ctrl-C)")]
     [said] = [p["text"] for p in held_slack.posts]
     assert said.startswith("thesis: daily run failed: daily-")
+
+
+def test_a_run_killed_after_writing_its_row_is_closed_by_the_next_run(
+    world: World, tmp_path: Path, held_slack: HeldSlack
+) -> None:
+    db = tmp_path / "thesis.duckdb"
+    cli = run_held_at_its_alert(world, tmp_path, db, held_slack, temporary_server=False)
+    cli.proc.send_signal(signal.SIGKILL)
+    cli.proc.wait(timeout=30)
+    held_slack.release.set()
+    assert [status for status, _ in run_rows(db)] == ["running"]
+
+    world.sources.down.discard("openrouter")
+    recovered = run(db, SOURCES)
+    assert recovered["status"] == "ok"
+    killed, new = run_rows(db)
+    assert killed[0] == "interrupted" and new[0] == "ok"
+    assert f"process (PID {cli.proc.pid} on " in killed[1], killed[1]
+    assert f"closed by run {recovered['run_id']}" in killed[1]
+
+
+def run_rows(db: Path) -> list[tuple[str, str | None]]:
+    """Each daily run's status and why it stopped, oldest first."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "select status, summary->>'$.stopped.reason' from runs order by started_at"
+        ).fetchall()
+    return [(str(status), reason) for status, reason in rows]
 
 
 def test_kill_9_mid_run_leaves_no_process_and_the_next_run_loses_nothing(
@@ -198,5 +237,6 @@ def test_kill_9_mid_run_leaves_no_process_and_the_next_run_loses_nothing(
     assert recovered["status"] == "ok"
     assert {outcome(recovered, sid)["status"] for sid in SOURCES} == {"loaded"}
     assert [spool.pending(root, sid) for sid in SOURCES] == [[], []]
+    assert list((root / ".runs").iterdir()) == []  # the killed run's lease, settled
     assert set(latest(db)) == set(SOURCES)
     assert prefect_logs.tracebacks() == []

@@ -23,7 +23,7 @@ from tests.e2e.servers import E2E
 from tests.faults.conftest import Kept
 from tests.paths import FIXTURES
 from thesis_cli.output import print_run_summary
-from warehouse import runs, spool
+from warehouse import run_leases, runs, spool
 from warehouse.archive import compress
 from warehouse.db import connection
 from warehouse.storage import human_size
@@ -140,3 +140,25 @@ def test_a_full_warehouse_disk_ends_the_run_with_its_summary_naming_the_disk_and
     assert again["status"] == "ok" and spool.pending(spool.spool_dir(db), "litellm") == []
     assert latest(db) != before  # the halved gpt-5 price is in
     assert prefect_logs.tracebacks() == []
+
+
+def test_a_run_that_cannot_close_its_row_on_a_full_disk_still_leaves_why_it_stopped(
+    small_disk: Disk, tmp_path: Path
+) -> None:
+    """The lease keeps the status and the reason when the whole summary no longer fits;
+    the next run records them."""
+    disk, _ = small_disk
+    with connection(tmp_path / "thesis.duckdb") as con:
+        run_id = runs.start_run(con, "daily")
+    lease = run_leases.take(disk, run_id)
+    _fill(disk)
+    stopped = {"kind": "storage_full", "reason": "warehouse: disk full at /x"}
+    big = {"run_id": run_id, "status": "failed", "stopped": stopped, "sources": ["x" * 100_000]}
+    lease.settle("failed", big)
+    lease.release(closed=False)
+
+    with connection(tmp_path / "thesis.duckdb") as con:
+        assert run_leases.close_dead_runs(con, disk, by_run="daily-next") == [run_id]
+        row = con.execute("select status, summary from runs").fetchone()
+    assert row is not None
+    assert (row[0], json.loads(row[1])["stopped"]) == ("failed", stopped)

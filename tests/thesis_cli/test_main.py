@@ -176,6 +176,9 @@ def test_run_with_no_network_records_every_source_and_exits_non_zero(tmp_path: P
     # Every price source, and each model a watched-model source plans, is one stream.
     streams = re.search(r" 0/(\d+) sources ok", last)
     assert streams is not None and "failed:" in last, last
+    # Told per source: a watched-model source's models counted, not listed one by one.
+    assert re.search(r"openrouter-endpoints (\d+) of \1 models \(fetch_failed\)", last), last
+    assert "openrouter-endpoints:" not in last
     assert int(streams[1]) >= len(SOURCE_IDS)
     assert "Traceback" not in done.stderr
     failed = runner.invoke(

@@ -1,4 +1,5 @@
-"""A payload that would delete much of a source at once is a broken feed, not news."""
+"""A payload that would delete much of a source at once is a broken feed, not news, until
+the next payload confirms the removal (warehouse/shrink.py, the rule every loader uses)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.errors import SuspiciousShrink
 from extractors.registry import get_source
 from warehouse.db import connect
 from warehouse.load import Payload, load_payload
+from warehouse.shrink import confirms_removal, outcome_columns
 
 LITELLM = get_source("litellm")
 DAY = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -125,3 +128,37 @@ def test_a_withdrawal_of_one_model_from_a_small_source_is_news(tmp_path: Path) -
         assert _live(con) == 6
     finally:
         con.close()
+
+
+# The one rule both loaders use (feeds here, watched host lists in test_watched_load.py).
+@pytest.mark.parametrize(
+    ("gone", "refused", "confirms"),
+    [
+        (set("abcdefghij"), set("abcdefghij"), True),  # the same removal, seen again
+        (set("abcdefghij"), set("abcdefghi"), True),  # 9 of 10 shared: the same
+        (set("abcdefghij"), set("abcdefgh"), False),  # 8 of 10: another removal
+        (set("abcde"), set("vwxyz"), False),  # other keys gone
+        (set("abc"), set(), False),  # nothing was refused: a first shrink
+        (set(), set("abc"), False),  # nothing goes now
+    ],
+)
+def test_a_removal_is_confirmed_only_by_nearly_the_same_keys_gone_again(
+    gone: set[str], refused: set[str], confirms: bool
+) -> None:
+    assert confirms_removal(frozenset(gone), frozenset(refused)) is confirms
+
+
+def test_a_snapshot_row_says_its_outcome_and_counts_only_a_loaded_payload() -> None:
+    err = SuspiciousShrink("litellm", "would remove 10 of 20 live prices")
+    assert outcome_columns("failed", err, "models", 3) == {
+        "status": "failed",
+        "error_kind": "suspicious_shrink",
+        "error": "would remove 10 of 20 live prices",
+        "models": None,
+    }
+    assert outcome_columns("loaded", None, "rows", 13) == {
+        "status": "loaded",
+        "error_kind": None,
+        "error": None,
+        "rows": 13,
+    }

@@ -32,12 +32,15 @@ DAY1 = datetime(2026, 10, 5, 4, 43, tzinfo=UTC)
 V32 = "deepseek/deepseek-v3.2"
 
 
-def v32_answer(keep: int | None = None) -> bytes:
+def v32_answer(keep: int | None = None, drop: int | None = None) -> bytes:
+    """The 13-host answer; its first `keep` hosts, or all but its first `drop`."""
     doc = json.loads(
         (ENDPOINTS / "openrouter_endpoints_deepseek-v3.2_2026-10-05.json").read_bytes()
     )
     if keep is not None:
         doc["data"]["endpoints"] = doc["data"]["endpoints"][:keep]
+    if drop is not None:
+        doc["data"]["endpoints"] = doc["data"]["endpoints"][drop:]
     return json.dumps(doc).encode()
 
 
@@ -126,6 +129,18 @@ def test_a_halved_host_list_seen_again_in_the_next_answer_is_real_and_loads(
     again = endpoints(con, v32_answer(keep=6), DAY1 + timedelta(days=2))
     assert (again.status, again.hosts) == ("loaded", 6)
     assert rows(con, "select count(*) from latest_endpoints") == [(6,)]
+
+
+def test_a_different_host_list_shrink_the_next_day_is_refused_again(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Only the same hosts gone twice confirm a withdrawal (warehouse/shrink.py), as for
+    feeds: six hosts, then six others, is two broken answers."""
+    endpoints(con, v32_answer(), DAY1)
+    assert endpoints(con, v32_answer(keep=6), DAY1 + timedelta(days=1)).status == "failed"
+    other = endpoints(con, v32_answer(drop=7), DAY1 + timedelta(days=2))
+    assert (other.status, other.error and other.error.kind) == ("failed", "too_few_hosts")
+    assert rows(con, "select count(*) from latest_endpoints") == [(13,)]
 
 
 def test_a_fetch_without_payload_is_recorded_and_touches_nothing_else(
