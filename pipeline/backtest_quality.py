@@ -234,11 +234,13 @@ def _same(value: object, expected: Decimal) -> bool:
 
 
 def _matches(alert: Alert, move: PriceMove, aliases: Mapping[str, Canonical]) -> bool:
+    """The alert reports the move: same canonical model, component and new value. Its
+    old value is the canonical model's previous confirmed price, which is another key's
+    when the model's keys disagreed before the move (deepseek-chat in 2025)."""
     return (
         alert.kind == "price_change"
         and _canonical(alert, aliases) == move.canonical
         and f" {move.component} price " in f"{alert.subject} "
-        and _same(alert.old_value, move.old)
         and _same(alert.new_value, move.new)
     )
 
