@@ -4,7 +4,7 @@ An alert about a canonical model says which sources stated the value in force on
 day (the series' source and the sources agreeing with it) and every key each source
 had listed the model under by then: "litellm: gpt-4o, gpt-4o-2024-08-06 (confirms);
 genai-prices: gpt-4o (agrees)". It goes in the alert's `source_model_key` (stored with
-the alert, shown as "Seen as"); it depends only on data up to the alert's day, so a
+the alert, and in the backtest JSON); it depends only on data up to its day, so a
 re-run of that day names the same evidence.
 """
 
