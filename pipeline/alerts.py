@@ -29,13 +29,15 @@ from alerts.explain import with_explanations
 from alerts.page_news import THESIS_ID as PAGES_THESIS_ID
 from alerts.page_news import THESIS_TITLE as PAGES_TITLE
 from alerts.page_news import page_alerts
-from alerts.records import Alert, SourceFailure
+from alerts.records import Alert, SourceFailure, value_text
 from alerts.theses.load import Theses
-from alerts.triggers.evaluate import evaluate_source, one_per_event
+from alerts.triggers.evaluate import evaluate_series, one_per_event
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
 from alerts.triggers.evaluate_margins import evaluate_margins
 from alerts.triggers.evaluate_watched import evaluate_watched
+from alerts.triggers.series_history import SERIES
 from alerts.triggers.state import (
+    EVALUATED,
     WarehouseState,
     failures_to_alert,
     last_evaluated,
@@ -155,18 +157,16 @@ def _evaluate(
     alerts: list[Alert] = []
     state = WarehouseState(con, now)
     yesterday = on - timedelta(days=1)
-    for source in sources:
-        if ":" in source:
-            continue  # a watched model's stream (source:model): evaluated below
+    priced = [s for s in sources if ":" not in s]  # source:model = a watched model's stream
+    for source in priced:
         # New since the last evaluation before today; a same-day re-run sees today's
         # alerts again and the outbox drops them as already recorded.
         since = min(last_evaluated(con, source) or yesterday, yesterday)
-        alerts += evaluate_source(
-            con, theses, source, state=state, since=since, source_url=_page_url(source)
-        )
         alerts += page_alerts(con, source, state=state, since=since)
         state.flush()
         mark_evaluated(con, source, on, now)
+    if priced:
+        alerts += _series_alerts(con, theses, state, on, now)
     for key, evaluate in ((FUNDAMENTALS, evaluate_fundamentals), (MARGINS, evaluate_margins)):
         since = min(last_evaluated(con, key) or yesterday, yesterday)
         alerts += evaluate(con, theses, since=since)
@@ -179,9 +179,58 @@ def _evaluate(
     return with_explanations(con, found)
 
 
-def _page_url(source: str) -> str:
-    found = SOURCES.get(source)
-    return found.page_url if found else ""
+def _series_alerts(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    state: WarehouseState,
+    on: date,
+    now: datetime | None,
+) -> list[Alert]:
+    """The price and context triggers over the reconciled series, new since its last
+    evaluation. A warehouse evaluated per source before (older code) has no mark for the
+    series yet: it counts from the latest of those sources' marks, and alerts already
+    recorded for the same change (under a source key) are not recorded again."""
+    yesterday = on - timedelta(days=1)
+    before = last_evaluated(con, SERIES) or _latest_source_mark(con)
+    since = min(before or yesterday, yesterday)
+    urls = {s.id: s.page_url for s in SOURCES.values()}
+    found = evaluate_series(con, theses, state=state, since=since, source_urls=urls)
+    state.flush()
+    mark_evaluated(con, SERIES, on, now)
+    return not_yet_sent(con, found)
+
+
+def _latest_source_mark(con: duckdb.DuckDBPyConnection) -> date | None:
+    row = con.execute(
+        "select max(evaluated_on) from trigger_state where trigger_id = ? and subject in"
+        " (select distinct source from snapshots)",
+        [EVALUATED],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def not_yet_sent(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -> list[Alert]:
+    """The alerts whose change is not in the outbox yet under another key: same trigger,
+    day, values and canonical model (a recorded alert's key read through model identity)."""
+    if not alerts:
+        return []
+    days = sorted({a.date for a in alerts})
+    recorded = con.execute(
+        "select distinct a.trigger_id, a.event_date, a.old_value, a.new_value,"
+        " coalesce(i.canonical_provider, a.provider), coalesce(i.canonical_model, a.model)"
+        " from alerts a left join model_identity i"
+        " on i.source_model_key = a.source_model_key and i.provider = a.provider"
+        " where a.message_type = 'alert' and list_contains(?, a.event_date)",
+        [days],
+    ).fetchall()
+    sent = {(t, d, o or "", n or "", p, m) for t, d, o, n, p, m in recorded}
+    return [a for a in alerts if _change(a) not in sent]
+
+
+def _change(a: Alert) -> tuple[object, ...]:
+    old = "" if a.old_value is None else value_text(a.old_value)
+    new = "" if a.new_value is None else value_text(a.new_value)
+    return (a.trigger_id, a.date, old, new, a.provider, a.model)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ import duckdb
 from alerts.explain import ExplanationRow, explained_by_rows
 from alerts.records import Alert, Value, value_text
 from alerts.theses.load import Theses
-from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.evaluate import evaluate_series
 from alerts.triggers.state import MemoryState
 from core.errors import ConfigError
 from core.progress import Progress
@@ -80,8 +80,8 @@ def run_backtest(
                 f"--snapshots {snapshots}: no loadable files (names must start with an "
                 "ISO date or timestamp, e.g. 2024-10-03T120000_litellm.json)"
             )
-        alerts = evaluate_source(
-            con, theses, source.id, state=MemoryState(), source_url=source.page_url
+        alerts = evaluate_series(
+            con, theses, state=MemoryState(), source_urls={source.id: source.page_url}
         )
         if explain:
             alerts = explain_backtest(con, source.id, alerts)

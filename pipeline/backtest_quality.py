@@ -122,7 +122,7 @@ def measure(
         persistent=tuple(moves),
         alerted_in_time=len(moves) - len(misses),
         misses=tuple(misses),
-        reverted=tuple(a for a in alerts if reverted(a, snapshots, index)),
+        reverted=tuple(a for a in alerts if reverted(a, snapshots, index, aliases)),
         duplicates=tuple(duplicates(alerts, aliases)),
     )
 
@@ -234,11 +234,13 @@ def _same(value: object, expected: Decimal) -> bool:
 
 
 def _matches(alert: Alert, move: PriceMove, aliases: Mapping[str, Canonical]) -> bool:
+    """The alert reports the move: same canonical model, component and new value. Its
+    old value is the canonical model's previous confirmed price, which is another key's
+    when the model's keys disagreed before the move (deepseek-chat in 2025)."""
     return (
         alert.kind == "price_change"
-        and aliases.get(alert.source_model_key) == move.canonical
+        and _canonical(alert, aliases) == move.canonical
         and f" {move.component} price " in f"{alert.subject} "
-        and _same(alert.old_value, move.old)
         and _same(alert.new_value, move.new)
     )
 
@@ -291,7 +293,7 @@ def _why_missed(
         and _same(a.new_value, move.new) and abs((a.date - move.day).days) <= 14
     ]  # fmt: skip
     if other:
-        reasons.append(f"alerted under {other[0].source_model_key} on {other[0].date}")
+        reasons.append(f"alerted as {other[0].provider}/{other[0].model} on {other[0].date}")
     return "; ".join(reasons) or "no alert"
 
 
@@ -325,25 +327,47 @@ def _sheet(snapshot: Snapshot, key: str, about: Callable[[str], bool]) -> tuple[
     return tuple(sorted((f, str(v)) for f, v in entry.items() if about(f)))
 
 
-def reverted(alert: Alert, snapshots: Sequence[Snapshot], index: Mapping[date, int]) -> bool:
+def reverted(
+    alert: Alert,
+    snapshots: Sequence[Snapshot],
+    index: Mapping[date, int],
+    aliases: Mapping[str, Canonical] | None = None,
+) -> bool:
     """The fields the alert is about went back, within 3 snapshots of the change it
-    reports, to what they were before. For kinds about a model's presence (release
-    cadence), presence is the field."""
+    reports, to what they were before, under one of the model's keys (`aliases` maps
+    keys to canonical models; without it, the alert's key). For kinds about a model's
+    presence (release cadence), presence is the field."""
     at = index.get(alert.date)
-    pick = _FIELDS.get(alert.kind)
     if at is None:
         return False
-    key = alert.source_model_key
+    return any(_reverted(alert, key, snapshots, at) for key in _keys(alert, aliases or {}))
+
+
+def _canonical(alert: Alert, aliases: Mapping[str, Canonical]) -> Canonical:
+    return aliases.get(alert.source_model_key, (alert.provider, alert.model))
+
+
+def _keys(alert: Alert, aliases: Mapping[str, Canonical]) -> list[str]:
+    """The source keys an alert about a canonical model may be about."""
+    model = _canonical(alert, aliases)
+    return sorted({k for k, c in aliases.items() if c == model}) or [alert.source_model_key]
+
+
+def _reverted(alert: Alert, key: str, snapshots: Sequence[Snapshot], at: int) -> bool:
+    pick = _FIELDS.get(alert.kind)
     if pick is None:  # a release: the key, maybe behind a provider prefix, is listed
-        present = [any(k.rsplit("/", 1)[-1] == key for k in s.entries) for s in snapshots]
+        bare = key.rsplit("/", 1)[-1]
+        present = [any(k.rsplit("/", 1)[-1] == bare for k in s.entries) for s in snapshots]
+        if not present[at]:
+            return False
         first = next((i for i in range(at, 0, -1) if present[i] and not present[i - 1]), 0)
         return not all(present[first : first + REVERT_WITHIN + 1])
     sheets = [_sheet(s, key, lambda f: pick(f, alert.subject)) for s in snapshots]
     seen = [i for i in range(len(snapshots)) if sheets[i] is not None]
     upto = [i for i in seen if i <= at]
     changed = [b for a, b in itertools.pairwise(upto) if sheets[a] != sheets[b]]
-    if not changed:
-        return False
+    if not changed or changed[-1] < at - REVERT_WITHIN:
+        return False  # this key's sheet did not make the change the alert reports
     first = changed[-1]
     before = sheets[max(i for i in seen if i < first)]
     return any(sheets[i] == before for i in seen if first < i <= first + REVERT_WITHIN)
@@ -355,7 +379,7 @@ def duplicates(alerts: Sequence[Alert], aliases: Mapping[str, Canonical]) -> lis
     last: dict[tuple[str, ...], date] = {}
     out = []
     for a in sorted(alerts, key=lambda a: a.date):
-        provider, model = aliases.get(a.source_model_key, (a.provider, a.model))
+        provider, model = _canonical(a, aliases)
         subject = a.subject.replace(a.model, model) if a.model else a.subject
         event = (a.trigger_id, provider, model, subject, str(a.old_value), str(a.new_value))
         seen = last.get(event)

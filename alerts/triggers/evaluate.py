@@ -1,7 +1,8 @@
-"""Evaluate a theses file's price and context triggers over one source's history.
+"""Evaluate a theses file's price and context triggers over the reconciled price series.
 
-`evaluate_source(con, theses, source)` reads the warehouse change logs (alerts.triggers.history)
-and returns every alert that fires over the whole history, in date order. The daily run
+`evaluate_series(con, theses)` reads the series (alerts.triggers.series_history: one
+history of canonical models, whatever the sources and keys) and returns every alert that
+fires over the whole history, in date order. The daily run
 passes `state=WarehouseState(con)` and `since=<last evaluated day>` so that only new
 alerts come back; the backtest uses the defaults (in-memory state, everything).
 
@@ -24,15 +25,16 @@ from alerts.records import Alert
 from alerts.theses.load import Theses
 from alerts.triggers.base import OnModel, OnSource, Watched
 from alerts.triggers.confirm import Corroborated
+from alerts.triggers.evidence import with_evidence
 from alerts.triggers.history import (
     Changes,
     ModelHistory,
     SourceHistory,
-    load_history,
     sample_indices,
     value_at,
 )
 from alerts.triggers.inputs import ModelContext, ModelRef, SourceView, TierSet
+from alerts.triggers.series_history import load_series_history
 from alerts.triggers.state import ConditionState, MemoryState
 
 Points = list[tuple[date, Decimal | None]]
@@ -40,22 +42,30 @@ Points = list[tuple[date, Decimal | None]]
 REPEAT_WINDOW = timedelta(days=14)
 
 
-def evaluate_source(
+def evaluate_series(
     con: duckdb.DuckDBPyConnection,
     theses: Theses,
-    source: str,
     *,
     state: ConditionState | None = None,
     since: date | None = None,
-    source_url: str = "",
+    source_urls: Mapping[str, str] | None = None,
 ) -> list[Alert]:
-    history = load_history(con, source)
-    alerts = evaluate_history(history, theses, state=state or MemoryState(), source_url=source_url)
-    return [a for a in alerts if since is None or a.date > since]
+    """Every alert over the reconciled price series (all sources, canonical models),
+    each naming the sources and keys behind it (alerts.triggers.evidence)."""
+    history = load_series_history(con)
+    alerts = evaluate_history(
+        history, theses, state=state or MemoryState(), source_urls=source_urls or {}
+    )
+    return with_evidence(con, [a for a in alerts if since is None or a.date > since])
 
 
 def evaluate_history(
-    history: SourceHistory, theses: Theses, *, state: ConditionState, source_url: str = ""
+    history: SourceHistory,
+    theses: Theses,
+    *,
+    state: ConditionState,
+    source_url: str = "",
+    source_urls: Mapping[str, str] | None = None,
 ) -> list[Alert]:
     watched = [t for t in theses.triggers if isinstance(t, Watched)]
     confirm = max((t.confirm_snapshots for t in watched), default=2)
@@ -63,7 +73,8 @@ def evaluate_history(
     alerts: list[Alert] = []
     contexts: list[ModelContext] = []
     for key, model in sorted(history.models.items()):
-        ref = ModelRef(model.provider, model.model, key, source_url)
+        url = (source_urls or {}).get(model.source, source_url)
+        ref = ModelRef(model.provider, model.model, model.source_model_key or key, url)
         sample = ModelSample.of(history, model, confirm)
         for each in per_model:
             if each.applies(ref):  # before building the series it would read

@@ -34,7 +34,7 @@ Stated = tuple[Decimal, date, date | None]
 CORROBORATION_WINDOW = timedelta(days=7)
 
 
-def _wanted(alias: str) -> str:
+def wanted_sql(alias: str) -> str:
     """SQL for the series trigger kinds read (constants, so safe to inline)."""
     components = ", ".join(f"'{c}'" for c in COMPONENTS)
     tiers = ", ".join(f"'{t}'" for t in SERVICE_TIERS)
@@ -47,6 +47,8 @@ class ModelHistory:
     model: str
     prices: dict[PriceKey, Changes[Decimal]] = field(default_factory=dict)
     ceiling: Changes[int] = field(default_factory=list)
+    source_model_key: str = ""  # the key its newest value was read under
+    source: str = ""  # the source of that value
 
 
 @dataclass
@@ -58,6 +60,8 @@ class SourceHistory:
     elsewhere: dict[tuple[str, str, PriceKey], list[Stated]] = field(default_factory=dict)
     # source key -> canonical (provider, model) from model identity (reconcile/identity.py)
     canonical: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Every value stated is already confirmed (the reconciled series applied the rule).
+    settled: bool = False
 
     def corroborated(self, model: ModelHistory, key: PriceKey, day: date, value: Decimal) -> bool:
         """Another source showed this value for the series within the week up to `day`.
@@ -65,6 +69,8 @@ class SourceHistory:
         Only evidence seen by `day` counts (the daily run cannot page in the past), the
         same equality and independence as the `price_changes` view: equal Decimals,
         a different source id."""
+        if self.settled:
+            return True
         since = day - CORROBORATION_WINDOW
         return any(
             usd == value and start <= day and (end is None or end >= since)
@@ -105,7 +111,7 @@ def load_history(con: duckdb.DuckDBPyConnection, source: str) -> SourceHistory:
         "select source_model_key, provider, model, component, service_tier,"
         " tier_min_prompt_tokens, usd_per_mtok, snapshot_id from price_observations"
         " where source = ? and condition = '' and effective_from is null"
-        f" and effective_to is null and {_wanted('')} order by observed_at",
+        f" and effective_to is null and {wanted_sql('')} order by observed_at",
         [source],
     ).fetchall()
     grouped: dict[tuple[str, PriceKey], Changes[Decimal]] = defaultdict(list)
@@ -138,7 +144,7 @@ def _load_elsewhere(
         " semi join (select distinct provider, model from price_observations where source = ?)"
         " mine using (provider, model)"
         " where h.source <> ? and h.condition = '' and h.effective_from is null"
-        f" and h.effective_to is null and {_wanted('h.')} and h.usd_per_mtok is not null",
+        f" and h.effective_to is null and {wanted_sql('h.')} and h.usd_per_mtok is not null",
         [source, source],
     ).fetchall()
     out: dict[tuple[str, str, PriceKey], list[Stated]] = defaultdict(list)

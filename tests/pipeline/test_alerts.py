@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from alerts.delivery.outbox import deliver_pending
 from alerts.delivery.slack import SlackWebhook
 from alerts.records import Alert, SourceFailure
 from alerts.theses.load import load_theses
+from alerts.triggers.evaluate import evaluate_series
+from alerts.triggers.state import mark_evaluated
 from extractors.registry import get_source
 from model.inversion.band import bands
 from model.inversion.infer import infer_all
@@ -210,3 +213,45 @@ def test_the_daily_step_alerts_once_when_a_stored_margin_band_leaves_its_band(
     assert day(4, "0.25") == []  # the new band is the reference now
     (explanation,) = con.execute("select distinct explanation from alerts").fetchone() or ("",)
     assert explanation.startswith("serving_margin: 0.538 to 0.788 fraction across 3 stand-in")
+
+
+# What the per-source code of main at cf9eaa8 recorded on 2024-10-03 over this history
+# (trigger, subject, source key; values), read from a warehouse it built.
+MAIN_RECORDED = [
+    ("frontier-spread-band", "google gemini-1.5-pro output/input spread vs its 90-day baseline",
+     "gemini/gemini-1.5-pro"),
+    ("frontier-spread-band", "openai gpt-4o output/input spread vs its 90-day baseline", "gpt-4o"),
+    ("price-cut-or-rise", "google gemini-1.5-pro input price cut", "gemini/gemini-1.5-pro"),
+    ("price-cut-or-rise", "google gemini-1.5-pro output price cut", "gemini/gemini-1.5-pro"),
+    ("price-cut-or-rise", "openai gpt-4o input price cut", "gpt-4o"),
+    ("price-cut-or-rise", "openai gpt-4o output price cut", "gpt-4o"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("upgraded", [True, False])
+def test_a_warehouse_alerted_per_source_stays_quiet_once_triggers_read_the_series(
+    tmp_path: Path, upgraded: bool
+) -> None:
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    theses = load_theses()
+    days = ["2024-09-01", "2024-09-02", "2024-10-02", "2024-10-03"]
+    import_snapshots(con, get_source("litellm"), _only(tmp_path, days))
+    today = dt.date(2024, 10, 3)
+    if upgraded:
+        # The old code's records: the alerts it sent, under its keys, and its mark.
+        found = {(a.trigger_id, a.subject): a for a in evaluate_series(con, theses)}
+        old = [replace(found[(t, s)], source_model_key=key) for t, s, key in MAIN_RECORDED]
+        assert {a.date for a in old} == {today}
+        record_run(con, ["none"], old, [], ["litellm"], today)
+        mark_evaluated(con, "litellm", today)
+    report = evaluate_and_alert(con, theses, [], succeeded=["litellm"], failures=[], on=today)
+    assert report.alerts_recorded == (0 if upgraded else 6)
+    folder = tmp_path / "next"
+    folder.mkdir()
+    for path in HISTORY.glob("2024-10-04T*"):
+        shutil.copy(path, folder / path.name)
+    import_snapshots(con, get_source("litellm"), folder)
+    after = evaluate_and_alert(
+        con, theses, [], succeeded=["litellm"], failures=[], on=today + dt.timedelta(days=1)
+    )
+    assert after.alerts_recorded == 0

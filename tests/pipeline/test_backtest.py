@@ -13,7 +13,7 @@ import pytest
 
 from alerts.explain import with_explanations
 from alerts.theses.load import load_theses
-from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.evaluate import evaluate_series
 from core.errors import ConfigError
 from extractors.registry import get_source
 from pipeline.backtest import alert_json, explain_backtest, run_backtest
@@ -37,7 +37,7 @@ def warehouse(tmp_path: Path, name: str, up_to: str = "9999") -> duckdb.DuckDBPy
 
 def test_each_alert_is_explained_as_the_daily_run_would_have_that_day(tmp_path: Path) -> None:
     con = warehouse(tmp_path, "backtest")
-    alerts = evaluate_source(con, load_theses(), "litellm")
+    alerts = evaluate_series(con, load_theses())
     explained = explain_backtest(con, "litellm", alerts)
     assert [replace(a, explanation="") for a in explained] == alerts
     assert all(a.explanation for a in explained)
@@ -53,7 +53,7 @@ def test_an_alert_is_explained_by_its_own_days_prices_not_the_last_snapshots(
 ) -> None:
     con = warehouse(tmp_path, "backtest")
     cut = next(
-        a for a in evaluate_source(con, load_theses(), "litellm")
+        a for a in evaluate_series(con, load_theses())
         if a.subject == "openai gpt-4o input price cut"
     )  # fmt: skip
     before = replace(cut, date=dt.date(2024, 9, 2))  # gpt-4o was $5/$15 then: 3x

@@ -12,7 +12,7 @@ import pytest
 from alerts.delivery.outbox import record_alerts
 from alerts.explain import with_explanations
 from alerts.theses.load import load_theses
-from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.evaluate import evaluate_series
 from extractors.fundamentals.rows import (
     CASH_FLOW_ITEMS,
     INCOME_ITEMS,
@@ -77,7 +77,7 @@ def make_full(path: Path) -> Path:
         import_snapshots(con, get_source("litellm"), HISTORY)
         insert_fundamentals(con, fundamental_rows())
         infer_and_store(con, now=INFERRED_AT)
-        fired = evaluate_source(con, load_theses(), "litellm", source_url=SOURCE_URL)
+        fired = evaluate_series(con, load_theses(), source_urls={"litellm": SOURCE_URL})
         record_alerts(con, with_explanations(con, fired), [], now=INFERRED_AT)
     finally:
         con.close()

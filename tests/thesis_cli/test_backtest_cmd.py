@@ -42,7 +42,11 @@ def test_backtest_json_lists_what_would_have_fired(cli: typer.Typer) -> None:
         "model": "gemini-1.5-pro",
     }
     cut = next(i for i in items if i["subject"] == "openai gpt-4o input price cut")
-    assert (cut["source_model_key"], cut["old"], cut["new"]) == ("gpt-4o", 5.0, 2.5)
+    assert (cut["source_model_key"], cut["old"], cut["new"]) == (
+        "litellm: gpt-4o (confirms)",
+        5.0,
+        2.5,
+    )
     # The roofline inversion of that day's prices ($2.50 in, $10 out) explains it.
     assert "A 4x output/input ratio" in cut["explanation"]
     assert all(item["explanation"] for item in items)

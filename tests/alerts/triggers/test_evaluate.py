@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from alerts.theses.load import load_theses
-from alerts.triggers.evaluate import evaluate_source
+from alerts.triggers.evaluate import evaluate_series
 from alerts.triggers.metrics import METRICS
 from alerts.triggers.state import WarehouseState
 from extractors.registry import get_source
@@ -45,7 +45,7 @@ def summary(alerts: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
 def test_history_yields_the_confirmed_cuts_and_nothing_for_typo_or_vanished_key(
     tmp_path: Path,
 ) -> None:
-    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    alerts = evaluate_series(load(tmp_path), THESES)
     cuts = [a for a in alerts if a.trigger_id == "price-cut-or-rise"]
     assert {a.date for a in cuts} == {dt.date(2024, 10, 3)}
     assert [(a.subject, a.old_value, a.new_value) for a in cuts] == [
@@ -54,15 +54,17 @@ def test_history_yields_the_confirmed_cuts_and_nothing_for_typo_or_vanished_key(
         ("openai gpt-4o input price cut", Decimal("5"), Decimal("2.5")),
         ("openai gpt-4o output price cut", Decimal("15"), Decimal("10")),
     ]
+    # Each names the sources and keys it was seen under, the confirming source first.
     assert {(a.provider, a.source_model_key) for a in cuts} == {
-        ("google", "gemini/gemini-1.5-pro"), ("openai", "gpt-4o")
-    }  # fmt: skip
+        ("google", "litellm: gemini/gemini-1.5-pro (confirms)"),
+        ("openai", "litellm: gpt-4o (confirms)"),
+    }
     # The $30 typo reverted, and claude-3-opus vanished: neither pages anyone.
     assert not [a for a in alerts if "claude" in a.subject]
 
 
 def test_spread_moves_against_baseline_fire_for_both_cut_models(tmp_path: Path) -> None:
-    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    alerts = evaluate_series(load(tmp_path), THESES)
     spreads = [a for a in alerts if a.trigger_id == "frontier-spread-band"]
     # gemini 10.5/3.5 = 3x -> 5/1.25 = 4x; gpt-4o 15/5 = 3x -> 10/2.5 = 4x: +33%, in band.
     assert summary(spreads) == [
@@ -74,7 +76,7 @@ def test_spread_moves_against_baseline_fire_for_both_cut_models(tmp_path: Path) 
 
 
 def test_the_whole_fixture_fires_only_these_alerts(tmp_path: Path) -> None:
-    alerts = evaluate_source(load(tmp_path), THESES, "litellm")
+    alerts = evaluate_series(load(tmp_path), THESES)
     assert {a.trigger_id for a in alerts} == {"price-cut-or-rise", "frontier-spread-band"}
     assert len(alerts) == 6
 
@@ -133,7 +135,7 @@ above = 50
 def test_output_input_ratio_threshold_and_step_fire_on_the_real_cuts(tmp_path: Path) -> None:
     theses_file = tmp_path / "metrics.toml"
     theses_file.write_text(METRIC_TRIGGERS, encoding="utf-8")
-    alerts = evaluate_source(load(tmp_path), load_theses(theses_file), "litellm")
+    alerts = evaluate_series(load(tmp_path), load_theses(theses_file))
     # gemini 10.5/3.5 = 3x -> 5/1.25 = 4x and gpt-4o 15/5 = 3x -> 10/2.5 = 4x, confirmed
     # on 2024-10-03. Claude's one-day $30 input (0.5x, and a 100x cache discount against
     # its $0.30 cache read) reverts: nothing fires; its 5x (and claude-3-opus's) is already
@@ -153,13 +155,13 @@ def test_output_input_ratio_threshold_and_step_fire_on_the_real_cuts(tmp_path: P
 def test_daily_mode_reports_only_what_is_new(tmp_path: Path) -> None:
     con = load(tmp_path, ["2024-09-01", "2024-09-02", "2024-10-02"])
     state = WarehouseState(con)
-    first = evaluate_source(con, THESES, "litellm", state=state)
+    first = evaluate_series(con, THESES, state=state)
     assert first == []  # the cuts are seen once, not yet confirmed
     import_snapshots(con, get_source("litellm"), _folder_with(tmp_path, ["2024-10-03"]))
-    second = evaluate_source(con, THESES, "litellm", state=state, since=dt.date(2024, 10, 2))
+    second = evaluate_series(con, THESES, state=state, since=dt.date(2024, 10, 2))
     assert len(second) == 6
     import_snapshots(con, get_source("litellm"), _folder_with(tmp_path, ["2024-10-04"]))
-    third = evaluate_source(con, THESES, "litellm", state=state, since=dt.date(2024, 10, 3))
+    third = evaluate_series(con, THESES, state=state, since=dt.date(2024, 10, 3))
     assert third == []
 
 
@@ -191,7 +193,7 @@ def releases_copy(releases: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
 @pytest.mark.samples
 def test_backtest_over_real_litellm_releases_is_plausible(releases: Path, tmp_path: Path) -> None:
     con = releases_copy(releases, tmp_path)
-    alerts = evaluate_source(con, THESES, "litellm")
+    alerts = evaluate_series(con, THESES)
     by_trigger = {a.trigger_id for a in alerts}
     assert {"price-cut-or-rise", "context-ceiling-step-up", "frontier-spread-band"} <= by_trigger
     # Far fewer alerts than models: confirmation, scopes and fire-once keep it quiet.
@@ -215,7 +217,7 @@ def test_every_metric_has_values_on_real_litellm_releases(
     )
     theses_file.write_text(ONE_THESIS + trigger, encoding="utf-8")
     con = releases_copy(releases, tmp_path)
-    alerts = evaluate_source(con, load_theses(theses_file), "litellm")
+    alerts = evaluate_series(con, load_theses(theses_file))
     assert len({a.model for a in alerts}) >= 3
     assert all(isinstance(a.new_value, Decimal) and a.new_value > 0 for a in alerts)
 
@@ -256,7 +258,7 @@ def gpt4o_cuts(alerts: list) -> list[tuple[object, ...]]:  # type: ignore[type-a
 
 def test_a_cut_another_source_shows_the_same_day_alerts_that_day(tmp_path: Path) -> None:
     con = two_sources(tmp_path, "2024-10-03", {"2024-10-03": "2024-10-03"})
-    alerts = evaluate_source(con, THESES, "litellm")
+    alerts = evaluate_series(con, THESES)
     assert gpt4o_cuts(alerts) == [
         ("2024-10-03", "openai gpt-4o input price cut", Decimal(5), Decimal("2.5")),
         ("2024-10-03", "openai gpt-4o output price cut", Decimal(15), Decimal(10)),
@@ -271,20 +273,17 @@ def test_a_cut_another_source_shows_the_same_day_alerts_that_day(tmp_path: Path)
 
 
 def test_without_a_second_source_the_cut_waits_for_the_next_snapshot(tmp_path: Path) -> None:
-    assert (
-        gpt4o_cuts(evaluate_source(two_sources(tmp_path, "2024-10-03", {}), THESES, "litellm"))
-        == []
-    )
+    assert gpt4o_cuts(evaluate_series(two_sources(tmp_path, "2024-10-03", {}), THESES)) == []
     con = connect(tmp_path / "two.duckdb", wait_s=0)
     import_snapshots(con, get_source("litellm"), _only_day(tmp_path, LITELLM, "2024-10-04"))
-    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+    assert [c[0] for c in gpt4o_cuts(evaluate_series(con, THESES))] == [
         "2024-10-04", "2024-10-04"
     ]  # fmt: skip
 
 
 def test_corroborated_cut_fires_once_not_again_when_it_persists(tmp_path: Path) -> None:
     con = two_sources(tmp_path, "2024-10-05", {"2024-10-03": "2024-10-03"})
-    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+    assert [c[0] for c in gpt4o_cuts(evaluate_series(con, THESES))] == [
         "2024-10-03", "2024-10-03"
     ]  # fmt: skip
 
@@ -293,8 +292,7 @@ def test_a_typo_the_second_source_does_not_show_stays_quiet(tmp_path: Path) -> N
     # LiteLLM says $30 for claude-3-5-sonnet on 2024-10-04; genai-prices says $3 all along.
     genai = {d: d for d in ("2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04")}
     con = two_sources(tmp_path, "2024-10-05", genai)
-    for source in ("litellm", "genai-prices"):
-        assert not [a for a in evaluate_source(con, THESES, source) if "claude" in a.subject]
+    assert not [a for a in evaluate_series(con, THESES) if "claude" in a.subject]
 
 
 def test_a_value_the_other_source_dropped_over_a_week_before_does_not_confirm(
@@ -303,7 +301,7 @@ def test_a_value_the_other_source_dropped_over_a_week_before_does_not_confirm(
     # genai-prices showed $2.50 from 2024-09-20 but went back to $5 on 2024-09-25.
     genai = {"2024-09-20": "2024-10-03", "2024-09-25": "2024-10-01"}
     con = two_sources(tmp_path, "2024-10-04", genai)
-    assert [c[0] for c in gpt4o_cuts(evaluate_source(con, THESES, "litellm"))] == [
+    assert [c[0] for c in gpt4o_cuts(evaluate_series(con, THESES))] == [
         "2024-10-04", "2024-10-04"
     ]  # fmt: skip
 
@@ -312,7 +310,10 @@ def test_a_second_source_that_shows_it_only_later_does_not_date_the_alert_back(
     tmp_path: Path,
 ) -> None:
     con = two_sources(tmp_path, "2024-10-03", {"2024-10-04": "2024-10-03"})
-    assert gpt4o_cuts(evaluate_source(con, THESES, "litellm")) == []
+    # Confirmed on 2024-10-04, when the second source shows it: never dated 2024-10-03.
+    assert [c[0] for c in gpt4o_cuts(evaluate_series(con, THESES))] == [
+        "2024-10-04", "2024-10-04"
+    ]  # fmt: skip
 
 
 def _only_day(tmp_path: Path, history: Path, day: str) -> Path:
