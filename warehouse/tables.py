@@ -442,9 +442,7 @@ INFERENCES = Table(
 INFERENCE_BANDS = Table(
     "inference_bands", InferenceBandRow, key=("day", "provider", "model", "name")
 )
-INFERENCE_SHEETS = Table(
-    "inference_sheets", InferenceSheetRow, key=("day", "provider", "model")
-)
+INFERENCE_SHEETS = Table("inference_sheets", InferenceSheetRow, key=("day", "provider", "model"))
 FX_RATES = Table("fx_rates", FxRateRow, key=("currency", "as_of"))
 MEMORY_SEGMENT_REVENUE = Table(
     "memory_segment_revenue",
