@@ -1,20 +1,23 @@
 """Benchmark the whole daily run on recorded payloads served from 127.0.0.1.
 
 Every registry source is served by a local HTTP server (with ETags, as the real hosts
-send). The run is measured two ways, each in its own fresh process:
+send). The run is measured up to three ways (`--modes`), each in its own fresh process:
 
-- flow:   `flows.daily.daily_flow` under Prefect (a temporary local Prefect server, as
-          `thesis run` starts when PREFECT_API_URL is unset), fundamentals off;
-- direct: the same steps with Prefect taken out: the pipeline functions the flow's
-          tasks call (pipeline/daily.py, ...), fetches on a thread pool, in the flow's order.
+- flow:        `flows.daily.daily_flow` under Prefect (a temporary local Prefect server,
+               as `thesis run` starts when PREFECT_API_URL is unset), fundamentals off;
+- direct:      the same steps with Prefect taken out: the pipeline functions the flow's
+               tasks call (pipeline/daily.py, ...), fetches on a thread pool, in the
+               flow's order; the inversion redoes only changed price sheets;
+- direct-full: direct, with every model inverted every run (the code path before).
 
-The difference is Prefect's overhead. Each mode runs a cold day (new warehouse: every
-source fetched, parsed, loaded; inference; triggers), then a same-day re-run (every
-source answers 304 Not Modified), `--repeats` times on fresh warehouses; the medians are
-printed with each step's time and the process's peak RSS.
+The difference between flow and direct is Prefect's overhead. Each mode runs a cold day
+(new warehouse: every source fetched, parsed, loaded; inference; triggers), then an
+unchanged day (every source answers 304 Not Modified), then a changed day (the LiteLLM
+file with GPT-4o's input price 10% up), `--repeats` times on fresh warehouses; the medians
+are printed with each step's time and the process's peak RSS.
 
     uv run python benchmarks/daily_run.py [--payloads samples|fixtures] [--repeats 3]
-                                          [--engine file|ducklake]
+                                          [--engine file|ducklake] [--modes direct,...]
 
 `--engine ducklake` puts each warehouse in a DuckLake (a DuckDB catalog file, Parquet
 data) instead of a DuckDB file.
@@ -73,8 +76,8 @@ def payloads(kind: str) -> dict[str, bytes]:
 
 
 def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
-    """GET /<source-id> with an ETag; 304 when the client already has it."""
-    tags = {sid: '"' + hashlib.sha256(b).hexdigest()[:16] + '"' for sid, b in bodies.items()}
+    """GET /<source-id> with an ETag; 304 when the client already has it. `bodies` may
+    change between runs (a changed day): the ETag follows the body."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -82,6 +85,7 @@ def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
             if sid not in bodies:
                 self.send_error(404)
                 return
+            tags = {sid: '"' + hashlib.sha256(bodies[sid]).hexdigest()[:16] + '"'}
             if self.headers.get("If-None-Match") == tags[sid]:
                 self.send_response(304)
                 self.send_header("ETag", tags[sid])
@@ -101,6 +105,16 @@ def serve(bodies: dict[str, bytes]) -> ThreadingHTTPServer:
     return server
 
 
+def changed_price(body: bytes) -> bytes:
+    """The LiteLLM file with one price changed: GPT-4o's input price 10% up."""
+    doc = json.loads(body)
+    doc["gpt-4o"]["input_cost_per_token"] *= 1.1
+    return json.dumps(doc).encode()
+
+
+INVERSION = {"mode": "incremental"}  # or "full": every model, as before issue 13 point 8
+
+
 def run_direct(db: str) -> dict[str, float]:
     """The flow's steps without Prefect (the pipeline functions its tasks call); seconds
     per step."""
@@ -108,7 +122,7 @@ def run_direct(db: str) -> dict[str, float]:
     from extractors.registry import SOURCES
     from pipeline import daily
     from pipeline.alerts import alert
-    from pipeline.inference import infer
+    from pipeline.inference import infer, refresh
     from warehouse import runs, spool
     from warehouse.db import connection
     from warehouse.target import parse_target
@@ -140,7 +154,10 @@ def run_direct(db: str) -> dict[str, float]:
             for sid in SOURCES
         ]
     with clock("infer"):
-        infer(db, run_id=run_id)
+        if INVERSION["mode"] == "full":
+            infer(db, run_id=run_id)
+        else:
+            refresh(db, run_id=run_id)
     with clock("alerts"):
         ok = [o.source for o in outcomes if o.status != "failed"]
         alert(db, theses, succeeded=ok, failures=[], on=datetime.now(UTC).date(), run_id=run_id)
@@ -181,24 +198,35 @@ def location(folder: Path, engine: str) -> str:
     return str(path) if engine == "file" else f"ducklake:{path}.ducklake"
 
 
+DAYS = ("cold", "rerun", "changed")
+
+
 def child(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
-    """One mode in this (fresh) process: a warm-up, then `repeats` cold days and re-runs."""
-    server = serve(payloads(kind))
+    """One mode in this (fresh) process: a warm-up, then `repeats` times a cold day, an
+    unchanged day (every source answers 304) and a changed day (the LiteLLM file with one
+    price changed), each three on a new warehouse."""
+    bodies = payloads(kind)
+    original = bodies["litellm"]
+    server = serve(bodies)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     from extractors.registry import SOURCES
 
     for sid in SOURCES:
         os.environ["THESIS_URL_" + sid.upper().replace("-", "_")] = f"{base}/{sid}"
     step: Callable[[str], dict[str, float]] = run_flow if mode == "flow" else run_direct
-    out: dict[str, Any] = {"cold": [], "rerun": []}
+    INVERSION["mode"] = "full" if mode == "direct-full" else "incremental"
+    out: dict[str, Any] = {day: [] for day in DAYS}
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         step(location(Path(tmp) / "warmup", engine))  # imports; Prefect: its server starts
         out["first_run_s"] = time.perf_counter() - t
         for i in range(repeats):
             db = location(Path(tmp) / f"run{i}", engine)
+            bodies["litellm"] = original
             out["cold"].append(_total(step(db)))
             out["rerun"].append(_total(step(db)))
+            bodies["litellm"] = changed_price(original)
+            out["changed"].append(_total(step(db)))
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     server.shutdown()
     return out
@@ -213,9 +241,9 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
 
 
 def _spread(mode: dict[str, Any]) -> str:
-    """Min-max of the totals, cold day and re-run: how much the medians can be trusted."""
+    """Min-max of the totals of each day: how much the medians can be trusted."""
     parts = []
-    for k in ("cold", "rerun"):
+    for k in DAYS:
         totals = [r["total"] for r in mode[k]]
         parts.append(f"{min(totals):.2f}-{max(totals):.2f}")
     return "range " + " / ".join(parts)
@@ -243,30 +271,43 @@ def _spawn(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
     return result
 
 
-def report(
-    kind: str, repeats: int, engine: str, direct: dict[str, Any], flow: dict[str, Any]
-) -> None:
+MODES = {
+    "direct": "direct (our own work)",
+    "direct-full": "direct, full inversion",
+    "flow": "flow (under Prefect)",
+}
+
+
+def report(kind: str, repeats: int, engine: str, results: dict[str, dict[str, Any]]) -> None:
     sizes = payloads(kind)
     total_kib = sum(len(b) for b in sizes.values()) / 1024
     print(f"payloads: {kind}, {len(sizes)} sources, {total_kib:,.0f} KiB in all")
     print(f"warehouse: {'a DuckDB file' if engine == 'file' else 'a DuckLake'}")
-    print(f"medians of {repeats} runs, each on a new warehouse (seconds)\n")
-    steps = ["fetch", "parse", "load", "infer", "alerts"]
-    print(f"{'':<28}{'cold day':>10}{'re-run (304)':>14}")
-    for name in steps:
-        row = [_median(direct[k], name) for k in ("cold", "rerun")]
-        print(f"  direct: {name:<18}{row[0]:>10.3f}{row[1]:>14.3f}")
-    d = [_median(direct[k], "total") for k in ("cold", "rerun")]
-    f = [_median(flow[k], "total") for k in ("cold", "rerun")]
-    print(f"{'direct (our own work)':<28}{d[0]:>10.3f}{d[1]:>14.3f}   {_spread(direct)}")
-    print(f"{'flow (under Prefect)':<28}{f[0]:>10.3f}{f[1]:>14.3f}   {_spread(flow)}")
-    print(f"{'Prefect overhead':<28}{f[0] - d[0]:>10.3f}{f[1] - d[1]:>14.3f}")
+    print(f"medians of {repeats} runs, each on a new warehouse (seconds)")
+    print("direct: only changed price sheets inverted; direct-full: every model (before)\n")
+    print(f"{'':<30}{'cold day':>10}{'unchanged (304)':>17}{'changed':>10}")
+    for mode in ("direct", "direct-full"):
+        if mode not in results:
+            continue
+        for name in ["fetch", "parse", "load", "infer", "alerts"]:
+            row = [_median(results[mode][k], name) for k in DAYS]
+            label = f"{mode}: {name}"
+            print(f"  {label:<28}{row[0]:>10.3f}{row[1]:>17.3f}{row[2]:>10.3f}")
+    for mode, title in MODES.items():
+        if mode in results:
+            t = [_median(results[mode][k], "total") for k in DAYS]
+            print(f"{title:<30}{t[0]:>10.3f}{t[1]:>17.3f}{t[2]:>10.3f}   {_spread(results[mode])}")
+    if "flow" in results and "direct" in results:
+        o = [_median(results["flow"][k], "total") - _median(results["direct"][k], "total")
+             for k in DAYS]  # fmt: skip
+        print(f"{'Prefect overhead':<30}{o[0]:>10.3f}{o[1]:>17.3f}{o[2]:>10.3f}")
     print()
     print("first run in a new process (imports; for the flow, the temporary Prefect server):")
-    print(f"  direct {direct['first_run_s']:.2f} s, flow {flow['first_run_s']:.2f} s")
+    print("  " + ", ".join(f"{m} {r['first_run_s']:.2f} s" for m, r in results.items()))
     print(
-        f"peak RSS of the process: direct {direct['peak_rss_mib']:.0f} MiB, "
-        f"flow {flow['peak_rss_mib']:.0f} MiB (the Prefect server is a separate process)"
+        "peak RSS of the process: "
+        + ", ".join(f"{m} {r['peak_rss_mib']:.0f} MiB" for m, r in results.items())
+        + " (the Prefect server is a separate process)"
     )
 
 
@@ -276,16 +317,22 @@ def main() -> None:
     parser.add_argument("--payloads", choices=["samples", "fixtures"], default=default)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--engine", choices=["file", "ducklake"], default="file")
-    parser.add_argument("--child", choices=["direct", "flow"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help="comma-separated, of: " + ", ".join(MODES)
+    )
+    parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.payloads, args.repeats, args.engine)))
         return
     if args.payloads == "samples" and not SAMPLES.is_dir():
         raise SystemExit(f"no samples at {SAMPLES}: use --payloads fixtures")
-    direct = _spawn("direct", args.payloads, args.repeats, args.engine)
-    flow = _spawn("flow", args.payloads, args.repeats, args.engine)
-    report(args.payloads, args.repeats, args.engine, direct, flow)
+    modes = [m for m in args.modes.split(",") if m]
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        raise SystemExit(f"unknown mode {', '.join(unknown)}: use {', '.join(MODES)}")
+    results = {m: _spawn(m, args.payloads, args.repeats, args.engine) for m in modes}
+    report(args.payloads, args.repeats, args.engine, results)
 
 
 if __name__ == "__main__":

@@ -186,7 +186,9 @@ def _run_steps(
             summary.fundamentals_line()
         )
     if len(summary.failed) < len(summary.outcomes):
-        summary.inferences = infer_task(path, run_id)
+        roofline = infer_task(path, run_id)
+        summary.inferences = roofline.pop("inferences")
+        summary.roofline = roofline
     if theses is not None:
         on = datetime.now(UTC).date()
         try:

@@ -16,7 +16,7 @@ from alerts.theses.load import Theses
 from extractors.fundamentals.fetch import TickerFetch
 from pipeline import fundamentals
 from pipeline.alerts import alert
-from pipeline.inference import infer
+from pipeline.inference import refresh
 
 
 @task(task_run_name="fetch-fundamentals")
@@ -34,9 +34,15 @@ def store_fundamentals_task(
 
 
 @task(task_run_name="infer")
-def infer_task(db_path: str, run_id: str) -> int:
-    """Invert today's prices through the roofline model and store the inferences."""
-    return len(infer(db_path, run_id=run_id))
+def infer_task(db_path: str, run_id: str) -> dict[str, int]:
+    """Invert the models whose price sheet changed and store their inferences; the
+    others' last inferences stand. Logs one line saying how many of each."""
+    done = refresh(db_path, run_id=run_id)
+    get_run_logger().info(
+        f"roofline: {done.recomputed} models inverted ({done.rows} inferences stored), "
+        f"{done.reused} unchanged models' last inferences reused"
+    )
+    return {"inferences": done.rows} | done.as_dict()
 
 
 @task(task_run_name="alerts")

@@ -66,7 +66,9 @@ class RunSummary:
     db_path: str
     outcomes: list[SourceOutcome] = field(default_factory=list)
     fundamentals: dict[str, Any] = field(default_factory=dict)
-    inferences: int = 0
+    inferences: int = 0  # rows stored today
+    # models_recomputed / models_reused: the inversion redoes only changed price sheets
+    roofline: dict[str, int] = field(default_factory=dict)
     alerts: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # config errors, failed steps
     # Why the run stopped before its end (a warehouse it cannot write, Ctrl-C), if it did.
@@ -135,6 +137,7 @@ class RunSummary:
             "sources": [o.__dict__ for o in self.outcomes],
             "fundamentals": self.fundamentals,
             "inferences": self.inferences,
+            "roofline": self.roofline,
             "alerts": self.alerts,
             "problems": self.problems,
             "stopped": self.stopped.__dict__ if self.stopped else None,
@@ -200,6 +203,12 @@ def summary_markdown(doc: dict[str, Any]) -> str:
         failed = sorted(funds.get("failed", {}).items())
         lines += [f"- {ticker} failed: {_cell(why)}" for ticker, why in failed]
     lines += ["", f"Roofline inferences stored: {doc['inferences']}."]
+    roofline = doc.get("roofline") or {}
+    if roofline:
+        lines[-1] += (
+            f" Models inverted: {roofline.get('models_recomputed', 0)}; unchanged, last "
+            f"inferences reused: {roofline.get('models_reused', 0)}."
+        )
     alerts = doc.get("alerts") or {}
     if alerts:
         lines.append(

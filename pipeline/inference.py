@@ -6,14 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from model.catalog.load import Catalog, load_catalog
 from model.inversion.band import bands
-from model.inversion.infer import infer_all
+from model.inversion.infer import infer_all, limits_by_model
 from model.inversion.inference import Inference
-from warehouse.db import connection
+from model.inversion.sheet_key import code_version, context_key, sheet_keys
+from warehouse.db import connection, transaction
 from warehouse.inference_bands import store_bands
+from warehouse.inference_sheets import last_sheet_keys, store_sheets
 from warehouse.inferences import read_limit_rows, read_price_rows, store_inferences
 
 
@@ -55,19 +59,107 @@ def infer_and_store(
     store: bool = True,
 ) -> list[Inference]:
     """Invert today's prices (`latest_prices`, `latest_limits`) for the requested models
-    and record the result (each stand-in's inferences, and their bands) unless `store`
-    is False."""
-    found = infer_all(
-        read_price_rows(con),
-        read_limit_rows(con),
-        provider=request.provider,
-        model=request.model,
-        assume_model=request.assume_model,
-        assume_hardware=request.assume_hardware,
-        efficiency=request.efficiency,
-    )
+    and record the result (each stand-in's inferences, their bands and the sheet keys they
+    rest on) unless `store` is False. Every requested model is computed: `thesis infer`
+    shows them all."""
+    sheets = _Sheets.read(con, request)
+    found = sheets.invert(request, None)
     if store:
-        at = now or datetime.now(UTC)
+        keys = {k: v for k, v in sheets.keys.items() if _requested(k, request)}
+        _store(con, found, keys, set(keys), now or datetime.now(UTC), run_id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """The daily run's inversion: models inverted because their price sheet (or the
+    catalog, code or assumptions) changed, models whose last inferences stand, and the
+    inference rows stored."""
+
+    recomputed: int
+    reused: int
+    rows: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"models_recomputed": self.recomputed, "models_reused": self.reused}
+
+
+def refresh(db: Path | str | None, *, run_id: str | None = None) -> Refresh:
+    with connection(db) as con:
+        return refresh_inferences(con, run_id=run_id)
+
+
+def refresh_inferences(
+    con: duckdb.DuckDBPyConnection, *, run_id: str | None = None, now: datetime | None = None
+) -> Refresh:
+    """The daily run's step: invert only the models whose sheet key differs from the last
+    stored one; the others' last inferences and bands stand (inference_bands_daily carries
+    them), and today's `inference_sheets` rows say which were reused."""
+    sheets = _Sheets.read(con, EVERY_MODEL)
+    last = last_sheet_keys(con)
+    changed = {k for k, key in sheets.keys.items() if last.get(k) != key}
+    found = sheets.invert(EVERY_MODEL, changed) if changed else []
+    _store(con, found, sheets.keys, changed, now or datetime.now(UTC), run_id)
+    return Refresh(len(changed), len(sheets.keys) - len(changed), len(found))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheets:
+    """Today's price and limit rows, the catalog, and each model's sheet key."""
+
+    prices: list[dict[str, Any]]
+    limits: list[dict[str, Any]]
+    catalog: Catalog
+    keys: dict[tuple[str, str], str]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, request: InferenceRequest) -> _Sheets:
+        prices, limits, catalog = read_price_rows(con), read_limit_rows(con), load_catalog()
+        assumptions = {
+            "efficiency": request.efficiency,
+            "assume_model": request.assume_model,
+            "assume_hardware": request.assume_hardware,
+        }
+        context = context_key(catalog, code_version(), assumptions)
+        return cls(prices, limits, catalog, sheet_keys(prices, limits_by_model(limits), context))
+
+    def invert(
+        self, request: InferenceRequest, only: set[tuple[str, str]] | None
+    ) -> list[Inference]:
+        """`infer_all` of the requested models (of `only`, when given)."""
+        rows = self.prices
+        if only is not None:
+            rows = [r for r in rows if (r["provider"], r["model"]) in only]
+        return infer_all(
+            rows,
+            self.limits,
+            catalog=self.catalog,
+            provider=request.provider,
+            model=request.model,
+            assume_model=request.assume_model,
+            assume_hardware=request.assume_hardware,
+            efficiency=request.efficiency,
+        )
+
+
+def _requested(key: tuple[str, str], request: InferenceRequest) -> bool:
+    provider, model = key
+    return (not request.provider or provider.lower() == request.provider.lower()) and (
+        not request.model or model.lower() == request.model.lower()
+    )
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    found: list[Inference],
+    keys: dict[tuple[str, str], str],
+    recomputed: set[tuple[str, str]],
+    at: datetime,
+    run_id: str | None,
+) -> None:
+    """The inferences, their bands and the sheet key of each model in `keys`, all or
+    none."""
+    with transaction(con):
         store_inferences(con, found, computed_at=at, run_id=run_id)
         store_bands(con, bands(found), computed_at=at, run_id=run_id)
-    return found
+        store_sheets(con, keys, recomputed, computed_at=at, run_id=run_id)

@@ -89,6 +89,12 @@ TABLES: dict[str, str] = {
     "over the price step, as a band across stand-ins.",
     "cache_ladder": "Every cache price as US dollars per GB-hour of KV cache, with the "
     "memory tier it pays for.",
+    # 012 inference sheets
+    "inference_sheets": "Per day the roofline inversion ran and model it priced: the price "
+    "sheet it read (sheet_key) and whether the inferences were computed that day or the "
+    "model's last computed ones stand.",
+    "inference_bands_daily": "inference_bands spelled out per day the inversion ran: a "
+    "model whose price sheet did not change carries its last computed bands.",
     "fx_rates": "Exchange rates entered by hand: US dollars per unit of a currency, dated, "
     "with their source.",
     "fx_usd": "All exchange rates to US dollars: fx_rates, Yahoo FX quotes from quotes, "
@@ -561,6 +567,14 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "stand_in_values": 'Each stand-in\'s value as JSON, e.g. {"deepseek-v3.2": 638.1}.',
         "stand_in_labels": 'Each stand-in\'s label as JSON, e.g. {"deepseek-v3.2": "solved"}.',
     },
+    "inference_sheets": {
+        "run_id": "The daily run that read the sheet; NULL for `thesis infer`.",
+        "sheet_key": "SHA-256 (hex) of the model's price rows and context window as the "
+        "inversion reads them, the catalog and the inversion's code and assumptions; NULL "
+        "for days stored before keys were kept.",
+        "recomputed": "True when the inferences were computed that day; false when the "
+        "sheet_key equalled the last one and the last computed rows stand.",
+    },
     "implied_margin_daily": {
         "margin_low": "Lowest serving margin across the stand-ins: 1 - rental / implied "
         "revenue, a fraction (0.25 = 25%).",
@@ -671,6 +685,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
 SAME_COLUMNS: dict[str, str] = {
     "latest_inferences": "inferences",
     "latest_inference_bands": "inference_bands",
+    "inference_bands_daily": "inference_bands",
     "fundamentals_latest": "fundamentals",
     "recent_alerts": "alerts",
     "latest_endpoints": "endpoint_observations",

@@ -40,8 +40,10 @@ def read_limit_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def delete_inferences(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty the table (a backtest's scratch warehouse, between replayed days)."""
+    """Empty the table and the sheet keys it rests on (a scratch warehouse, between
+    replayed days)."""
     con.execute("delete from inferences")
+    con.execute("delete from inference_sheets")
 
 
 def store_inferences(

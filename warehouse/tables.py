@@ -161,6 +161,19 @@ class InferenceBandRow:
 
 
 @dataclass(slots=True, kw_only=True)
+class InferenceSheetRow:
+    """Which price sheet a model's inferences of `day` rest on (migration 012)."""
+
+    day: Date  # UTC date of computed_at
+    computed_at: TimestampTz
+    run_id: Varchar | None
+    provider: Varchar
+    model: Varchar
+    sheet_key: Varchar | None  # model/inversion/sheet_key.py
+    recomputed: Boolean  # False: the model's last computed rows stand
+
+
+@dataclass(slots=True, kw_only=True)
 class FxRateRow:
     """Entered by hand with its source; Yahoo FX quotes join them in view fx_usd."""
 
@@ -429,6 +442,7 @@ INFERENCES = Table(
 INFERENCE_BANDS = Table(
     "inference_bands", InferenceBandRow, key=("day", "provider", "model", "name")
 )
+INFERENCE_SHEETS = Table("inference_sheets", InferenceSheetRow, key=("day", "provider", "model"))
 FX_RATES = Table("fx_rates", FxRateRow, key=("currency", "as_of"))
 MEMORY_SEGMENT_REVENUE = Table(
     "memory_segment_revenue",
