@@ -155,24 +155,22 @@ per = ["model", "provider"]
         untiered = f"{m.ref.name} context of {low}+ tokens without a long-context tier"
         huge = f"{m.ref.name} context ceiling at or above {high} tokens"
         previous: int | None = None
+        first = {untiered: True, huge: True}
         for day, ceiling in ceilings:
             tier = tiers.get(day)
-            checks = [
-                (
-                    untiered,
-                    ceiling is not None
-                    and ceiling >= low
-                    and bool(m.tiers)
-                    and tier == frozenset(),
-                ),
-                (huge, ceiling is not None and ceiling >= high),
+            checks: list[tuple[str, bool | None]] = [
+                (untiered, _untiered(ceiling, low, bool(m.tiers), tier)),
+                (huge, None if ceiling is None else ceiling >= high),
             ]
             for subject, active in checks:
-                # A model's first ceiling only sets the state: new models raising the
-                # provider's ceiling are the provider step-up's to report.
+                if active is None:
+                    continue  # not known that day (ceiling or tiers unconfirmed): no evidence
+                # The first day a condition can be judged only sets the state: new models
+                # raising the provider's ceiling are the provider step-up's to report.
                 fires = state.update(self.id, subject, active, str(ceiling), day)
-                if fires and previous is not None:
+                if fires and not first[subject]:
                     alerts.append(self.alert(m.ref, subject, previous, ceiling, TOKENS, day))
+                first[subject] = False
             previous = ceiling
         return alerts
 
@@ -198,3 +196,11 @@ per = ["model", "provider"]
                     self.alert(ref, subject, change.old, change.new, TOKENS, change.confirmed_on)
                 )
         return alerts
+
+
+def _untiered(ceiling: int | None, low: int, priced: bool, tier: TierSet | None) -> bool | None:
+    """A ceiling of `low`+ tokens with no long-context tier; None when not known that day
+    (no confirmed ceiling, or prices stated but their tiers not confirmed yet)."""
+    if ceiling is None or (priced and tier is None):
+        return None
+    return ceiling >= low and priced and tier == frozenset()
