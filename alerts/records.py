@@ -36,7 +36,11 @@ class Alert:
     `subject` is what changed, in words fit for a heading ("openai gpt-4o"); `unit` names
     the unit of old/new ("USD/Mtok", "x", "tokens"); `explanation` is what the roofline
     inversion says about the change (may be empty); `source_url` links the source page.
-    Scraped text (model names, subjects) is untrusted: renderers escape it.
+    `source_model_key` is the source's key of the model; for an alert of the reconciled
+    series, which several keys may stand behind, the canonical model's name. `evidence`
+    names the sources and keys behind a series alert (alerts.triggers.evidence), None
+    where there is none (other alerts, rows recorded before it was kept).
+    Scraped text (model names, subjects, keys, evidence) is untrusted: renderers escape it.
     """
 
     trigger_id: str
@@ -53,6 +57,7 @@ class Alert:
     explanation: str
     source_url: str
     date: date
+    evidence: str | None = None
 
     @property
     def key(self) -> str:

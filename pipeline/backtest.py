@@ -180,4 +180,5 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "severity": alert.severity,
         "thesis_id": alert.thesis_id,
         "explanation": alert.explanation,
+        "evidence": alert.evidence,
     }

@@ -501,6 +501,11 @@ OVERRIDES: dict[str, dict[str, str]] = {
         "explanation": "The roofline reading, or the failure reason.",
         "status": "pending, delivered, failed or no_channel; pending and failed go out in "
         "the next run's digest.",
+        "source_model_key": "The source's key of the model; for an alert of the reconciled "
+        "price series, the canonical model's name.",
+        "evidence": "The sources and keys behind an alert of the price series, e.g. "
+        "'litellm: gpt-4o, gpt-4o-2024-08-06 (confirms); genai-prices: gpt-4o (agrees)'; "
+        "NULL for other alerts and for rows recorded before migration 013.",
     },
     "trigger_state": {
         "subject": "What the condition is evaluated for: a model, provider, ticker or source.",

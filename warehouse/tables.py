@@ -223,6 +223,7 @@ class AlertRow:
     last_error: Varchar | None = None
     last_attempt_at: TimestampTz | None = None
     delivered_at: TimestampTz | None = None
+    evidence: Varchar | None = None  # migration 013: NULL on rows recorded before it
 
 
 @dataclass(slots=True, kw_only=True)

@@ -83,6 +83,7 @@ def record_alerts(
             explanation=a.explanation,
             source_url=a.source_url,
             event_date=a.date,
+            evidence=a.evidence,
         )
         for a in alerts
     ]
@@ -236,6 +237,7 @@ def alert_from_row(row: AlertRow) -> Alert:
         explanation=row.explanation or "",
         source_url=row.source_url or "",
         date=_as_date(row.event_date),
+        evidence=row.evidence,
     )
 
 
@@ -258,7 +260,7 @@ def _as_date(value: object) -> date:
 
 EVENT_COLUMNS = (
     "alert_id", "fired_at", "event_date", "message_type", "severity", "trigger_id", "kind",
-    "thesis_id", "provider", "model", "subject", "old_value", "new_value", "unit",
+    "thesis_id", "provider", "model", "subject", "old_value", "new_value", "unit", "evidence",
 )  # fmt: skip
 DELIVERY_COLUMNS = ("channel", "status", "attempts", "last_error", "delivered_at")
 

@@ -151,6 +151,14 @@ def change_text(alert: Alert) -> str:
     return f"{value_text(alert.old_value)} -> {value_text(alert.new_value)}{unit}{pct_text(alert)}"
 
 
+def seen_in(alert: Alert, limit: int = 300) -> str:
+    """The sources and keys behind the alert as one short line, "" when none are known
+    (an alert recorded before they were kept). Unescaped: each renderer escapes it."""
+    if not alert.evidence:
+        return ""
+    return cut("seen in: " + " ".join(alert.evidence.split()), limit)
+
+
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -180,6 +188,8 @@ def _alert_text_lines(a: Alert, note: str) -> list[str]:
         f"  {KIND_LABELS.get(a.kind, a.kind)}: {change_text(a)}"
         f"  ({a.trigger_id}, {a.date.isoformat()})",
     ]
+    if seen_in(a):
+        lines.append(f"  {seen_in(a)}")
     if note:
         lines.append(f"  Roofline: {note}")
     if a.source_url:
@@ -218,6 +228,8 @@ def _alert_html(a: Alert, note: str) -> str:
         f"{html_text(KIND_LABELS.get(a.kind, a.kind))}: {html_text(change_text(a))} "
         f"<small>({html_text(a.trigger_id)}, {a.date.isoformat()})</small>"
     )
+    if seen_in(a):
+        out += f"<br><small>{html_text(seen_in(a))}</small>"
     if note:
         out += f"<br><i>Roofline:</i> {html_text(note)}"
     if a.source_url:

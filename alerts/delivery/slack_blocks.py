@@ -16,7 +16,14 @@ from typing import Any
 
 from alerts.delivery.escape import slack_link, slack_mrkdwn, slack_plain
 from alerts.delivery.outages import Outage, outages
-from alerts.delivery.render import KIND_LABELS, change_text, cut, explained_groups, plural
+from alerts.delivery.render import (
+    KIND_LABELS,
+    change_text,
+    cut,
+    explained_groups,
+    plural,
+    seen_in,
+)
 from alerts.records import Alert, Message
 
 MAX_BLOCKS = 50
@@ -127,6 +134,8 @@ def _alert_mrkdwn(a: Alert, note: str) -> str:
         f"{slack_mrkdwn(KIND_LABELS.get(a.kind, a.kind))}: *{slack_mrkdwn(change_text(a))}*"
         f"  ({slack_mrkdwn(a.trigger_id)}, {a.date.isoformat()})",
     ]
+    if seen_in(a):
+        lines.append(slack_mrkdwn(seen_in(a)))
     if note:
         lines.append(f"_Roofline:_ {slack_mrkdwn(cut(note, 400))}")
     if a.source_url:

@@ -3,9 +3,11 @@
 An alert about a canonical model says which sources stated the value in force on its
 day (the series' source and the sources agreeing with it) and every key each source
 had listed the model under by then: "litellm: gpt-4o, gpt-4o-2024-08-06 (confirms);
-genai-prices: gpt-4o (agrees)". It goes in the alert's `source_model_key` (stored with
-the alert, and in the backtest JSON); it depends only on data up to its day, so a
-re-run of that day names the same evidence.
+genai-prices: gpt-4o (agrees)". It goes in the alert's `evidence` (stored with the
+alert, shown under it in Slack and email, and in the backtest JSON); it depends only on
+data up to its day, so a re-run of that day names the same evidence. Such an alert's
+`source_model_key` is the canonical model's name: several keys may stand behind it, and
+the name does not move when later data does, so the alert's key stays the same.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def with_evidence(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -> li
         text = evidence_text(
             a.date, keys.get((a.provider, a.model), []), rows.get((a.provider, a.model), [])
         )
-        out.append(replace(a, source_model_key=text) if text else a)
+        key = a.model or a.source_model_key
+        out.append(replace(a, source_model_key=key, evidence=text or None))
     return out
 
 

@@ -57,6 +57,8 @@ GPT4O_CUT = Alert(
     date=dt.date(2024, 8, 6),
 )
 HOSTILE_NAME = "<!channel> *bold* <http://x|y>"
+# What alerts.triggers.evidence names for a series alert: the sources and keys behind it.
+GPT4O_EVIDENCE = "litellm: gpt-4o, gpt-4o-2024-08-06 (confirms); genai-prices: gpt-4o (agrees)"
 
 
 @pytest.fixture
@@ -69,6 +71,7 @@ def hostile_alert() -> Alert:
         source_model_key=HOSTILE_NAME,
         subject=f"google {HOSTILE_NAME}\r\nBcc: victim@example.com",
         explanation="_it_ ~is~ `code` & <b>html</b>",
+        evidence=f"litellm: {HOSTILE_NAME}, <b>x</b> (confirms)",
     )
 
 

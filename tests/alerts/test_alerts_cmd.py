@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from alerts.delivery.outbox import record_alerts
 from alerts.records import Alert
+from tests.alerts.conftest import GPT4O_EVIDENCE
 from thesis_cli.alerts_cmd import app
 from warehouse.db import connect
 
@@ -83,9 +85,12 @@ def test_list_shows_recent_alerts(tmp_path: Path, gemini_tier: Alert, gpt4o_cut:
     con = connect(db, wait_s=0)
     now = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
     # One alert due on two channels, one on Slack: 2 alerts, 3 deliveries.
-    record_alerts(con, [gpt4o_cut], ["slack", "email"], now=now)
+    cut = replace(gpt4o_cut, evidence=GPT4O_EVIDENCE)
+    record_alerts(con, [cut], ["slack", "email"], now=now)
     record_alerts(con, [gemini_tier], ["slack"], now=now + dt.timedelta(hours=1))
     con.close()
+    listed = json.loads(invoke("list", "--db", str(db), "--json").stdout)["alerts"]
+    assert [a["evidence"] for a in listed] == [None, GPT4O_EVIDENCE]
 
     result = invoke("list", "--db", str(db), "--limit", "1", "--json")
     assert result.exit_code == 0

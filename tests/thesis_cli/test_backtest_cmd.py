@@ -42,7 +42,8 @@ def test_backtest_json_lists_what_would_have_fired(cli: typer.Typer) -> None:
         "model": "gemini-1.5-pro",
     }
     cut = next(i for i in items if i["subject"] == "openai gpt-4o input price cut")
-    assert (cut["source_model_key"], cut["old"], cut["new"]) == (
+    assert (cut["source_model_key"], cut["evidence"], cut["old"], cut["new"]) == (
+        "gpt-4o",
         "litellm: gpt-4o (confirms)",
         5.0,
         2.5,

@@ -71,6 +71,10 @@ def test_untrusted_text_is_escaped_in_html_literal_in_text_and_cannot_inject_hea
     assert "[CRITICAL] google <!channel> *bold* <http://x|y>\nBcc: victim@example.com" in text
     assert "google &lt;!channel&gt; *bold* &lt;http://x|y&gt;" in html
     assert "&lt;b&gt;html&lt;/b&gt;" in html and "<b>html</b>" not in html
+    # The source keys it was seen under: literal in text, escaped in HTML.
+    assert "\n  seen in: litellm: <!channel> *bold* <http://x|y>, <b>x</b> (confirms)\n" in text
+    seen = "seen in: litellm: &lt;!channel&gt; *bold* &lt;http://x|y&gt;, &lt;b&gt;x&lt;/b&gt;"
+    assert f"<br><small>{seen} (confirms)</small>" in html and "<b>x</b>" not in html
     # The subject stays one header line; no Bcc header was injected.
     assert mail["Bcc"] is None
     assert server.inbox.envelopes[0][1] == ["analyst@example.com"]

@@ -14,6 +14,7 @@ from alerts.delivery.email import SmtpConfig, SmtpEmail
 from alerts.delivery.outbox import deliver_pending, recent, record_alerts, record_source_failures
 from alerts.delivery.slack import SlackWebhook
 from alerts.records import Alert, SourceFailure
+from tests.alerts.conftest import GPT4O_EVIDENCE
 from tests.conftest import warehouse_location
 from warehouse.db import connect
 
@@ -172,3 +173,54 @@ def test_recent_lists_events_with_a_delivery_per_channel_and_counts_outages_once
     ]  # fmt: skip
     assert [d["channel"] for d in listed[-1]["deliveries"]] == channels
     assert {d["status"] for e in listed for d in e["deliveries"]} == {"pending"}
+
+
+def test_evidence_is_stored_and_shown_under_its_alert_in_slack_and_email(
+    con: duckdb.DuckDBPyConnection, httpserver: HTTPServer, start_smtp: Any, gpt4o_cut: Alert
+) -> None:
+    server = start_smtp()
+    httpserver.expect_request(HOOK, method="POST").respond_with_data("ok")
+    slack, mail = SlackWebhook(httpserver.url_for(HOOK)), email_to(server.port)
+    record_alerts(con, [replace(gpt4o_cut, evidence=GPT4O_EVIDENCE)], ["slack", "email"], now=NOW)
+    assert con.execute("select distinct evidence from alerts").fetchall() == [(GPT4O_EVIDENCE,)]
+
+    assert all(r.ok for r in deliver_pending(con, [slack, mail], now=NOW))
+    posted = json.loads(httpserver.log[0][0].get_data())
+    section = next(b["text"]["text"] for b in posted["blocks"] if "INFO" in str(b))
+    assert section.splitlines()[2] == f"seen in: {GPT4O_EVIDENCE}"
+    text = str(server.inbox.messages[0].get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert f"\n  seen in: {GPT4O_EVIDENCE}\n" in text.replace("\r\n", "\n")
+
+
+def test_an_upgraded_warehouses_old_alert_has_no_evidence_and_renders_without_the_line(
+    tmp_path: Path, httpserver: HTTPServer, start_smtp: Any, gpt4o_cut: Alert
+) -> None:
+    path = tmp_path / "w.duckdb"
+    old = connect(path, wait_s=0)
+    # The warehouse as it was before migration 013, holding an alert not yet delivered.
+    old.execute("alter table alerts drop column evidence")
+    old.execute("delete from schema_migrations where version = 13")
+    old.execute(
+        "insert into alerts (alert_key, message_type, trigger_id, kind, severity, provider,"
+        " model, source_model_key, subject, old_value, new_value, unit, event_date, fired_at,"
+        " channel) values ('k', 'alert', 'price-cut-or-rise', 'price_change', 'info',"
+        " 'openai', 'gpt-4o', 'gpt-4o', 'openai gpt-4o input', '5', '2.5', 'USD/Mtok',"
+        " date '2024-08-06', now(), 'slack'), ('k', 'alert', 'price-cut-or-rise',"
+        " 'price_change', 'info', 'openai', 'gpt-4o', 'gpt-4o', 'openai gpt-4o input', '5',"
+        " '2.5', 'USD/Mtok', date '2024-08-06', now(), 'email')"
+    )
+    old.close()
+    con = connect(path, wait_s=0)  # applies 013
+    assert con.execute("select evidence from alerts").fetchall() == [(None,), (None,)]
+
+    server = start_smtp()
+    httpserver.expect_request(HOOK, method="POST").respond_with_data("ok")
+    slack, mail = SlackWebhook(httpserver.url_for(HOOK)), email_to(server.port)
+    assert all(r.ok for r in deliver_pending(con, [slack, mail], now=NOW))
+    posted = json.loads(httpserver.log[0][0].get_data())
+    section = next(b["text"]["text"] for b in posted["blocks"] if "INFO" in str(b))
+    assert "5 -&gt; 2.5 USD/Mtok" in section and "seen in" not in section
+    body = server.inbox.messages[0]
+    for part in ("plain", "html"):
+        content = str(body.get_body((part,)).get_content())  # type: ignore[union-attr]
+        assert "openai gpt-4o input" in content and "seen in" not in content

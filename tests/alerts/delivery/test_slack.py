@@ -100,6 +100,11 @@ def test_untrusted_names_arrive_literal_not_as_mentions_links_or_bold(
     assert f"{ZWSP}*{ZWSP}bold{ZWSP}*{ZWSP}" in alert_text
     assert f"{ZWSP}`{ZWSP}code{ZWSP}`{ZWSP}" in alert_text
     assert "&amp; &lt;b&gt;html&lt;/b&gt;" in alert_text
+    # The source keys it was seen under are scraped too: the same escaping.
+    assert (
+        f"\nseen in: litellm: &lt;!channel&gt; {ZWSP}*{ZWSP}bold{ZWSP}*{ZWSP} &lt;http://x|y&gt;,"
+        " &lt;b&gt;x&lt;/b&gt; (confirms)\n"
+    ) in alert_text
     for text in texts:
         assert "<!" not in text and "*bold*" not in text and "<http://x" not in text
     # What a reader sees is the original name.

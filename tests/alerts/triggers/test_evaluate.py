@@ -54,10 +54,11 @@ def test_history_yields_the_confirmed_cuts_and_nothing_for_typo_or_vanished_key(
         ("openai gpt-4o input price cut", Decimal("5"), Decimal("2.5")),
         ("openai gpt-4o output price cut", Decimal("15"), Decimal("10")),
     ]
-    # Each names the sources and keys it was seen under, the confirming source first.
-    assert {(a.provider, a.source_model_key) for a in cuts} == {
-        ("google", "litellm: gemini/gemini-1.5-pro (confirms)"),
-        ("openai", "litellm: gpt-4o (confirms)"),
+    # Each names the sources and keys it was seen under, the confirming source first;
+    # its key is the canonical model's name, not the source key of one of them.
+    assert {(a.provider, a.source_model_key, a.evidence) for a in cuts} == {
+        ("google", "gemini-1.5-pro", "litellm: gemini/gemini-1.5-pro (confirms)"),
+        ("openai", "gpt-4o", "litellm: gpt-4o (confirms)"),
     }
     # The $30 typo reverted, and claude-3-opus vanished: neither pages anyone.
     assert not [a for a in alerts if "claude" in a.subject]
