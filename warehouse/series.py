@@ -294,7 +294,9 @@ def _evaluate(
         for (source, _, _, ef, et), changes in series.items():
             by_source[source].add(model)
             for d in [d for d, _ in changes] + [b for b in (ef, et) if b is not None]:
-                changed_on[d].add(model)
+                at = bisect_left(all_days, d)  # a dated bound counts from the next snapshot
+                if at < len(all_days):
+                    changed_on[all_days[at]].add(model)
     pending = {m for m, rows in kept.items() if _has_pending(rows)}
     days = all_days if moved else _from_previous(all_days, start)
     was_fresh: dict[str, bool] | None = None
@@ -302,11 +304,14 @@ def _evaluate(
         fresh = {s: inputs.fresh(s, day) for s in inputs.snapshot_days}
         flips = set() if was_fresh is None else {s for s in fresh if fresh[s] != was_fresh[s]}
         was_fresh = fresh
-        touched = set(moved)
+        # As a rebuild does: a sheet can differ only on a day something happens to it.
+        touched = pending | changed_on.get(day, set())
+        for source in flips:
+            touched |= by_source.get(source, set())
         if day >= start:
-            touched |= pending | changed_on.get(day, set()) | restamp.get(day, set())
-            for source in flips:
-                touched |= by_source.get(source, set())
+            touched |= restamp.get(day, set())
+        else:
+            touched &= moved  # before the batch, only the models decided from their first day
         for model in touched & inputs.series.keys():
             rows = kept.setdefault(model, [])
             before = _in_force(rows)
