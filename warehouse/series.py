@@ -154,9 +154,11 @@ def _candidates(
     snapshot of another source changes neither its quotes nor their confirmation, and
     that source's own flush decided its changes).
 
-    Every query reads only rows from `start` on or a source's last snapshot day before it:
-    a pending price of a source with a later snapshot was decided again on that snapshot's
-    day (a candidate then), so the pending prices still in force are among those."""
+    No query scans a whole table's history: observations from `start` on (or with a dated
+    bound from then), price_series rows from `start` on or from their source's last
+    snapshot day before it: a pending price of a source with a later snapshot was decided
+    again on that snapshot's day (a candidate then), so the pending prices still in force
+    are among those rows."""
     since = {s: _last_before(days, start) for s, days in snapshot_days.items()}
     since_params = [list(since), list(since.values())]
     at = datetime(start.year, start.month, start.day, tzinfo=UTC)
