@@ -19,15 +19,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import duckdb
-import pandas as pd
 
 from reconcile.confirm import AGREEMENT_WINDOW, CONFIRM_SNAPSHOTS, Run, confirmed_as_of
 from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_sheet
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
-from warehouse.write import insert_rows, merge_rows
+from warehouse.write import merge_rows
 
 RULES_VERSION = 2  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
-MODELS_FRAME = "_series_models"
 Model = tuple[str, str]  # canonical provider, model
 # source, source_model_key, price key, effective_from, effective_to
 SourceSeries = tuple[str, str, PriceKey, date | None, date | None]
@@ -111,7 +109,9 @@ def refresh_series(
     all_days = [d for (d,) in con.execute("select day from snapshot_days order by day").fetchall()]
     if not any(d >= start for d in all_days) and not moved:
         return
-    inputs = _read_inputs(con, _candidates(con, start, all_days, source) | moved)
+    snapshot_days = _snapshot_days(con)
+    candidates = _candidates(con, start, all_days, snapshot_days, source) | moved
+    inputs = _read_inputs(con, snapshot_days, candidates)
     stored = _stored_rows(con, set(inputs.series) | moved)
     restamp: dict[date, set[Model]] = defaultdict(set)  # stored rows to decide again
     for m, rows in stored.items():
@@ -124,39 +124,81 @@ def refresh_series(
     _replace(con, start, set(stored) | set(kept), moved, fresh_rows)
 
 
+def _snapshot_days(con: duckdb.DuckDBPyConnection) -> dict[str, list[date]]:
+    """Per source, the (UTC) day of each loaded snapshot, in order."""
+    days: dict[str, list[date]] = defaultdict(list)
+    for source, at in con.execute(
+        "select source, observed_at from snapshots where status = 'loaded' order by observed_at"
+    ).fetchall():
+        days[source].append(_day(at))
+    return dict(days)
+
+
+def _models_param(models: Collection[Model]) -> tuple[str, list[list[str]]]:
+    """A subquery of `models` (columns p, m) and its parameters: no frame to register."""
+    listed = list(models)
+    query = "(select unnest(?::varchar[]) as p, unnest(?::varchar[]) as m)"
+    return query, [[p for p, _ in listed], [m for _, m in listed]]
+
+
 def _candidates(
-    con: duckdb.DuckDBPyConnection, start: date, all_days: list[date], source: str | None
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    all_days: list[date],
+    snapshot_days: dict[str, list[date]],
+    source: str | None,
 ) -> set[Model]:
     """Models whose sheet may differ on some day from `start`: a dated price starts or ends,
     or an observation changed, a row from `start` on or a pending price may be decided
     otherwise; of the last three, with `source`, only the models that source prices (a
     snapshot of another source changes neither its quotes nor their confirmation, and
-    that source's own flush decided its changes)."""
+    that source's own flush decided its changes).
+
+    No query scans a whole table's history: observations from `start` on (or with a dated
+    bound from then), price_series rows from `start` on or from their source's last
+    snapshot day before it: a pending price of a source with a later snapshot was decided
+    again on that snapshot's day (a candidate then), so the pending prices still in force
+    are among those rows."""
+    since = {s: _last_before(days, start) for s, days in snapshot_days.items()}
+    since_params = [list(since), list(since.values())]
+    at = datetime(start.year, start.month, start.day, tzinfo=UTC)
     found = con.execute(
         "with priced as (select canonical_provider as provider, canonical_model as model"
         "  from model_identity where ? is null or source = ?),"
-        " latest as (select provider, model, state from price_series qualify row_number()"
-        "  over (partition by provider, model, component, service_tier,"
-        "  tier_min_prompt_tokens, condition order by day desc) = 1),"
         " observed as (select i.canonical_provider as provider, i.canonical_model as model,"
         "  o.observed_at >= ? as changed, o.effective_from >= ? or o.effective_to >= ? as dated"
-        "  from price_observations o join model_identity i using (source, source_model_key)),"
+        "  from price_observations o join model_identity i using (source, source_model_key)"
+        "  where o.observed_at >= ? or o.effective_from >= ? or o.effective_to >= ?),"
+        " recent as (select * from price_series where day >= ?),"
+        " pending as (select provider, model from recent p join (select"
+        "  unnest(?::varchar[]) as source, unnest(?::date[]) as since) b using (source)"
+        "  where p.state = 'pending' and p.day >= b.since"
+        "  and not exists (select 1 from recent q where q.provider = p.provider"
+        "  and q.model = p.model and q.component = p.component"
+        "  and q.service_tier = p.service_tier"
+        "  and q.tier_min_prompt_tokens = p.tier_min_prompt_tokens"
+        "  and q.condition = p.condition and q.day > p.day)),"
         " open as (select provider, model from price_series where day >= ?"
-        "  union select provider, model from latest where state = 'pending'"
+        "  union select provider, model from pending"
         "  union select provider, model from observed where changed)"
         " select provider, model from observed where dated"
         " union select provider, model from open semi join priced using (provider, model)",
         [
             source,
             source,
-            datetime(start.year, start.month, start.day, tzinfo=UTC),
+            at,
             start,
             start,
+            at,
+            start,
+            start,
+            min(since.values(), default=start),
+            *since_params,
             start,
         ],
     ).fetchall()
     models = {(p, m) for p, m in found}
-    flipped = _flipping_sources(con, start, all_days)
+    flipped = _flipping_sources(snapshot_days, start, all_days)
     if flipped:
         rows = con.execute(
             "select distinct canonical_provider, canonical_model from model_identity"
@@ -167,19 +209,19 @@ def _candidates(
     return models
 
 
+def _last_before(days: list[date], start: date) -> date:
+    """The last of `days` before `start` (`start` when there is none)."""
+    at = bisect_left(days, start)
+    return days[at - 1] if at else start
+
+
 def _flipping_sources(
-    con: duckdb.DuckDBPyConnection, start: date, all_days: list[date]
+    snapshot_days: dict[str, list[date]], start: date, all_days: list[date]
 ) -> set[str]:
     """Sources that turn fresh or stale on a day from `start` on."""
-    rows = con.execute(
-        "select source, cast(observed_at as date) from snapshots where status = 'loaded' order by 2"
-    ).fetchall()
-    per: dict[str, list[date]] = defaultdict(list)
-    for source, day in rows:
-        per[source].append(day)
-    probe = _Inputs(per, {})
+    probe = _Inputs(snapshot_days, {})
     days = _from_previous(all_days, start)
-    return {s for s in per if len({probe.fresh(s, d) for d in days}) > 1}
+    return {s for s in snapshot_days if len({probe.fresh(s, d) for d in days}) > 1}
 
 
 def _from_previous(all_days: list[date], start: date) -> list[date]:
@@ -188,31 +230,29 @@ def _from_previous(all_days: list[date], start: date) -> list[date]:
     return all_days[max(at - 1, 0) :]
 
 
-def _read_inputs(con: duckdb.DuckDBPyConnection, models: Collection[Model]) -> _Inputs:
-    snaps: dict[str, list[date]] = defaultdict(list)
-    for source, at in con.execute(
-        "select source, observed_at from snapshots where status = 'loaded' order by observed_at"
-    ).fetchall():
-        snaps[source].append(_day(at))
+def _read_inputs(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_days: dict[str, list[date]],
+    models: Collection[Model],
+) -> _Inputs:
     catalog = {
         s: (bool(o), int(r))
         for s, o, r in con.execute("select source, official, rank from source_catalog").fetchall()
     }
-    inputs = _Inputs(dict(snaps), catalog)
+    inputs = _Inputs(snapshot_days, catalog)
     if not models:
         return inputs
-    con.register(MODELS_FRAME, pd.DataFrame(list(models), columns=["p", "m"], dtype=object))
-    try:
-        rows = con.execute(
-            "select i.canonical_provider, i.canonical_model, o.source, o.source_model_key,"
-            " o.component, o.service_tier, o.tier_min_prompt_tokens, o.condition,"
-            " o.effective_from, o.effective_to, o.observed_at, o.usd_per_mtok, o.change"
-            " from price_observations o join model_identity i using (source, source_model_key)"
-            f" semi join {MODELS_FRAME} f on f.p = i.canonical_provider"
-            " and f.m = i.canonical_model order by o.observed_at"
-        ).fetchall()
-    finally:
-        con.unregister(MODELS_FRAME)
+    wanted, params = _models_param(models)
+    rows = con.execute(
+        "with i as (select * from model_identity semi join"
+        f" {wanted} f on f.p = canonical_provider and f.m = canonical_model)"
+        " select i.canonical_provider, i.canonical_model, o.source, o.source_model_key,"
+        " o.component, o.service_tier, o.tier_min_prompt_tokens, o.condition,"
+        " o.effective_from, o.effective_to, o.observed_at, o.usd_per_mtok, o.change"
+        " from price_observations o join i using (source, source_model_key)"
+        " order by o.observed_at",
+        params,
+    ).fetchall()
     for p, m, src, key, comp, tier, thr, cond, ef, et, at, usd, change in rows:
         series = (src, key, (comp, tier, int(thr), cond), ef, et)
         changes = inputs.series[(p, m)].setdefault(series, [])
@@ -229,18 +269,14 @@ def _stored_rows(
 ) -> dict[Model, list[PriceSeriesRow]]:
     if not models:
         return {}
-    con.register(MODELS_FRAME, pd.DataFrame(list(models), columns=["p", "m"], dtype=object))
-    try:
-        cur = con.execute(
-            f"select * from price_series semi join {MODELS_FRAME} f"
-            " on f.p = provider and f.m = model order by day"
-        )
-        names = [d[0] for d in cur.description]
-        found = [PriceSeriesRow(**dict(zip(names, r, strict=True))) for r in cur.fetchall()]
-    finally:
-        con.unregister(MODELS_FRAME)
+    wanted, params = _models_param(models)
+    cur = con.execute(
+        f"select * from price_series semi join {wanted} f on f.p = provider and f.m = model"
+        " order by day",
+        params,
+    )
     out: dict[Model, list[PriceSeriesRow]] = defaultdict(list)
-    for r in found:
+    for r in PRICE_SERIES.rows(cur):
         out[(r.provider, r.model)].append(r)
     return out
 
@@ -260,7 +296,9 @@ def _evaluate(
         for (source, _, _, ef, et), changes in series.items():
             by_source[source].add(model)
             for d in [d for d, _ in changes] + [b for b in (ef, et) if b is not None]:
-                changed_on[d].add(model)
+                at = bisect_left(all_days, d)  # a dated bound counts from the next snapshot
+                if at < len(all_days):
+                    changed_on[all_days[at]].add(model)
     pending = {m for m, rows in kept.items() if _has_pending(rows)}
     days = all_days if moved else _from_previous(all_days, start)
     was_fresh: dict[str, bool] | None = None
@@ -268,11 +306,14 @@ def _evaluate(
         fresh = {s: inputs.fresh(s, day) for s in inputs.snapshot_days}
         flips = set() if was_fresh is None else {s for s in fresh if fresh[s] != was_fresh[s]}
         was_fresh = fresh
-        touched = set(moved)
+        # As a rebuild does: a sheet can differ only on a day something happens to it.
+        touched = pending | changed_on.get(day, set())
+        for source in flips:
+            touched |= by_source.get(source, set())
         if day >= start:
-            touched |= pending | changed_on.get(day, set()) | restamp.get(day, set())
-            for source in flips:
-                touched |= by_source.get(source, set())
+            touched |= restamp.get(day, set())
+        else:
+            touched &= moved  # before the batch, only the models decided from their first day
         for model in touched & inputs.series.keys():
             rows = kept.setdefault(model, [])
             before = _in_force(rows)
@@ -422,23 +463,29 @@ def _replace(
     `rows`."""
     if not models:
         return
-    frame = pd.DataFrame(
-        [(p, m, m_ in moved) for (p, m) in models for m_ in [(p, m)]],
-        columns=["p", "m", "all_days"],
+    listed = list(models)
+    con.execute(
+        "delete from price_series where exists (select 1 from (select unnest(?::varchar[])"
+        " as p, unnest(?::varchar[]) as m, unnest(?::boolean[]) as every_day) f"
+        " where f.p = provider and f.m = model and (f.every_day or day >= ?))",
+        [[p for p, _ in listed], [m for _, m in listed], [m in moved for m in listed], start],
     )
-    con.register(MODELS_FRAME, frame)
-    try:
-        con.execute(
-            f"delete from price_series where exists (select 1 from {MODELS_FRAME} f"
-            " where f.p = provider and f.m = model and (f.all_days or day >= ?))",
-            [start],
-        )
-    finally:
-        con.unregister(MODELS_FRAME)
-    # A column whose first thousand rows are null (filled_from) would be read as type
-    # NULL: let DuckDB look at every row.
-    con.execute(f"set pandas_analyze_sample = {max(len(rows), 1000)}")
-    try:
-        insert_rows(con, PRICE_SERIES, rows)
-    finally:
-        con.execute("reset pandas_analyze_sample")
+    _insert(con, rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rows: list[PriceSeriesRow]) -> None:
+    """Append `rows` in one statement, each column a list parameter: a daily flush writes
+    tens of rows, for which registering a frame costs more than the statement."""
+    if not rows:
+        return
+    columns, params = [], []
+    for c in PRICE_SERIES.columns:
+        values = [getattr(r, c.name) for r in rows]
+        if c.decimal:  # as text: a list of Decimals is typed by its first
+            values = [None if v is None else format(v, "f") for v in values]
+            columns.append(f"cast(unnest(?::varchar[]) as {c.sql_type})")
+        else:
+            columns.append(f"unnest(?::{c.sql_type}[])")
+        params.append(values)
+    names = ", ".join(f'"{n}"' for n in PRICE_SERIES.names)
+    con.execute(f"insert into price_series ({names}) select {', '.join(columns)}", params)
