@@ -1,5 +1,8 @@
 """`thesis import-snapshots`: load a directory of dated payloads as history.
 
+A watched-model source's saved answers (OpenRouter's per-host endpoints) load through
+pipeline/watched_import.py; a price source's files as below.
+
 Files are dated by their names and loaded oldest first through the warehouse's bulk
 loader; history older than what is already loaded is staged and the source rebuilt
 from its start, so the order of imports never changes the observations.
@@ -18,7 +21,8 @@ import duckdb
 from core.errors import ThesisError
 from core.progress import Progress
 from extractors.base import Source
-from extractors.registry import get_source
+from extractors.registry import WATCHED, get_source
+from pipeline.watched_import import import_watched
 from warehouse import runs
 from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
 from warehouse.bulk import BulkLoader
@@ -67,14 +71,31 @@ def import_history(
     db: Path | str | None, source_id: str, folder: Path, *, progress: Progress | None = None
 ) -> dict[str, Any]:
     """`thesis import-snapshots`: import `folder` under a run of its own; its summary."""
-    source = get_source(source_id)
+    if source_id not in WATCHED:
+        get_source(source_id)  # an unknown name fails before the warehouse opens
     with connection(db) as con:
         run_id = runs.start_run(con, "import")
         with runs.closed_if_stopped(con, run_id):
-            result = import_snapshots(con, source, folder, run_id=run_id, progress=progress)
-        doc = result.summary(source.id)
+            result = _import(con, source_id, folder, run_id, progress)
+        doc = result.summary(source_id)
         runs.finish_run(con, run_id, "ok" if result.count("failed") == 0 else "partial", doc)
     return doc
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str,
+    folder: Path,
+    run_id: str,
+    progress: Progress | None,
+) -> ImportResult:
+    watched = WATCHED.get(source_id)
+    if watched is None:
+        source = get_source(source_id)
+        return import_snapshots(con, source, folder, run_id=run_id, progress=progress)
+    files, undated = dated_files(folder)
+    loaded = import_watched(con, watched, files, run_id=run_id, progress=progress)
+    return ImportResult(loaded, undated)
 
 
 def observed_at_from_name(name: str) -> datetime | None:

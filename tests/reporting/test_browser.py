@@ -102,8 +102,8 @@ def test_hover_shows_the_value_with_its_unit_and_source(page: Browser) -> None:
           fig.el.scrollIntoView({block: "center"});
           const r = [...fig.renderer_views.values()].find(
             (r) => r.glyph && r.model.glyph.type === "Segment");
-          const src = r.model.data_source, i = src.get_array("x0").findIndex(
-            (x, j) => src.get_array("x1")[j] - x > 30 * 86400000);
+          const src = r.model.data_source, x0 = src.get_array("x0"), x1 = src.get_array("x1");
+          const i = x0.reduce((best, x, j) => x1[j] - x > x1[best] - x0[best] ? j : best, 0);
           const x = (src.get_array("x0")[i] + src.get_array("x1")[i]) / 2;
           const y = src.get_array("y0")[i];
           const box = fig.canvas_view.el.getBoundingClientRect();
@@ -138,9 +138,13 @@ def test_each_chart_downloads_the_numbers_behind_it(
         assert len(rows) > 1, section.id
     prices = list(csv.DictReader((folder / "price-history.csv").open(encoding="utf-8")))
     gpt = [r for r in prices if r["model"] == "gpt-4o" and r["metric"] == "input"]
+    # The reconciled series' states: a value seen once is pending until the next
+    # snapshot confirms it (the rule is causal).
     assert [(r["from (UTC day)"], r["value"], r["state"]) for r in gpt] == [
-        ("2024-09-01", "5", "confirmed"),
-        ("2024-10-03", "2.5", "confirmed"),
+        ("2024-09-01", "5", "pending"),
+        ("2024-10-02", "5", "confirmed"),
+        ("2024-10-03", "2.5", "pending"),
+        ("2024-10-04", "2.5", "confirmed"),
     ]
     assert not [r for r in prices if r["value"] == "30"]  # the reverted typo
 
