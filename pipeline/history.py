@@ -22,7 +22,7 @@ from core.errors import ThesisError
 from core.progress import Progress
 from extractors.base import Source
 from extractors.registry import WATCHED, get_source
-from pipeline.watched_import import import_watched
+from pipeline.watched_import import import_watched, importable
 from warehouse import runs
 from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
 from warehouse.bulk import BulkLoader
@@ -46,15 +46,18 @@ _DATED = re.compile(
 class ImportResult:
     results: list[LoadResult] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    # Files read, when a file holds several results (a watched source's file answers for
+    # several models); None: one result per file.
+    files: int | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     def summary(self, source: str) -> dict[str, Any]:
         """The import's outcome, as the run record and `--json` show it."""
-        return {
+        doc: dict[str, Any] = {
             "source": source,
-            "files": len(self.results),
+            "files": len(self.results) if self.files is None else self.files,
             "loaded": self.count("loaded"),
             "unchanged": self.count("unchanged"),
             "failed": [
@@ -65,14 +68,20 @@ class ImportResult:
             "rows_added": sum(r.rows_added for r in self.results),
             "skipped_files": self.skipped_files,
         }
+        if self.files is not None:
+            doc["answers"] = len(self.results)  # loaded + unchanged + failed count these
+        return doc
 
 
 def import_history(
     db: Path | str | None, source_id: str, folder: Path, *, progress: Progress | None = None
 ) -> dict[str, Any]:
     """`thesis import-snapshots`: import `folder` under a run of its own; its summary."""
-    if source_id not in WATCHED:
-        get_source(source_id)  # an unknown name fails before the warehouse opens
+    # An unknown or unimportable source fails before the warehouse opens.
+    if source_id in WATCHED:
+        importable(WATCHED[source_id])
+    else:
+        get_source(source_id)
     with connection(db) as con:
         run_id = runs.start_run(con, "import")
         with runs.closed_if_stopped(con, run_id):
@@ -95,7 +104,7 @@ def _import(
         return import_snapshots(con, source, folder, run_id=run_id, progress=progress)
     files, undated = dated_files(folder)
     loaded = import_watched(con, watched, files, run_id=run_id, progress=progress)
-    return ImportResult(loaded, undated)
+    return ImportResult(loaded, undated, files=len(files))
 
 
 def observed_at_from_name(name: str) -> datetime | None:

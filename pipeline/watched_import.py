@@ -9,6 +9,7 @@ content of a model on the same day adds nothing, so a re-run writes nothing twic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -32,16 +33,12 @@ def import_watched(
 ) -> list[LoadResult]:
     """Load each dated file for every model it answers for, oldest first; one result
     per model and file (a file that is no answer at all: one failed result)."""
-    if source.models_in is None:
-        raise ConfigError(
-            f"{source.id}: its payloads do not name their model, so saved files cannot be "
-            "imported; fetch them with `thesis run`"
-        )
+    models_in = importable(source)
     out: list[LoadResult] = []
     for done, (observed_at, path) in enumerate(files, start=1):
         payload = gunzip_if_needed(path.read_bytes())
         try:
-            models = source.models_in(payload)
+            models = models_in(payload)
         except SourceError as err:
             out.append(LoadResult(source.id, path.name, "failed", error=err))
         else:
@@ -53,6 +50,16 @@ def import_watched(
         if progress:
             progress(done, len(files))
     return out
+
+
+def importable(source: WatchedSource) -> Callable[[bytes], tuple[str, ...]]:
+    """How to tell the models a saved payload of `source` answers for, or ConfigError."""
+    if source.models_in is None:
+        raise ConfigError(
+            f"{source.id}: its payloads do not name their model, so saved files cannot be "
+            "imported; fetch them with `thesis run`"
+        )
+    return source.models_in
 
 
 def _as_load_result(result: WatchedResult) -> LoadResult:
