@@ -316,6 +316,12 @@ def _host_throughput(con: duckdb.DuckDBPyConnection) -> Found:
 
 def _fundamentals(con: duckdb.DuckDBPyConnection) -> Fundamentals:
     why = missing(con, "memory_margins", "capex_growth")
+    both = [missing(con, name) for name in ("memory_margins", "capex_growth")]
+    if all(w and w.endswith("is empty") for w in both):
+        why = (
+            "no data yet: no company fundamentals loaded (memory makers' gross margins, "
+            "hyperscalers' capex); `thesis fundamentals` fetches them"
+        )
     if why:
         return Fundamentals([], [], why)
     margins = rows(
