@@ -2,9 +2,10 @@
 confirmed which then went back to the value before it is listed, not drawn; every other
 value is drawn with the state the series gave it.
 
-The samples' 363-day LiteLLM history holds no such value (no unconfirmed change there
-reverts: its unconfirmed changes are all on its last, sparse days), so these rows are
-made here, shaped as price_series_daily gives them."""
+The samples' 363-day LiteLLM history imported alone holds no such value; with
+genai-prices and OpenRouter beside it, LiteLLM's grok-3 input of 2026-10-01 is one
+(tests/reporting/test_browser.py checks that real case). These rows are made here,
+shaped as price_series_daily gives them, to state the rule case by case."""
 
 from __future__ import annotations
 
