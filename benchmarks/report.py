@@ -1,17 +1,20 @@
-"""Time `thesis report` on the 363-day real LiteLLM history, beside the static report.
+"""Time `thesis report` on the issue's done-when warehouse, beside the figure docs give.
 
-The interactive report (this checkout) and the static matplotlib report it replaced
-(commit STATIC_REPORT, exported with `git archive` and installed from its own uv.lock
-into a temporary directory) each import the same history into their own warehouse, plus
-one genai-prices and one OpenRouter file from the samples, then run `thesis report`
-from the command line, start-up included: one warm-up run (Python writes its bytecode
-caches), then `--repeats` timed runs. Printed: median wall and CPU seconds of each, the
-ratio, and the size of what each wrote (the HTML page; the static one also its PNGs).
+The warehouse: the 363-day real LiteLLM history, one genai-prices and one OpenRouter file
+and the OpenRouter endpoints sample (`thesis import-snapshots`), then `thesis infer`,
+as tests/reporting/test_browser.py builds it. `thesis report` runs from the command line,
+start-up included: one warm-up run (Python writes its bytecode caches), then `--repeats`
+timed runs. Printed: median wall and CPU seconds, the page's size, and the ratio to the
+figure docs/report.md gave before (PREVIOUS: the same history without the endpoints
+and the inference, so fewer charts drawn).
 
-    uv run python benchmarks/report.py [--repeats 3] [--baseline COMMIT]
+With `--baseline COMMIT`, also the static matplotlib report it replaced (commit
+STATIC_REPORT, exported with `git archive` and installed from its own uv.lock into a
+temporary directory; it knows the price sources only, so it gets those, no inference).
 
-Needs ../shared/samples (the history tarball) and the network or uv's cache for the
-baseline's environment (matplotlib).
+    uv run python benchmarks/report.py [--repeats 3] [--baseline 3db7c97]
+
+Needs ../shared/samples; the baseline needs the network or uv's cache (matplotlib).
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ HISTORY = SAMPLES / "litellm_history" / "litellm_daily_2023-11-03_2026-11-17.tar
 EXTRA = {  # source -> (sample file, the dated name import-snapshots needs)
     "genai-prices": ("genai-prices_data_2026-08-21.json.gz", "2026-08-21.json.gz"),
     "openrouter": ("openrouter_models_2026-08-01.json.gz", "2026-08-01.json.gz"),
+    "openrouter-endpoints": (
+        "openrouter_endpoints/openrouter_endpoints_14models_2026-08-15.json",
+        "2026-08-15_14models.json",
+    ),
 }
+PRICE_SOURCES = ("litellm", "genai-prices", "openrouter")
 # The last commit whose `thesis report` wrote static matplotlib PNGs.
 STATIC_REPORT = "3db7c97"
 
@@ -46,23 +54,34 @@ class Timing:
     cpu_s: float
 
 
+# docs/report.md's figure before this benchmark moved to the done-when warehouse
+# (2026-11-30: LiteLLM history, genai-prices and OpenRouter, no endpoints, no inference).
+PREVIOUS = Timing(21.56, 5.21)
+PREVIOUS_PAGE_MB = 2.04
+FIVE_MB = 5 * 1024 * 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--baseline", default=STATIC_REPORT, help="commit of the static report")
+    parser.add_argument("--baseline", help=f"also the static report's commit ({STATIC_REPORT})")
     args = parser.parse_args()
     if not HISTORY.is_file():
         sys.exit(f"benchmark needs {HISTORY} (the shared samples)")
     with tempfile.TemporaryDirectory(prefix="report-bench-") as raw:
         work = Path(raw)
         inputs = unpack(work)
-        static_root = export(args.baseline, work / "static")
-        runs = {"static": static_root, "interactive": ROOT}
+        runs = {"interactive": (ROOT, inputs, True)}
+        if args.baseline:
+            prices = {s: f for s, f in inputs.items() if s in PRICE_SOURCES}
+            runs["static"] = (export(args.baseline, work / "static"), prices, False)
         results: dict[str, tuple[Timing, int, int]] = {}
-        for name, root in runs.items():
+        for name, (root, sources, infer) in runs.items():
             db = work / f"{name}.duckdb"
-            for source, folder in inputs.items():
+            for source, folder in sources.items():
                 thesis(root, "import-snapshots", str(folder), "--source", source, "--db", str(db))
+            if infer:
+                thesis(root, "infer", "--db", str(db))
             out = work / f"{name}-out"
             thesis(root, "report", "--db", str(db), "--out", str(out))  # warm-up
             timings = [
@@ -140,17 +159,28 @@ def median(timings: list[Timing]) -> Timing:
 
 
 def report(results: dict[str, tuple[Timing, int, int]], args: argparse.Namespace) -> None:
-    print(f"thesis report on {HISTORY.name} (+ genai-prices, openrouter), median of {args.repeats}")
+    print(f"thesis report on {HISTORY.name} (+ {', '.join(EXTRA)}), median of {args.repeats}")
     for name, (timing, page, total) in results.items():
         print(
             f"  {name:<12} wall {timing.wall_s:6.2f} s  cpu {timing.cpu_s:6.2f} s  "
             f"index.html {page / 1e6:5.2f} MB  all files {total / 1e6:5.2f} MB"
         )
-    static, interactive = results["static"][0], results["interactive"][0]
+    now, page, _ = results["interactive"]
     print(
-        f"  interactive / static: wall {interactive.wall_s / static.wall_s:.2f}x, "
-        f"cpu {interactive.cpu_s / static.cpu_s:.2f}x (baseline {args.baseline})"
+        f"  before (docs) wall {PREVIOUS.wall_s:6.2f} s  cpu {PREVIOUS.cpu_s:6.2f} s  "
+        f"index.html {PREVIOUS_PAGE_MB:5.2f} MB"
     )
+    print(
+        f"  now / before: wall {now.wall_s / PREVIOUS.wall_s:.2f}x, "
+        f"cpu {now.cpu_s / PREVIOUS.cpu_s:.2f}x, page {page / 1e6 / PREVIOUS_PAGE_MB:.2f}x "
+        f"({'under' if page < FIVE_MB else 'OVER'} 5 MB)"
+    )
+    if "static" in results:
+        static = results["static"][0]
+        print(
+            f"  interactive / static: wall {now.wall_s / static.wall_s:.2f}x, "
+            f"cpu {now.cpu_s / static.cpu_s:.2f}x (baseline {args.baseline})"
+        )
 
 
 if __name__ == "__main__":

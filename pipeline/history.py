@@ -1,5 +1,8 @@
 """`thesis import-snapshots`: load a directory of dated payloads as history.
 
+A watched-model source's saved answers (OpenRouter's per-host endpoints) load through
+pipeline/watched_import.py; a price source's files as below.
+
 Files are dated by their names and loaded oldest first through the warehouse's bulk
 loader; history older than what is already loaded is staged and the source rebuilt
 from its start, so the order of imports never changes the observations.
@@ -18,7 +21,8 @@ import duckdb
 from core.errors import ThesisError
 from core.progress import Progress
 from extractors.base import Source
-from extractors.registry import get_source
+from extractors.registry import WATCHED, get_source
+from pipeline.watched_import import import_watched, importable
 from warehouse import runs
 from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
 from warehouse.bulk import BulkLoader
@@ -42,15 +46,18 @@ _DATED = re.compile(
 class ImportResult:
     results: list[LoadResult] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    # Files read, when a file holds several results (a watched source's file answers for
+    # several models); None: one result per file.
+    files: int | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     def summary(self, source: str) -> dict[str, Any]:
         """The import's outcome, as the run record and `--json` show it."""
-        return {
+        doc: dict[str, Any] = {
             "source": source,
-            "files": len(self.results),
+            "files": len(self.results) if self.files is None else self.files,
             "loaded": self.count("loaded"),
             "unchanged": self.count("unchanged"),
             "failed": [
@@ -61,20 +68,43 @@ class ImportResult:
             "rows_added": sum(r.rows_added for r in self.results),
             "skipped_files": self.skipped_files,
         }
+        if self.files is not None:
+            doc["answers"] = len(self.results)  # loaded + unchanged + failed count these
+        return doc
 
 
 def import_history(
     db: Path | str | None, source_id: str, folder: Path, *, progress: Progress | None = None
 ) -> dict[str, Any]:
     """`thesis import-snapshots`: import `folder` under a run of its own; its summary."""
-    source = get_source(source_id)
+    # An unknown or unimportable source fails before the warehouse opens.
+    if source_id in WATCHED:
+        importable(WATCHED[source_id])
+    else:
+        get_source(source_id)
     with connection(db) as con:
         run_id = runs.start_run(con, "import")
         with runs.closed_if_stopped(con, run_id):
-            result = import_snapshots(con, source, folder, run_id=run_id, progress=progress)
-        doc = result.summary(source.id)
+            result = _import(con, source_id, folder, run_id, progress)
+        doc = result.summary(source_id)
         runs.finish_run(con, run_id, "ok" if result.count("failed") == 0 else "partial", doc)
     return doc
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str,
+    folder: Path,
+    run_id: str,
+    progress: Progress | None,
+) -> ImportResult:
+    watched = WATCHED.get(source_id)
+    if watched is None:
+        source = get_source(source_id)
+        return import_snapshots(con, source, folder, run_id=run_id, progress=progress)
+    files, undated = dated_files(folder)
+    loaded = import_watched(con, watched, files, run_id=run_id, progress=progress)
+    return ImportResult(loaded, undated, files=len(files))
 
 
 def observed_at_from_name(name: str) -> datetime | None:

@@ -1,16 +1,16 @@
 """Which models the price charts follow: a documented list of flagships, else the newest.
 
-FRONTIER names each lab's flagship chat models by the provider's own model id, as the
-warehouse stores them. A provider none of whose listed models is in the warehouse falls
-back to its `FALLBACK_PER_PROVIDER` most recently first-seen models that have a standard
-input and output price, so a new lab or a renamed line still shows up. Edit the list
-when a lab ships a new flagship.
+FRONTIER names each lab's flagship chat models by the provider's own model id; the charts
+follow the canonical model each id maps to (model_identity), so a dated key and its
+family are one model. A provider none of whose listed models is in the warehouse falls
+back to its `FALLBACK_PER_PROVIDER` most recently first-priced models, so a new lab or a
+renamed line still shows up. Edit the list when a lab ships a new flagship.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date
 
 FRONTIER_PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "google", "deepseek", "xai")
 
@@ -44,18 +44,23 @@ FALLBACK_PER_PROVIDER = 3
 Key = tuple[str, str]
 
 
-def frontier_models(first_seen: Mapping[Key, datetime]) -> list[Key]:
-    """The (provider, model) pairs to chart, given when each priced model was first seen.
+def frontier_models(
+    first_seen: Mapping[Key, date], canonical: Mapping[Key, Key] | None = None
+) -> list[Key]:
+    """The canonical (provider, model) pairs to chart, given when each priced model was
+    first seen and the canonical model of each listed id (an id missing maps to itself).
 
-    Listed models come in list order; fallbacks newest first, ties by name.
+    Listed models come in list order, once each; fallbacks newest first, ties by name.
     """
-    chosen = [key for key in FRONTIER if key in first_seen]
+    names = canonical or {}
+    listed = dict.fromkeys(names.get(key, key) for key in FRONTIER)
+    chosen = [key for key in listed if key in first_seen]
     covered = {provider for provider, _ in chosen}
     for provider in FRONTIER_PROVIDERS:
         if provider in covered:
             continue
         own = [key for key in first_seen if key[0] == provider]
-        own.sort(key=lambda key: (-first_seen[key].timestamp(), key[1]))
+        own.sort(key=lambda key: (-first_seen[key].toordinal(), key[1]))
         chosen.extend(own[:FALLBACK_PER_PROVIDER])
     return chosen
 

@@ -2,12 +2,11 @@
 reporting/ sees the connection. `read(con)` runs every query once and returns the rows;
 the charts and the series they draw are made from those rows alone.
 
-Price sheets: the warehouse has no reconciled price series yet (issue #12 builds it), so
-`Sheets` carries the per-source rows (`price_history`, `context_limits_history`, the
-snapshot days, `source_catalog` ranks and the tolerance) and reporting.sheets merges them
-(reporting.reconcile). When #12's reconciled daily series exists, `_sheets` reads its
-value, state and source per day instead of `_price_rows`, and reporting.sheets'
-`frontier_prices` builds its Series from those rows without merging.
+Price sheets come from the reconciled series (`price_series_daily`, migration 011): per
+canonical model, price and snapshot day the value in force, its state (confirmed,
+pending, disputed by reconcile/confirm.py's rule and reconcile/series.py's precedence)
+and its sources. Context windows are not part of that series: they are read per source
+(`context_limits_history`) and reporting.ceiling applies the same confirmation rule.
 
 Two readers name the relation and columns they expect (their contract) and say so in words
 while they are missing: `implied_margin_daily` (migration 008) and
@@ -18,11 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 
-from reporting.frontier import FRONTIER_PROVIDERS, Key, frontier_models
+from reporting.frontier import FRONTIER, FRONTIER_PROVIDERS, Key, frontier_models
 from reporting.relations import Row, columns, literal, literals, missing, relation_exists, rows
 
 Found = tuple[list[Row], str | None]  # the rows, or why there are none to draw
@@ -32,7 +31,6 @@ BASE_FILTER = """
     and effective_from is null and effective_to is null and usd_per_mtok is not null
 """
 LAB_LIST = literals(FRONTIER_PROVIDERS)
-DEFAULT_TOLERANCE = 0.01  # reconciliation_settings' shipped relative_tolerance
 MARGINS = "implied_margin_daily"
 MARGIN_COLUMNS = ("day", "provider", "model", "margin_low", "margin_high")
 ENDPOINTS = "openrouter_endpoints_daily"
@@ -42,15 +40,15 @@ BATCH_INFERENCE = "effective_decode_batch"
 
 @dataclass(frozen=True)
 class Sheets:
-    """The price-sheet history as stored, per source, for the frontier models."""
+    """The frontier models' reconciled prices, and the context windows per source."""
 
-    frontier: tuple[Key, ...]  # the (provider, model) pairs the price charts follow
-    prices: list[Row]  # standard base input/output prices of the frontier models
-    limits: list[Row]  # context windows of the frontier labs' models
-    thresholds: list[Row]  # long-context tier thresholds of the frontier labs
+    frontier: tuple[Key, ...]  # the canonical (provider, model) pairs the charts follow
+    prices: list[Row]  # price_series_daily: standard base input/output of the frontier
+    thresholds: list[Row]  # price_series_daily: the labs' long-context input tiers
+    observed: list[date]  # every UTC day with a loaded snapshot (snapshot_days)
+    limits: list[Row]  # context windows of the frontier labs' models, per source
     days: dict[str, list[date]]  # each source's UTC days with a loaded snapshot
     ranks: dict[str, int]  # source_catalog's trust rank (lower is more trusted)
-    tolerance: float  # relative difference under which two sources agree
     why_prices: str | None = None
     why_limits: str | None = None
 
@@ -117,46 +115,79 @@ def read(con: duckdb.DuckDBPyConnection) -> Warehouse:
         margins=_implied_margins(con),
         hosts=_host_throughput(con),
         fundamentals=_fundamentals(con),
-        batches=_latest_batches(con, sheets.frontier),
+        batches=_latest_batches(con),
     )
 
 
 def _sheets(con: duckdb.DuckDBPyConnection) -> Sheets:
-    why_prices = missing(con, "price_history", "snapshots")
+    why_prices = missing(con, "price_series_daily", "model_identity", "snapshots")
     why_limits = missing(con, "context_limits_history", "snapshots")
-    frontier = () if why_prices else tuple(frontier_models(_first_seen(con)))
+    frontier = () if why_prices else tuple(frontier_models(_first_seen(con), _canonical(con)))
     return Sheets(
         frontier=frontier,
         prices=_price_rows(con, frontier) if frontier else [],
-        limits=[] if why_limits else _limit_rows(con),
         thresholds=[] if why_prices else _threshold_rows(con),
-        days={} if why_prices and why_limits else _snapshot_days(con),
+        observed=[] if why_prices else _observed(con),
+        limits=[] if why_limits else _limit_rows(con),
+        days={} if why_limits else _snapshot_days(con),
         ranks=_ranks(con),
-        tolerance=_tolerance(con),
         why_prices=why_prices,
         why_limits=why_limits,
     )
 
 
-def _first_seen(con: duckdb.DuckDBPyConnection) -> dict[Key, datetime]:
-    """When each (provider, model) with a base price was first seen, in any source."""
+def _first_seen(con: duckdb.DuckDBPyConnection) -> dict[Key, date]:
+    """When each canonical model with a base price was first priced in the series."""
     found = rows(
         con,
-        f"select provider, model, min(valid_from) as first from price_history"
+        f"select provider, model, min(day) as first from price_series_daily"
         f" where {BASE_FILTER} group by provider, model",
     )
     return {(r["provider"], r["model"]): r["first"] for r in found}
 
 
+def _canonical(con: duckdb.DuckDBPyConnection) -> dict[Key, Key]:
+    """The canonical model of each source key the frontier list names."""
+    keys = literals(f"{p}/{m}" for p, m in FRONTIER)
+    found = rows(
+        con,
+        f"select distinct provider, model, canonical_provider, canonical_model"
+        f" from model_identity where provider || '/' || model in ({keys})",
+    )
+    return {
+        (r["provider"], r["model"]): (r["canonical_provider"], r["canonical_model"]) for r in found
+    }
+
+
 def _price_rows(con: duckdb.DuckDBPyConnection, keys: tuple[Key, ...]) -> list[Row]:
     return rows(
         con,
-        f"""select source, provider, model, source_model_key, component, usd_per_mtok,
-                   cast(valid_from as date) as first_day, cast(valid_to as date) as end_day
-            from price_history
+        f"""select day, provider, model, component, usd_per_mtok, state, source,
+                   filled_from, source_model_key, agreeing_sources, disagreeing_sources,
+                   value_since
+            from price_series_daily
             where {BASE_FILTER}
-              and provider || '/' || model in ({literals(f"{p}/{m}" for p, m in keys)})""",
+              and provider || '/' || model in ({literals(f"{p}/{m}" for p, m in keys)})
+            order by provider, model, component, day""",
     )
+
+
+def _threshold_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Per lab, long-context threshold and day: the states of the models priced there."""
+    return rows(
+        con,
+        f"""select day, provider, tier_min_prompt_tokens as threshold,
+                   list(state) as states, min(source) as source, count(*) as models
+            from price_series_daily
+            where component = 'input' and service_tier = 'standard' and condition = ''
+              and tier_min_prompt_tokens > 0 and provider in ({LAB_LIST})
+            group by day, provider, tier_min_prompt_tokens
+            order by provider, threshold, day""",
+    )
+
+
+def _observed(con: duckdb.DuckDBPyConnection) -> list[date]:
+    return [r["day"] for r in rows(con, "select day from snapshot_days order by day")]
 
 
 def _limit_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
@@ -170,19 +201,6 @@ def _limit_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
     )
 
 
-def _threshold_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return rows(
-        con,
-        f"""select source, provider, tier_min_prompt_tokens as threshold,
-                   cast(valid_from as date) as first_day, cast(valid_to as date) as end_day
-            from price_history
-            where component = 'input' and service_tier = 'standard' and condition = ''
-              and tier_min_prompt_tokens > 0 and effective_from is null
-              and effective_to is null and usd_per_mtok is not null
-              and provider in ({LAB_LIST})""",
-    )
-
-
 def _snapshot_days(con: duckdb.DuckDBPyConnection) -> dict[str, list[date]]:
     found = rows(
         con,
@@ -193,13 +211,6 @@ def _snapshot_days(con: duckdb.DuckDBPyConnection) -> dict[str, list[date]]:
     for r in found:
         days[r["source"]].append(r["day"])
     return days
-
-
-def _tolerance(con: duckdb.DuckDBPyConnection) -> float:
-    if missing(con, "reconciliation_settings"):
-        return DEFAULT_TOLERANCE
-    found = rows(con, "select value from reconciliation_settings where name = 'relative_tolerance'")
-    return float(found[0]["value"]) if found else DEFAULT_TOLERANCE
 
 
 def _ranks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -305,6 +316,12 @@ def _host_throughput(con: duckdb.DuckDBPyConnection) -> Found:
 
 def _fundamentals(con: duckdb.DuckDBPyConnection) -> Fundamentals:
     why = missing(con, "memory_margins", "capex_growth")
+    both = [missing(con, name) for name in ("memory_margins", "capex_growth")]
+    if all(w and w.endswith("is empty") for w in both):
+        why = (
+            "no data yet: no company fundamentals loaded (memory makers' gross margins, "
+            "hyperscalers' capex); `thesis fundamentals` fetches them"
+        )
     if why:
         return Fundamentals([], [], why)
     margins = rows(
@@ -322,36 +339,17 @@ def _fundamentals(con: duckdb.DuckDBPyConnection) -> Fundamentals:
     return Fundamentals(margins, capex)
 
 
-def _latest_batches(con: duckdb.DuckDBPyConnection, frontier: tuple[Key, ...]) -> Found:
+def _latest_batches(con: duckdb.DuckDBPyConnection) -> Found:
     """Each model's newest effective decode batch (migration 003), or why there is none.
-
-    The inversion names canonical models, the price charts' frontier per-source ones: an
-    inference takes the frontier name of its canonical model (model_identity) when it has
-    one and its own name is not in the frontier.
-    """
+    The inversion and the price charts both name canonical models."""
     if not relation_exists(con, "inferences"):
         return [], "no data yet: `inferences` does not exist in this warehouse (run `thesis infer`)"
-    keys = literals(f"{p}/{m}" for p, m in frontier)
     found = rows(
         con,
-        f"""with named as (
-              select canonical_provider, canonical_model,
-                     min(provider) as provider, min(model) as model
-              from model_identity where provider || '/' || model in ({keys})
-              group by all
-            )
-            select case when i.provider || '/' || i.model in ({keys}) or n.model is null
-                        then i.provider else n.provider end as provider,
-                   case when i.provider || '/' || i.model in ({keys}) or n.model is null
-                        then i.model else n.model end as model,
-                   i.value, i.assumptions, i.label
-            from inferences i
-            left join named n
-              on n.canonical_provider = i.provider and n.canonical_model = i.model
-            where i.name = {literal(BATCH_INFERENCE)}
+        f"""select provider, model, value, assumptions, label from inferences
+            where name = {literal(BATCH_INFERENCE)}
             qualify row_number() over (
-              partition by i.provider, i.model
-              order by i.computed_at desc, i.reference_model) = 1""",
+              partition by provider, model order by computed_at desc, reference_model) = 1""",
     )
     if not found:
         return [], f"no data yet: `inferences` has no {BATCH_INFERENCE} rows"

@@ -3,8 +3,8 @@
 A `Point` is one value in force from `start` to `last_seen` (UTC days, inclusive) as
 the observed days show it, with its state:
 
-- confirmed: the confirmation rule (reporting.states) says the value held;
-- pending: the newest value, not yet confirmed;
+- confirmed: the confirmation rule (reconcile/confirm.py) says the value held;
+- pending: a value the rule has not confirmed on that day;
 - disputed: on that day another source states a different value.
 
 Days are merged into runs so a price held for a year is one point, not 365. `joins_next`

@@ -66,8 +66,9 @@ def plural(n: int, word: str, many: str = "") -> str:
 
 
 def print_import(doc: dict[str, Any]) -> None:
+    answers = f" ({plural(doc['answers'], 'model answer')})" if "answers" in doc else ""
     typer.echo(
-        f"{doc['source']}: {doc['files']} files, {doc['loaded']} loaded, "
+        f"{doc['source']}: {doc['files']} files{answers}, {doc['loaded']} loaded, "
         f"{doc['unchanged']} already there, {len(doc['failed'])} failed, "
         f"{doc['rows_added']} observation rows added"
     )

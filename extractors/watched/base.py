@@ -32,6 +32,8 @@ class WatchedSource:
     logged or stored). `host_keys`, when set, names the hosts a payload offers, for the
     shrink check: a model whose host list falls under half of its last good snapshot's
     is a failure, and its last good rows stand, until an answer confirms those hosts gone.
+    `models_in`, when set, names the models a saved payload answers for, so
+    `thesis import-snapshots` can load saved files.
     """
 
     id: str
@@ -41,6 +43,9 @@ class WatchedSource:
     default_models: tuple[str, ...]
     token_variable: str
     host_keys: Callable[[Observed], frozenset[str]] | None = None
+    # The models a saved payload answers for (`thesis import-snapshots`); None: its
+    # payloads do not name their model, so saved files cannot be imported.
+    models_in: Callable[[bytes], tuple[str, ...]] | None = None
     accept: str = "application/json"
 
     def url(self, model: str, template: str | None = None) -> str:

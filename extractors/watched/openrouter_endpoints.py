@@ -82,13 +82,22 @@ def responses(payload: bytes) -> dict[str, Mapping[str, Any]]:
 
 def parse(payload: bytes, model: str | None = None) -> Observed:
     """Every endpoint of every answer in `payload` (pure). `model`, when given, is the
-    model the answer was fetched for: an answer about another model is refused."""
+    model wanted: of a file of several answers, that model's; an answer about another
+    model is refused."""
     out = Observed()
-    for model_id, doc in responses(payload).items():
+    found = responses(payload)
+    if model is not None and len(found) > 1 and model in found:
+        found = {model: found[model]}
+    for model_id, doc in found.items():
         if model is not None and model_id != model:
             raise LayoutChanged(SOURCE_ID, f"asked for {model}, the answer is about {model_id}")
         out.endpoints.extend(_endpoints(model_id, doc["data"]["endpoints"], out.unmapped_fields))
     return out
+
+
+def models_in(payload: bytes) -> tuple[str, ...]:
+    """The model ids a saved payload answers for (one, or several keyed by id)."""
+    return tuple(responses(payload))
 
 
 def host_keys(observed: Observed) -> frozenset[str]:
@@ -257,4 +266,5 @@ SOURCE = WatchedSource(
     default_models=OPENROUTER_DEFAULTS,
     token_variable="OPENROUTER_API_KEY",
     host_keys=host_keys,
+    models_in=models_in,
 )

@@ -107,17 +107,19 @@ def test_price_table_shows_the_current_confirmed_prices(report: Report) -> None:
     # GPT-4o was cut from $5/$15 to $2.50/$10 (two confirmed changes).
     assert rows["gpt-4o"][2:5] == (2.5, 10.0, 2)
     # Claude's one-day $30 input typo reverted: no change, and it is said, not drawn.
-    assert rows["claude-3-5-sonnet-20240620"][2:5] == (3.0, 15.0, 0)
-    assert (
-        "claude-3-5-sonnet-20240620 input 30 USD/Mtok on 2024-10-04 (litellm)" in (prices.notes[0])
-    )
+    # The charts name canonical models (its dated key is an alias).
+    assert rows["claude-3-5-sonnet"][2:5] == (3.0, 15.0, 0)
+    assert "claude-3-5-sonnet input 30 USD/Mtok on 2024-10-04 (litellm)" in (prices.notes[0])
 
 
 def test_the_reverted_typo_is_not_in_the_chart_data(report: Report) -> None:
     prices = section(report.sections, "price-history")
-    claude = [r for r in csv_rows(prices) if r["model"] == "claude-3-5-sonnet-20240620"]
+    claude = [r for r in csv_rows(prices) if r["model"] == "claude-3-5-sonnet"]
+    # Seen once on 2024-09-01 (pending), confirmed by the next snapshot; never $30.
     assert {(r["metric"], r["value"], r["state"]) for r in claude} == {
+        ("input", 3.0, "pending"),
         ("input", 3.0, "confirmed"),
+        ("output", 15.0, "pending"),
         ("output", 15.0, "confirmed"),
     }
 
@@ -131,8 +133,9 @@ def test_a_price_seen_once_then_replaced_is_an_unconfirmed_point(
         for r in csv_rows(prices)
         if r["model"] == "gemini-1.5-pro" and r["metric"] == "input"
     ]
-    # $3.50 on the one 2024-09-01 snapshot, then the $1.25 cut that persisted.
-    assert gemini == [(3.5, "pending"), (1.25, "confirmed")]
+    # $3.50 on the one 2024-09-01 snapshot, then the $1.25 cut: pending on its first
+    # snapshot, confirmed by the second (the series' rule is causal).
+    assert gemini == [(3.5, "pending"), (1.25, "pending"), (1.25, "confirmed")]
 
 
 def test_one_snapshot_of_a_second_source_adds_points_never_a_blank_panel(
@@ -142,11 +145,15 @@ def test_one_snapshot_of_a_second_source_adds_points_never_a_blank_panel(
     with_file(tmp_path, prices_only, "genai-prices", genai.name, genai.read_text())
     prices = section(build_report(prices_only, tmp_path / "r", now=NOW).sections, "price-history")
     rows = csv_rows(prices)
-    assert {r["model"] for r in rows} == {"gpt-4o", "claude-3-5-sonnet-20240620", "gemini-1.5-pro"}
+    assert {r["model"] for r in rows} == {"gpt-4o", "claude-3-5-sonnet", "gemini-1.5-pro"}
     gpt = [(r["value"], r["state"], r["source"]) for r in rows if r["model"] == "gpt-4o"]
     # genai-prices is trusted over LiteLLM and agrees with it: confirmed at once.
     assert (2.5, "confirmed", "genai-prices") in gpt
-    assert prices.facts["disputed"] == 0
+    # The one dispute: LiteLLM's $30 typo against genai-prices' $3 for Claude that day;
+    # the value drawn is genai-prices', flagged, and the typo is no price.
+    disputed = [(r["model"], r["value"], r["note"]) for r in rows if r["state"] == "disputed"]
+    assert disputed == [("claude-3-5-sonnet", 3.0, "disputed by litellm")]
+    assert not [r for r in rows if r["value"] == 30.0]
 
 
 def test_sources_that_disagree_make_a_disputed_point(prices_only: Path, tmp_path: Path) -> None:
@@ -158,7 +165,7 @@ def test_sources_that_disagree_make_a_disputed_point(prices_only: Path, tmp_path
     prices = section(build_report(prices_only, tmp_path / "r", now=NOW).sections, "price-history")
     disputed = [r for r in csv_rows(prices) if r["state"] == "disputed"]
     assert [(r["model"], r["metric"], r["value"], r["note"]) for r in disputed] == [
-        ("gpt-4o", "input", 3.0, "litellm says 2.5")
+        ("gpt-4o", "input", 3.0, "disputed by litellm")
     ]
     assert prices.table is not None  # the disputed value is not taken as the price
     assert {row[1]: row[2] for row in prices.table.rows}["gpt-4o"] == 2.5
@@ -169,7 +176,7 @@ def test_spreads_are_read_against_the_theses_band(report: Report) -> None:
     assert spreads.table is not None
     assert {row[1]: (row[3], row[5]) for row in spreads.table.rows} == {
         "gpt-4o": (4.0, "inside"),
-        "claude-3-5-sonnet-20240620": (5.0, "inside"),
+        "claude-3-5-sonnet": (5.0, "inside"),
         "gemini-1.5-pro": (4.0, "inside"),
     }
     assert "Band: 3x to 8x (theses.toml, trigger frontier-spread-band)." in spreads.notes
@@ -244,8 +251,8 @@ def test_roofline_places_models_the_inversion_solved(report: Report) -> None:
     # One stand-in per model is placed (deepseek-v3.2, the first): the 4x and 5x ratios
     # solve on the GB200 and Trainium2 references.
     rows = {row[1]: row for row in roofline.table.rows}
-    assert set(rows) == {"gpt-4o", "claude-3-5-sonnet-20240620"}
-    assert rows["claude-3-5-sonnet-20240620"][2] == "trainium2"
+    assert set(rows) == {"gpt-4o", "claude-3-5-sonnet"}
+    assert rows["claude-3-5-sonnet"][2] == "trainium2"
     for _provider, _model, _chip, batch, *_rest, share, bound in rows.values():
         assert isinstance(batch, float) and batch > 1
         assert bound == "memory"
@@ -398,7 +405,9 @@ def test_unmigrated_database_says_which_relation_is_missing(tmp_path: Path) -> N
     duckdb.connect(str(path)).close()  # a DuckDB file, but not a thesis warehouse
     report = build_report(path, tmp_path / "r", now=NOW)
     notes = {s.id: s.notes[0] for s in report.sections}
-    assert notes["price-history"] == "no data yet: `price_history` does not exist in this warehouse"
+    assert notes["price-history"] == (
+        "no data yet: `price_series_daily` does not exist in this warehouse"
+    )
     assert notes["memory-vs-capex"] == (
         "no data yet: `memory_margins` does not exist in this warehouse"
     )

@@ -45,7 +45,7 @@ def test_report_writes_the_page_and_lists_each_chart(tmp_path: Path) -> None:
     assert first.endswith(" MB)")
     assert "  memory-vs-capex   no chart" in result.output
     assert "  spreads           drawn" in result.output
-    assert "no data yet: `memory_margins` is empty" in result.output
+    assert "no data yet: no company fundamentals loaded" in result.output
     assert [p.name for p in out.iterdir()] == ["index.html"]
 
 
