@@ -25,7 +25,7 @@ from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_s
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
 from warehouse.write import merge_rows
 
-RULES_VERSION = 2  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
+RULES_VERSION = 3  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
 Model = tuple[str, str]  # canonical provider, model
 # source, source_model_key, price key, effective_from, effective_to
 SourceSeries = tuple[str, str, PriceKey, date | None, date | None]
@@ -50,6 +50,13 @@ class _Inputs:
         days = self.snapshot_days.get(source, [])
         at = bisect_right(days, day)
         return at > 0 and day - days[at - 1] <= AGREEMENT_WINDOW
+
+    def removal_confirmed_on(self, source: str, removed_on: date) -> date | None:
+        """The snapshot day a key missing since `removed_on` reads as removed: once it has
+        been absent from CONFIRM_SNAPSHOTS of its source's snapshots (None: not yet)."""
+        days = self.snapshot_days.get(source, [])
+        at = bisect_left(days, removed_on) + CONFIRM_SNAPSHOTS - 1
+        return days[at] if at < len(days) else None
 
     def runs(self, source: str, changes: list[tuple[date, Decimal | None]]) -> list[Run[Decimal]]:
         days = self.snapshot_days.get(source, [])
@@ -197,7 +204,7 @@ def _candidates(
             start,
         ],
     ).fetchall()
-    models = {(p, m) for p, m in found}
+    models = {(p, m) for p, m in found} | _removing(con, start, snapshot_days, source)
     flipped = _flipping_sources(snapshot_days, start, all_days)
     if flipped:
         rows = con.execute(
@@ -207,6 +214,36 @@ def _candidates(
         ).fetchall()
         models |= {(p, m) for p, m in rows}
     return models
+
+
+def _removing(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    snapshot_days: dict[str, list[date]],
+    source: str | None,
+) -> set[Model]:
+    """Models with a key removed before `start` whose removal a snapshot from `start` on
+    may confirm (it was seen in fewer than CONFIRM_SNAPSHOTS of its source's snapshots)."""
+    since = {}
+    for s, days in snapshot_days.items():
+        at = bisect_left(days, start)
+        if at and (source is None or s == source):
+            since[s] = days[max(at - CONFIRM_SNAPSHOTS + 1, 0)]
+    if not since:
+        return set()
+    rows = con.execute(
+        "select distinct i.canonical_provider, i.canonical_model from price_observations o"
+        " join model_identity i using (source, source_model_key)"
+        " join (select unnest(?::varchar[]) as source, unnest(?::date[]) as since) b"
+        " using (source) where o.change = 'removed' and o.observed_at >= b.since"
+        " and o.observed_at < ?",
+        [
+            list(since),
+            list(since.values()),
+            datetime(start.year, start.month, start.day, tzinfo=UTC),
+        ],
+    ).fetchall()
+    return {(p, m) for p, m in rows}
 
 
 def _last_before(days: list[date], start: date) -> date:
@@ -295,7 +332,9 @@ def _evaluate(
     for model, series in inputs.series.items():
         for (source, _, _, ef, et), changes in series.items():
             by_source[source].add(model)
-            for d in [d for d, _ in changes] + [b for b in (ef, et) if b is not None]:
+            removals = [inputs.removal_confirmed_on(source, d) for d, v in changes if v is None]
+            bounds = [b for b in (ef, et, *removals) if b is not None]
+            for d in [d for d, _ in changes] + bounds:
                 at = bisect_left(all_days, d)  # a dated bound counts from the next snapshot
                 if at < len(all_days):
                     changed_on[all_days[at]].add(model)
@@ -338,6 +377,10 @@ def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
     for series, changes in inputs.series[model].items():
         source, key, price_key, ef, et = series
         at = bisect_right(changes, day, key=lambda c: c[0])
+        if at and changes[at - 1][1] is None:
+            confirmed_on = inputs.removal_confirmed_on(source, changes[at - 1][0])
+            if confirmed_on is None or confirmed_on > day:
+                at -= 1  # a removal not yet confirmed: the value before it stands
         if at and changes[at - 1][1] is not None:
             per[(source, price_key, key)].append((changes[at - 1][1], ef, et, series))  # type: ignore[arg-type]
     chosen: dict[tuple[str, PriceKey], Quote] = {}

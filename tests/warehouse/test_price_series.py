@@ -4,6 +4,7 @@ same as a rebuild from the observations, and what the canonical views show."""
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import tarfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from extractors.registry import get_source
 from model.inversion.infer import infer_all
 from pipeline.history import import_snapshots
 from tests.paths import SAMPLES
+from tests.warehouse.conftest import HISTORY
 from warehouse.db import connect
 from warehouse.inferences import read_limit_rows, read_price_rows
 from warehouse.series import rebuild_series
@@ -159,3 +161,33 @@ def test_the_series_kept_over_three_sources_equals_a_rebuild(
     kept = full.execute(SERIES).fetchall()
     rebuild_series(full)
     assert full.execute(SERIES).fetchall() == kept
+
+
+def _feed_days(folder: Path, days: list[tuple[str, bool]]) -> None:
+    """Dated LiteLLM files from one real release, with or without gpt-4o."""
+    release = json.loads((HISTORY / "2024-10-05T120000_litellm.json").read_text())
+    for stamp, with_gpt4o in days:
+        payload = {k: v for k, v in release.items() if with_gpt4o or k != "gpt-4o"}
+        (folder / f"{stamp}T120000_litellm.json").write_text(json.dumps(payload))
+
+
+def test_a_removal_reads_as_removed_only_once_absent_across_the_confirmation_window(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    _feed_days(folder, [("2024-11-01", True), ("2024-11-02", True), ("2024-11-03", False)])
+    import_snapshots(con, get_source("litellm"), folder)
+    # Absent from one snapshot: no evidence yet, the last price stands.
+    latest = "select usd_per_mtok from latest_prices where model = 'gpt-4o' and component = 'input'"
+    assert con.execute(latest).fetchall() == [(Decimal("2.5"),)]
+    assert [r[2] for r in _series(con, "gpt-4o", "input")] == ["pending", "confirmed"]
+    _feed_days(folder, [("2024-11-04", True), ("2024-11-05", False), ("2024-11-06", False)])
+    import_snapshots(con, get_source("litellm"), folder)
+    rows = _series(con, "gpt-4o", "input")
+    # Back on the 4th; gone only on the 6th, the second snapshot in a row without it.
+    assert [(d, s) for d, _, s in rows if s == "gone"] == [(date(2024, 11, 6), "gone")]
+    assert con.execute(latest).fetchall() == []
+    kept = con.execute(SERIES).fetchall()
+    rebuild_series(con)
+    assert con.execute(SERIES).fetchall() == kept
