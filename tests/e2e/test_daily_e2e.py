@@ -404,13 +404,17 @@ def test_a_ducklake_warehouse_holds_what_a_file_holds_and_alerts_the_same(
     assert _content(lake) == _content(file)
     assert (tmp_path / "lake" / "spool").is_dir() and _spooled(lake) == []
 
-    _run(lake, _day(2))
+    # Each day must load whole: a day that failed in part would confirm fewer changes,
+    # and the summary says which source failed and why.
+    assert _run(lake, _day(2))["status"] == "ok"
     world.sources.serve(3)
-    _run(lake, _day(3))
+    day3 = _run(lake, _day(3))
+    assert day3["status"] == "ok", day3
     world.sources.serve(4)
     day4 = _run(lake, _day(4))
+    assert day4["status"] == "ok", day4
     events = _rows(lake, "select count(distinct alert_key) from alerts")[0][0]
-    assert day4["alerts"]["alerts_recorded"] == events == 3
+    assert day4["alerts"]["alerts_recorded"] == events == 3, (day3, day4)
     _assert_one_digest_each(world, _day(4).date())
     counts = _warehouse_counts(lake)
     rerun = _run(lake, _day(4) + timedelta(minutes=5))
