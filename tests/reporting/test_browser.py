@@ -106,6 +106,41 @@ def in_view_before_and_after_3m(
     return before, {c: page.evaluate(f"thesisInView({json.dumps(c)})") for c in charts}
 
 
+# Remove the picker's first label, then add it back: each time, once the drawn rows of
+# the chart have changed, how many each renderer draws and how many its rows hold of
+# the labels still picked (the picker filters on the rows' `provider`).
+PICK_OFF_AND_BACK = """(async (chart, column) => {
+  const picker = Bokeh.documents[0].get_model_by_name("picker-" + chart);
+  const renderers = thesisFigures(chart).flatMap((f) => [...f.renderer_views.values()])
+    .filter((r) => r.glyph).map((r) => r.model);
+  const drawn = () => renderers.map((r) => r.view.indices.count);
+  const held = (on) => renderers.map((r) =>
+    Array.from(r.data_source.get_array(column)).filter((k) => on.has(k)).length);
+  const settled = (before) => new Promise((resolve) => {
+    const started = Date.now();
+    (function poll() {
+      const now = drawn();
+      if (now.join() !== before.join() || Date.now() - started > 10000) resolve(now);
+      else setTimeout(poll, 50);
+    })();
+  });
+  const all = [...picker.value], before = drawn();
+  picker.value = all.slice(1);
+  const off = await settled(before), expected = held(new Set(all.slice(1)));
+  picker.value = all;
+  const back = await settled(off);
+  return {all: before, held: held(new Set(all)), off, expected, back};
+})"""
+
+
+def test_the_model_picker_hides_and_shows_rows_of_shared_sources(page: Browser) -> None:
+    found = page.evaluate(f'{PICK_OFF_AND_BACK}("implied-margin", "provider")')
+    assert found["all"] == found["held"] and min(found["all"]) > 0, found
+    assert found["off"] == found["expected"] and found["off"] != found["all"], found
+    assert found["back"] == found["all"], found
+    assert page.errors == []
+
+
 def test_hover_shows_the_value_with_its_unit_and_source(page: Browser) -> None:
     spot = page.evaluate(
         """(() => {
