@@ -1,8 +1,8 @@
 """A model picker: a multi-choice box that shows and hides each model's marks.
 
-Two ways to hide a model: `model_picker` turns its own renderers off and on;
-`row_picker` filters rows out of renderers that draw every model from one shared data
-source (far fewer objects in the page than a renderer per model)."""
+The models of a chart share renderers and data sources (far fewer objects in the page
+than a renderer per model), so the picker filters a model's rows out of them rather
+than turning renderers off."""
 
 from __future__ import annotations
 
@@ -14,33 +14,24 @@ from bokeh.models.widgets import MultiChoice
 
 from reporting.figures import Renderer
 
-TOGGLE = """
-const on = new Set(this.value);
-labels.forEach((label, i) => { for (const r of groups[i]) { r.visible = on.has(label); } });
-"""
-# Each renderer's source names every row's model in `column`; its view keeps those on.
+# A source's column of the rows a renderer draws at all (the others are never shown).
+MARKED = "marked"
+# Each renderer's source names every row's model in `column`; its view keeps those on
+# (of the rows it draws at all, when its source says which).
 FILTER = """
 const on = new Set(this.value);
 for (const r of renderers) {
-  r.view.filter.booleans = Array.from(r.data_source.get_array(column), (k) => on.has(k));
+  const source = r.data_source, keys = source.get_array(column);
+  const drawn = source.columns().includes(marked) ? source.get_array(marked) : null;
+  r.view.filter.booleans = Array.from(keys, (k, i) => on.has(k) && (!drawn || drawn[i]));
 }
 """
 
 
-def model_picker(
-    chart_id: str, groups: Sequence[tuple[str, Sequence[Renderer]]], title: str = "Models"
-) -> MultiChoice:
-    """Every label selected at first; removing one hides its renderers."""
-    picker = _picker(chart_id, [label for label, _ in groups], title)
-    labels = [label for label, _ in groups]
-    code = CustomJS(args={"labels": labels, "groups": [list(rs) for _, rs in groups]}, code=TOGGLE)
-    picker.js_on_change("value", code)
-    return picker
-
-
-def filtered_view() -> CDSView:
-    """The view a `row_picker` renderer needs: every row shown until one is picked off."""
-    return CDSView(filter=BooleanFilter())
+def filtered_view(marked: Sequence[bool] | None = None) -> CDSView:
+    """The view a `row_picker` renderer needs: every row shown (or, given the source's
+    `marked` column, those marked) until one is picked off."""
+    return CDSView(filter=BooleanFilter(booleans=None if marked is None else list(marked)))
 
 
 def row_picker(
@@ -53,7 +44,7 @@ def row_picker(
     """Every label selected at first; removing one hides the rows whose `column` holds it
     from each renderer (each drawn with a `filtered_view`)."""
     picker = _picker(chart_id, list(labels), title)
-    args = {"renderers": list(renderers), "column": column}
+    args = {"renderers": list(renderers), "column": column, "marked": MARKED}
     picker.js_on_change("value", CustomJS(args=args, code=FILTER))
     return picker
 

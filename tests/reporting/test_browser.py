@@ -107,15 +107,20 @@ def in_view_before_and_after_3m(
 
 
 # Remove the picker's first label, then add it back: each time, once the drawn rows of
-# the chart have changed, how many each renderer draws and how many its rows hold of
-# the labels still picked (the picker filters on the rows' `provider`).
+# the chart have changed, how many each renderer draws and how many of its rows hold
+# a label still picked in `column` (of those it draws at all, when a `marked` column
+# says which: pending, disputed and single-day points get a marker, others only a line).
 PICK_OFF_AND_BACK = """(async (chart, column) => {
   const picker = Bokeh.documents[0].get_model_by_name("picker-" + chart);
   const renderers = thesisFigures(chart).flatMap((f) => [...f.renderer_views.values()])
-    .filter((r) => r.glyph).map((r) => r.model);
+    .filter((r) => r.glyph && r.model.view.filter.type === "BooleanFilter").map((r) => r.model);
   const drawn = () => renderers.map((r) => r.view.indices.count);
-  const held = (on) => renderers.map((r) =>
-    Array.from(r.data_source.get_array(column)).filter((k) => on.has(k)).length);
+  const held = (on) => renderers.filter((r) => r.data_source.columns().includes(column))
+    .map((r) => {
+      const src = r.data_source, keys = src.get_array(column);
+      const marked = src.columns().includes("marked") ? src.get_array("marked") : null;
+      return Array.from(keys).filter((k, i) => on.has(k) && (!marked || marked[i])).length;
+    });
   const settled = (before) => new Promise((resolve) => {
     const started = Date.now();
     (function poll() {
@@ -133,9 +138,14 @@ PICK_OFF_AND_BACK = """(async (chart, column) => {
 })"""
 
 
-def test_the_model_picker_hides_and_shows_rows_of_shared_sources(page: Browser) -> None:
-    found = page.evaluate(f'{PICK_OFF_AND_BACK}("implied-margin", "provider")')
-    assert found["all"] == found["held"] and min(found["all"]) > 0, found
+@pytest.mark.parametrize(
+    ("chart", "column"), [("implied-margin", "provider"), ("spreads", "label")]
+)
+def test_the_model_picker_hides_and_shows_rows_of_shared_sources(
+    page: Browser, chart: str, column: str
+) -> None:
+    found = page.evaluate(f"{PICK_OFF_AND_BACK}({json.dumps(chart)}, {json.dumps(column)})")
+    assert found["all"] == found["held"] and sum(found["all"]) > 0, found
     assert found["off"] == found["expected"] and found["off"] != found["all"], found
     assert found["back"] == found["all"], found
     assert page.errors == []
