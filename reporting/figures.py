@@ -194,8 +194,7 @@ def colour_key(
     entries: Sequence[tuple[str, int]],
     *,
     title: str = "",
-    place: Place = "below",
-    columns: int = 1,
+    place: Place = "right",
 ) -> None:
     """A legend for one renderer that draws many models from shared rows: each entry
     shows the look of its row (index). It cannot hide one model: the picker does."""
@@ -205,6 +204,5 @@ def colour_key(
         title=title,
         label_text_font_size="11px",
         spacing=0,
-        ncols=columns,
     )
     fig.add_layout(box, place)

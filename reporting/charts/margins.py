@@ -8,7 +8,7 @@ from itertools import groupby
 from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, NumeralTickFormatter, Patches, Scatter
 
-from reporting.figures import add_glyph, colour_key, hover, ms, provider_colour, rows_source
+from reporting.figures import add_glyph, hover, ms, provider_colour, rows_source
 from reporting.picker import filtered_view, row_picker
 from reporting.read import Found
 from reporting.relations import Row
@@ -41,7 +41,7 @@ TOOLTIPS = (
 def build(margins: Found, timeline: Timeline) -> Section:
     """Every model's band from one source of polygons and its daily edges from one
     source of rows (the CSV): two renderers, whatever the number of models. A colour
-    per provider; the picker shows and hides providers (a model's name is in its hover)."""
+    per provider (the labs' own); the picker shows and hides providers."""
     found, why = margins
     if why:
         return skipped(ID, TITLE, CAPTION, why)
@@ -55,9 +55,8 @@ def build(margins: Found, timeline: Timeline) -> Section:
     dots = Scatter(x="day", y="high", size=5, fill_color="colour", line_color="colour")
     edges = add_glyph(fig, dots, edges_source, filtered_view())
     hover(fig, [edges], TOOLTIPS, ("day",))
+    # No legend: the picker names the providers (dozens), the hover each model.
     providers = list(dict.fromkeys(r["provider"] for r in found))
-    first = {p: i for i, p in reversed(list(enumerate(r["provider"] for r in found)))}
-    colour_key(fig, edges, [(p, first[p]) for p in providers], title="provider", columns=8)
     latest = {(r["provider"], r["model"]): r for r in found}
     picker = row_picker(ID, providers, [band, edges], "provider", title="Providers")
     return Section(

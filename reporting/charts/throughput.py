@@ -104,7 +104,7 @@ def _figure(found: list[Row], timeline: Timeline) -> tuple[figure, list[Renderer
     )
     hover(fig, [dots], TOOLTIPS, ("day",))
     first = {h: i for i, h in reversed(list(enumerate(r["host"] for r in found)))}
-    colour_key(fig, dots, [(h, first[h]) for h in hosts], title="host", place="right")
+    colour_key(fig, dots, [(h, first[h]) for h in hosts], title="host")
     return fig, [lines, dots]
 
 
