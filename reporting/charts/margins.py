@@ -6,9 +6,10 @@ from __future__ import annotations
 from itertools import groupby
 
 from bokeh.layouts import column
-from bokeh.models import ColumnDataSource, NumeralTickFormatter, Patches, Scatter
+from bokeh.models import ColumnDataSource, NumeralTickFormatter
+from bokeh.models.glyphs import Patches, Scatter
 
-from reporting.figures import add_glyph, hover, ms, provider_colour, rows_source
+from reporting.figures import Data, add_glyph, hover, ms, provider_colour, rows_source
 from reporting.picker import filtered_view, row_picker
 from reporting.read import Found
 from reporting.relations import Row
@@ -75,7 +76,7 @@ def build(margins: Found, timeline: Timeline) -> Section:
 def _bands(found: list[Row]) -> ColumnDataSource:
     """One polygon per model: along its highs by day, back along its lows (rows come
     ordered by provider, model and day)."""
-    data: dict[str, list[object]] = {"xs": [], "ys": [], "provider": [], "colour": []}
+    data: Data = {"xs": [], "ys": [], "provider": [], "colour": []}
     for (provider, _), own in groupby(found, key=lambda r: (r["provider"], r["model"])):
         rows = list(own)
         days = [ms(r["day"]) for r in rows]

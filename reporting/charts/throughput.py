@@ -8,6 +8,7 @@ from bokeh.plotting import figure
 
 from reporting.figures import (
     SERIES_COLOURS,
+    Data,
     Renderer,
     add_glyph,
     colour_key,
@@ -113,7 +114,7 @@ def _lines(found: list[Row], colours: dict[str, str]) -> ColumnDataSource:
     by_pair: dict[tuple[str, str], list[Row]] = {}
     for r in found:
         by_pair.setdefault((r["model"], r["host"]), []).append(r)
-    data: dict[str, list[object]] = {"xs": [], "ys": [], "model": [], "colour": []}
+    data: Data = {"xs": [], "ys": [], "model": [], "colour": []}
     for (model, host), own in by_pair.items():
         own.sort(key=lambda r: r["day"])
         data["xs"].append([ms(r["day"]) for r in own])
