@@ -5,8 +5,8 @@ and the OpenRouter endpoints sample (`thesis import-snapshots`), then `thesis in
 as tests/reporting/test_browser.py builds it. `thesis report` runs from the command line,
 start-up included: one warm-up run (Python writes its bytecode caches), then `--repeats`
 timed runs. Printed: median wall and CPU seconds, the page's size, and the ratio to the
-figure docs/report.md gave before (PREVIOUS: the same history without the endpoints
-and the inference, so fewer charts drawn).
+figure docs/report.md gave before (PREVIOUS: the same warehouse, before the charts of
+many models shared their data sources).
 
 With `--baseline COMMIT`, also the static matplotlib report it replaced (commit
 STATIC_REPORT, exported with `git archive` and installed from its own uv.lock into a
@@ -54,10 +54,10 @@ class Timing:
     cpu_s: float
 
 
-# docs/report.md's figure before this benchmark moved to the done-when warehouse
-# (2026-11-30: LiteLLM history, genai-prices and OpenRouter, no endpoints, no inference).
-PREVIOUS = Timing(21.56, 5.21)
-PREVIOUS_PAGE_MB = 2.04
+# docs/report.md's figure on this warehouse before the charts of many models shared
+# their data sources (2026-11-30: a renderer per model, ~3,700 Bokeh objects).
+PREVIOUS = Timing(31.33, 12.38)
+PREVIOUS_PAGE_MB = 2.60
 FIVE_MB = 5 * 1024 * 1024
 
 

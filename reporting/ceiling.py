@@ -79,7 +79,9 @@ def _confirmed_spans(
     key: tuple[int, str, str],
 ) -> list[Held]:
     """Each confirmed value as (first day, last day it holds, sort key): until the
-    source's next snapshot, for at most AGREEMENT_WINDOW after the last one."""
+    source's next snapshot, for at most AGREEMENT_WINDOW after the last one. Days of
+    one value held without a break make one span (the sweep in `ceiling` then handles
+    a span per value, not one per snapshot day)."""
     out: list[Held] = []
     # A snapshot without the window is judged like a value (0): a key missing once is a
     # blip, a removal counts once confirmed.
@@ -91,7 +93,10 @@ def _confirmed_spans(
         until = day + AGREEMENT_WINDOW
         if at < len(snapshots):
             until = min(until, snapshots[at] - timedelta(days=1))
-        out.append((day, until, (-value, *key)))
+        if out and out[-1][2][0] == -value and out[-1][1] >= day - timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], until), out[-1][2])
+        else:
+            out.append((day, until, (-value, *key)))
     return out
 
 

@@ -29,6 +29,7 @@ from reporting.figures import (
     csv_source,
     ms,
 )
+from reporting.picker import MARKED, filtered_view
 from reporting.series import Point, Rejected, Series
 
 CSV_COLUMNS: tuple[Column, ...] = (
@@ -70,11 +71,15 @@ def draw_group(
     *,
     dashes: Mapping[str, str] | None = None,
     width: float = 2.0,
+    pickable: bool = False,
 ) -> Drawn:
     """Draw series that share a colour and a legend entry; `dashes` maps a metric to
-    its line dash (solid by default). Their points are the chart's CSV rows."""
+    its line dash (solid by default). Their points are the chart's CSV rows.
+
+    `pickable`: each row names its series in a `label` column and the views filter on
+    it, so a `row_picker` can hide one series of the group (reporting.picker)."""
     renderers = []
-    lines = _segment_data(series, dashes or {})
+    lines = _segment_data(series, dashes or {}, labelled=pickable)
     if lines["x0"]:
         glyph = Segment(
             x0="x0",
@@ -86,7 +91,8 @@ def draw_group(
             line_dash=field("dash"),
             line_alpha=0.9,
         )
-        renderers.append(add_glyph(fig, glyph, ColumnDataSource(lines)))
+        view = filtered_view() if pickable else None
+        renderers.append(add_glyph(fig, glyph, ColumnDataSource(lines), view))
     points = [(s, p) for s in series for p in s.points]
     marked = [_marked(s.points, i) for s in series for i in range(len(s.points))]
     shown = [i for i, m in enumerate(marked) if m]
@@ -104,19 +110,29 @@ def draw_group(
         line_color="edge",
         line_width=1.5,
     )
-    view = CDSView(filter=IndexFilter(indices=shown))
+    if pickable:
+        data["label"] = [s.label for s, _ in points]
+        data[MARKED] = marked
+        view = filtered_view(marked)
+    else:
+        view = CDSView(filter=IndexFilter(indices=shown))
     renderers.append(add_glyph(fig, marker, csv_source(chart_id, CSV_COLUMNS, data), view))
     return Drawn(renderers, len(lines["x0"]) + len(shown))
 
 
-def _segment_data(series: Sequence[Series], dashes: Mapping[str, str]) -> Data:
-    """One row per segment of the series' step lines, with the point it draws (hover)."""
-    lines: Data = {name: [] for name, _, _ in CSV_COLUMNS}
-    lines |= {name: [] for name in ("x0", "y0", "x1", "y1", "dash")}
+def _segment_data(
+    series: Sequence[Series], dashes: Mapping[str, str], *, labelled: bool = False
+) -> Data:
+    """One row per segment of the series' step lines, with the point it draws (hover);
+    `labelled`: and the series' label."""
+    extra = ("x0", "y0", "x1", "y1", "dash", *(("label",) if labelled else ()))
+    lines: Data = {name: [] for name, _, _ in CSV_COLUMNS} | {name: [] for name in extra}
     for item in series:
         dash = dashes.get(item.metric, "solid")
+        named = {"label": item.label} if labelled else {}
         for x0, y0, x1, y1, point in segments(item.points):
             row = _row(item, point) | {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "dash": dash}
+            row |= named
             for name, value in row.items():
                 lines[name].append(value)
     return lines

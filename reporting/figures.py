@@ -186,3 +186,23 @@ def legend(
         ncols=columns,
     )
     fig.add_layout(box, place)
+
+
+def colour_key(
+    fig: figure,
+    renderer: Renderer,
+    entries: Sequence[tuple[str, int]],
+    *,
+    title: str = "",
+    place: Place = "right",
+) -> None:
+    """A legend for one renderer that draws many models from shared rows: each entry
+    shows the look of its row (index). It cannot hide one model: the picker does."""
+    box = Legend(
+        items=[LegendItem(label=label, renderers=[renderer], index=i) for label, i in entries],
+        click_policy="none",
+        title=title,
+        label_text_font_size="11px",
+        spacing=0,
+    )
+    fig.add_layout(box, place)

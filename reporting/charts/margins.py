@@ -3,12 +3,16 @@ price-implied batch, against the chip's rental price."""
 
 from __future__ import annotations
 
-from bokeh.layouts import column
-from bokeh.models import NumeralTickFormatter
+from itertools import groupby
 
-from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
-from reporting.picker import model_picker
+from bokeh.layouts import column
+from bokeh.models import ColumnDataSource, NumeralTickFormatter
+from bokeh.models.glyphs import Patches, Scatter
+
+from reporting.figures import Data, add_glyph, hover, ms, provider_colour, rows_source
+from reporting.picker import filtered_view, row_picker
 from reporting.read import Found
+from reporting.relations import Row
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
 
@@ -27,44 +31,57 @@ CSV = (
     ("low", "margin low (fraction)", "number"),
     ("high", "margin high (fraction)", "number"),
 )
+TOOLTIPS = (
+    ("", "@provider @model"),
+    ("day", "@day{%F}"),
+    ("margin", "@low{0%} to @high{0%}"),
+    ("source", "implied_margin_daily"),
+)
 
 
 def build(margins: Found, timeline: Timeline) -> Section:
+    """Every model's band from one source of polygons and its daily edges from one
+    source of rows (the CSV): two renderers, whatever the number of models. A colour
+    per provider (the labs' own); the picker shows and hides providers."""
     found, why = margins
     if why:
         return skipped(ID, TITLE, CAPTION, why)
     fig = timeline.figure(ID, "Implied serving margin", "margin (share of revenue)", height=380)
     fig.yaxis.formatter = NumeralTickFormatter(format="0%")
-    groups: list[tuple[str, list[Renderer]]] = []
-    models = list(dict.fromkeys((r["provider"], r["model"]) for r in found))
-    for colour, (provider, model) in zip(SERIES_COLOURS * 10, models, strict=False):
-        own = [r for r in found if (r["provider"], r["model"]) == (provider, model)]
-        timeline.cover(r["day"] for r in own)
-        source = rows_source(ID, CSV, own)
-        band = fig.varea("day", "low", "high", source=source, fill_color=colour, fill_alpha=0.25)
-        edges = fig.scatter("day", "high", source=source, color=colour, size=4)
-        hover(
-            fig,
-            [edges],
-            (
-                ("", "@provider @model"),
-                ("day", "@day{%F}"),
-                ("margin", "@low{0%} to @high{0%}"),
-                ("source", "implied_margin_daily"),
-            ),
-            ("day",),
-        )
-        groups.append((f"{provider} {model}", [band, edges]))
-    legend(fig, groups)
+    timeline.cover(r["day"] for r in found)
+    area = Patches(xs="xs", ys="ys", fill_color="colour", fill_alpha=0.25, line_color=None)
+    band = add_glyph(fig, area, _bands(found), filtered_view())
+    edges_source = rows_source(ID, CSV, found)
+    edges_source.data["colour"] = [provider_colour(r["provider"]) for r in found]
+    dots = Scatter(x="day", y="high", size=5, fill_color="colour", line_color="colour")
+    edges = add_glyph(fig, dots, edges_source, filtered_view())
+    hover(fig, [edges], TOOLTIPS, ("day",))
+    # No legend: the picker names the providers (dozens), the hover each model.
+    providers = list(dict.fromkeys(r["provider"] for r in found))
     latest = {(r["provider"], r["model"]): r for r in found}
+    picker = row_picker(ID, providers, [band, edges], "provider", title="Providers")
     return Section(
         id=ID,
         title=TITLE,
         caption=CAPTION,
-        chart=column(model_picker(ID, groups), fig),
+        chart=column(picker, fig),
         table=table(
             ("provider", "model", "day", "margin low", "margin high"),
             [(p, m, r["day"].isoformat(), r["low"], r["high"]) for (p, m), r in latest.items()],
         ),
-        facts={"models": len(models)},
+        facts={"models": len(latest), "providers": len(providers)},
     )
+
+
+def _bands(found: list[Row]) -> ColumnDataSource:
+    """One polygon per model: along its highs by day, back along its lows (rows come
+    ordered by provider, model and day)."""
+    data: Data = {"xs": [], "ys": [], "provider": [], "colour": []}
+    for (provider, _), own in groupby(found, key=lambda r: (r["provider"], r["model"])):
+        rows = list(own)
+        days = [ms(r["day"]) for r in rows]
+        data["xs"].append(days + days[::-1])
+        data["ys"].append([r["high"] for r in rows] + [r["low"] for r in rows][::-1])
+        data["provider"].append(provider)
+        data["colour"].append(provider_colour(provider))
+    return ColumnDataSource(data)

@@ -15,7 +15,7 @@ from reporting.band import Band
 from reporting.draw import DATE_FIELDS, TOOLTIPS, draw_group, not_drawn
 from reporting.figures import Renderer, csv_source, hover, legend, ms, provider_colour
 from reporting.frontier import by_provider
-from reporting.picker import model_picker
+from reporting.picker import row_picker
 from reporting.read import AlertMark
 from reporting.section import Cell, Entry, Section, skipped, table
 from reporting.series import Series
@@ -47,7 +47,7 @@ def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Tim
         return skipped(ID, TITLE, CAPTION, "no data yet: no frontier model has both prices")
     plotted = {(s.provider, s.model) for s in prices.spreads}
     shown = [a for a in alerts if (a.provider, a.model) in plotted]
-    fig, groups = _figure(prices.spreads, band, timeline)
+    fig, renderers = _figure(prices.spreads, band, timeline)
     if shown:
         _alert_markers(fig, shown, prices.spreads, band)
     latest = [_row(s, band) for s in prices.spreads]
@@ -56,7 +56,7 @@ def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Tim
         id=ID,
         title=TITLE,
         caption=CAPTION,
-        chart=column(model_picker(ID, groups), fig),
+        chart=column(row_picker(ID, [s.label for s in prices.spreads], renderers, "label"), fig),
         notes=(
             f"Band: {band.low:g}x to {band.high:g}x ({band.origin}).",
             *not_drawn(prices.spreads),
@@ -71,23 +71,24 @@ def build(prices: Prices, band: Band, alerts: Sequence[AlertMark], timeline: Tim
 
 def _figure(
     spreads: Sequence[Series], band: Band, timeline: Timeline
-) -> tuple[figure, list[tuple[str, list[Renderer]]]]:
-    """The spreads over the band, a colour per lab; each model's renderers (the picker)."""
+) -> tuple[figure, list[Renderer]]:
+    """The spreads over the band: a lab's models share a colour, a legend entry and
+    their renderers (whose rows the model picker filters); those renderers."""
     fig = timeline.figure(ID, "Output price ÷ input price", "ratio (x)", height=420)
     fig.add_layout(
         BoxAnnotation(bottom=band.low, top=band.high, fill_color="#2ca02c", fill_alpha=0.12)
     )
     timeline.cover_series(spreads)
-    groups: list[tuple[str, list[Renderer]]] = []
-    by_lab: dict[str, list[Renderer]] = {}
-    for item in spreads:
-        result = draw_group(fig, ID, [item], provider_colour(item.provider), width=1.6)
-        groups.append((item.label, result.renderers))
-        by_lab.setdefault(item.provider, []).extend(result.renderers)
-    hover(fig, [r for _, rs in groups for r in rs], TOOLTIPS, DATE_FIELDS)
     labs = by_provider((s.provider, s.model) for s in spreads)
-    legend(fig, [(lab, by_lab[lab]) for lab in labs], title="lab")
-    return fig, groups
+    drawn: list[tuple[str, list[Renderer]]] = []
+    for lab in labs:
+        own = [s for s in spreads if s.provider == lab]
+        result = draw_group(fig, ID, own, provider_colour(lab), width=1.6, pickable=True)
+        drawn.append((lab, result.renderers))
+    renderers = [r for _, rs in drawn for r in rs]
+    hover(fig, renderers, TOOLTIPS, DATE_FIELDS)
+    legend(fig, drawn, title="lab")
+    return fig, renderers
 
 
 def _alert_markers(

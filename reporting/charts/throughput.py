@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from bokeh.layouts import column
+from bokeh.models import ColumnDataSource, MultiLine, Scatter
 from bokeh.plotting import figure
 
-from reporting.figures import SERIES_COLOURS, Renderer, hover, legend, rows_source
-from reporting.picker import model_picker
+from reporting.figures import (
+    SERIES_COLOURS,
+    Data,
+    Renderer,
+    add_glyph,
+    colour_key,
+    hover,
+    ms,
+    rows_source,
+)
+from reporting.picker import filtered_view, row_picker
 from reporting.read import Found
 from reporting.relations import Row
 from reporting.section import Section, skipped, table
@@ -42,14 +52,15 @@ def build(endpoints: Found, timeline: Timeline) -> Section:
     found, why = endpoints
     if why:
         return skipped(ID, TITLE, CAPTION, why)
-    fig, groups = _figure(found, timeline)
+    fig, renderers = _figure(found, timeline)
+    models = list(dict.fromkeys(r["model"] for r in found))
     hosts = dict.fromkeys(r["host"] for r in found)
     latest = {(r["model"], r["host"]): r for r in found}
     return Section(
         id=ID,
         title=TITLE,
         caption=CAPTION,
-        chart=column(model_picker(ID, groups), fig),
+        chart=column(row_picker(ID, models, renderers, "model"), fig),
         table=table(
             ("model", "host", "day", "tokens/s", "USD/Mtok", "per dollar"),
             [
@@ -65,34 +76,49 @@ def build(endpoints: Found, timeline: Timeline) -> Section:
             ],
             limit=60,
         ),
-        facts={"models": len(groups), "hosts": len(hosts)},
+        facts={"models": len(models), "hosts": len(hosts)},
     )
 
 
-def _figure(
-    found: list[Row], timeline: Timeline
-) -> tuple[figure, list[tuple[str, list[Renderer]]]]:
-    """A line per (model, host), a colour and a legend entry per host; each model's
-    renderers for the picker."""
+def _figure(found: list[Row], timeline: Timeline) -> tuple[figure, list[Renderer]]:
+    """A line per (model, host) from one source, the daily points from another (the
+    CSV), a colour per host; the renderers the model picker filters."""
     fig = timeline.figure(
         ID, "p50 throughput per output dollar", "(tokens/s) per (USD/Mtok)", y_axis_type="log"
     )
     timeline.cover(r["day"] for r in found)
     hosts = dict.fromkeys(r["host"] for r in found)
     colours = dict(zip(hosts, SERIES_COLOURS * 20, strict=False))
-    groups: list[tuple[str, list[Renderer]]] = []
-    by_host: dict[str, list[Renderer]] = {}
-    for model in dict.fromkeys(r["model"] for r in found):
-        renderers: list[Renderer] = []
-        for host in dict.fromkeys(r["host"] for r in found if r["model"] == model):
-            source = rows_source(
-                ID, CSV, [r for r in found if (r["model"], r["host"]) == (model, host)]
-            )
-            line = fig.line("day", "per_dollar", source=source, color=colours[host], line_width=1.5)
-            dots = fig.scatter("day", "per_dollar", source=source, color=colours[host], size=7)
-            renderers += [line, dots]
-            by_host.setdefault(host, []).extend([line, dots])
-        groups.append((model, renderers))
-    hover(fig, [r for _, rs in groups for r in rs[1::2]], TOOLTIPS, ("day",))
-    legend(fig, list(by_host.items()), title="host")
-    return fig, groups
+    lines = add_glyph(
+        fig,
+        MultiLine(xs="xs", ys="ys", line_color="colour", line_width=1.5),
+        _lines(found, colours),
+        filtered_view(),
+    )
+    points = rows_source(ID, CSV, found)
+    points.data["colour"] = [colours[r["host"]] for r in found]
+    dots = add_glyph(
+        fig,
+        Scatter(x="day", y="per_dollar", size=7, fill_color="colour", line_color="colour"),
+        points,
+        filtered_view(),
+    )
+    hover(fig, [dots], TOOLTIPS, ("day",))
+    first = {h: i for i, h in reversed(list(enumerate(r["host"] for r in found)))}
+    colour_key(fig, dots, [(h, first[h]) for h in hosts], title="host")
+    return fig, [lines, dots]
+
+
+def _lines(found: list[Row], colours: dict[str, str]) -> ColumnDataSource:
+    """One row per (model, host): its days and throughput per dollar, in day order."""
+    by_pair: dict[tuple[str, str], list[Row]] = {}
+    for r in found:
+        by_pair.setdefault((r["model"], r["host"]), []).append(r)
+    data: Data = {"xs": [], "ys": [], "model": [], "colour": []}
+    for (model, host), own in by_pair.items():
+        own.sort(key=lambda r: r["day"])
+        data["xs"].append([ms(r["day"]) for r in own])
+        data["ys"].append([r["per_dollar"] for r in own])
+        data["model"].append(model)
+        data["colour"].append(colours[host])
+    return ColumnDataSource(data)

@@ -106,6 +106,51 @@ def in_view_before_and_after_3m(
     return before, {c: page.evaluate(f"thesisInView({json.dumps(c)})") for c in charts}
 
 
+# Remove the picker's first label, then add it back: each time, once the drawn rows of
+# the chart have changed, how many each renderer draws and how many of its rows hold
+# a label still picked in `column` (of those it draws at all, when a `marked` column
+# says which: pending, disputed and single-day points get a marker, others only a line).
+PICK_OFF_AND_BACK = """(async (chart, column) => {
+  const picker = Bokeh.documents[0].get_model_by_name("picker-" + chart);
+  const renderers = thesisFigures(chart).flatMap((f) => [...f.renderer_views.values()])
+    .filter((r) => r.glyph && r.model.view.filter.type === "BooleanFilter").map((r) => r.model);
+  const drawn = () => renderers.map((r) => r.view.indices.count);
+  const held = (on) => renderers.filter((r) => r.data_source.columns().includes(column))
+    .map((r) => {
+      const src = r.data_source, keys = src.get_array(column);
+      const marked = src.columns().includes("marked") ? src.get_array("marked") : null;
+      return Array.from(keys).filter((k, i) => on.has(k) && (!marked || marked[i])).length;
+    });
+  const settled = (before) => new Promise((resolve) => {
+    const started = Date.now();
+    (function poll() {
+      const now = drawn();
+      if (now.join() !== before.join() || Date.now() - started > 10000) resolve(now);
+      else setTimeout(poll, 50);
+    })();
+  });
+  const all = [...picker.value], before = drawn();
+  picker.value = all.slice(1);
+  const off = await settled(before), expected = held(new Set(all.slice(1)));
+  picker.value = all;
+  const back = await settled(off);
+  return {all: before, held: held(new Set(all)), off, expected, back};
+})"""
+
+
+@pytest.mark.parametrize(
+    ("chart", "column"), [("implied-margin", "provider"), ("spreads", "label")]
+)
+def test_the_model_picker_hides_and_shows_rows_of_shared_sources(
+    page: Browser, chart: str, column: str
+) -> None:
+    found = page.evaluate(f"{PICK_OFF_AND_BACK}({json.dumps(chart)}, {json.dumps(column)})")
+    assert found["all"] == found["held"] and sum(found["all"]) > 0, found
+    assert found["off"] == found["expected"] and found["off"] != found["all"], found
+    assert found["back"] == found["all"], found
+    assert page.errors == []
+
+
 def test_hover_shows_the_value_with_its_unit_and_source(page: Browser) -> None:
     spot = page.evaluate(
         """(() => {
