@@ -10,8 +10,9 @@ model's prices as of the day it fired.
 The daily run inverts today's `latest_prices` for every model (pipeline/inference.py)
 and attaches the result to its alerts (alerts/explain.py). A backtest has the whole
 history loaded at once, so `latest_prices` would be the last snapshot's: here the same
-inversion runs on the prices as of each day that has alerts, once per day and only for
-the models alerted that day. Hundreds of snapshots stay interactive because only alert
+inversion runs on `latest_prices` as it read on each day that has alerts (the reconciled
+series the triggers fired on, warehouse/as_of.py), once per day and only for the models
+alerted that day. Hundreds of snapshots stay interactive because only alert
 days cost anything, and each costs a few models.
 """
 
@@ -111,8 +112,10 @@ def run_backtest(
 def explain_backtest(
     con: duckdb.DuckDBPyConnection, source: str, alerts: Sequence[Alert]
 ) -> list[Alert]:
-    """The alerts, in the same order, each with its model's roofline explanation as of
-    the snapshot day it fired on (empty where the inversion has nothing to say)."""
+    """The alerts, in the same order, each with its canonical model's roofline
+    explanation from the reconciled series as of the snapshot day it fired on (empty
+    where the inversion has nothing to say). `source` dates the days and gives the
+    context limits."""
     by_day: dict[date, list[int]] = defaultdict(list)
     for i, alert in enumerate(alerts):
         by_day[alert.date].append(i)
@@ -123,7 +126,7 @@ def explain_backtest(
         for day in days
     ]
     found_per_day = infer_each(
-        zip(prices_as_of(con, source, moments), limits_as_of(con, source, moments), strict=True),
+        zip(prices_as_of(con, moments), limits_as_of(con, source, moments), strict=True),
         catalog=load_catalog(),
     )
     out = list(alerts)
