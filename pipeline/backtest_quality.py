@@ -74,6 +74,31 @@ class Miss:
 
 
 @dataclass(frozen=True, slots=True)
+class Identity:
+    """Model identity as the backtest left it: source key -> canonical model, and the set
+    of canonical models."""
+
+    aliases: Mapping[str, Canonical]
+    models: frozenset[Canonical]
+
+    @classmethod
+    def of(cls, aliases: Mapping[str, Canonical]) -> Identity:
+        return cls(aliases, frozenset(aliases.values()))
+
+    def canonical(self, alert: Alert) -> Canonical:
+        """The canonical model an alert is about: the one it names, if it names one (a
+        series alert does; its key is then the model's name, which may be another
+        model's source key: LiteLLM's `gemini-1.5-pro` is Vertex's), else its key's."""
+        own = (alert.provider, alert.model)
+        return own if own in self.models else self.aliases.get(alert.source_model_key, own)
+
+    def keys(self, alert: Alert) -> list[str]:
+        """The source keys an alert about a canonical model may be about."""
+        model = self.canonical(alert)
+        return sorted(k for k, c in self.aliases.items() if c == model) or [alert.source_model_key]
+
+
+@dataclass(frozen=True, slots=True)
 class Quality:
     snapshots: int
     alerts: int
@@ -109,10 +134,11 @@ def measure(
     models, `failed_days` are snapshots the import refused (named in a miss's reason)."""
     moves = persistent_moves(snapshots, aliases, theses)
     index = {s.day: i for i, s in enumerate(snapshots)}
+    identity = Identity.of(aliases)
     misses = [
-        Miss(m, _why_missed(m, alerts, aliases, snapshots, index, set(failed_days)))
+        Miss(m, _why_missed(m, alerts, identity, snapshots, index, set(failed_days)))
         for m in moves
-        if not _alerted(m, alerts, aliases, index, within=ALERTED_WITHIN)
+        if not _alerted(m, alerts, identity, index, within=ALERTED_WITHIN)
     ]
     return Quality(
         snapshots=len(snapshots),
@@ -122,8 +148,8 @@ def measure(
         persistent=tuple(moves),
         alerted_in_time=len(moves) - len(misses),
         misses=tuple(misses),
-        reverted=tuple(a for a in alerts if reverted(a, snapshots, index, aliases)),
-        duplicates=tuple(duplicates(alerts, aliases)),
+        reverted=tuple(a for a in alerts if reverted(a, snapshots, index, identity)),
+        duplicates=tuple(duplicates(alerts, identity)),
     )
 
 
@@ -233,13 +259,13 @@ def _same(value: object, expected: Decimal) -> bool:
         return False
 
 
-def _matches(alert: Alert, move: PriceMove, aliases: Mapping[str, Canonical]) -> bool:
+def _matches(alert: Alert, move: PriceMove, identity: Identity) -> bool:
     """The alert reports the move: same canonical model, component and new value. Its
     old value is the canonical model's previous confirmed price, which is another key's
     when the model's keys disagreed before the move (deepseek-chat in 2025)."""
     return (
         alert.kind == "price_change"
-        and _canonical(alert, aliases) == move.canonical
+        and identity.canonical(alert) == move.canonical
         and f" {move.component} price " in f"{alert.subject} "
         and _same(alert.new_value, move.new)
     )
@@ -248,12 +274,12 @@ def _matches(alert: Alert, move: PriceMove, aliases: Mapping[str, Canonical]) ->
 def _alerted(
     move: PriceMove,
     alerts: Sequence[Alert],
-    aliases: Mapping[str, Canonical],
+    identity: Identity,
     index: Mapping[date, int],
     within: int,
 ) -> bool:
     return any(
-        _matches(a, move, aliases) and move.first <= index.get(a.date, -1) < move.first + within
+        _matches(a, move, identity) and move.first <= index.get(a.date, -1) < move.first + within
         for a in alerts
     )
 
@@ -261,12 +287,12 @@ def _alerted(
 def _why_missed(
     move: PriceMove,
     alerts: Sequence[Alert],
-    aliases: Mapping[str, Canonical],
+    identity: Identity,
     snapshots: Sequence[Snapshot],
     index: Mapping[date, int],
     failed: set[date],
 ) -> str:
-    late = [a for a in alerts if _matches(a, move, aliases) and a.date >= move.day]
+    late = [a for a in alerts if _matches(a, move, identity) and a.date >= move.day]
     if late:
         after = index.get(late[0].date, move.first) - move.first + 1
         return f"alerted late, on {late[0].date} (snapshot {after} of the new value)"
@@ -331,26 +357,17 @@ def reverted(
     alert: Alert,
     snapshots: Sequence[Snapshot],
     index: Mapping[date, int],
-    aliases: Mapping[str, Canonical] | None = None,
+    identity: Identity | None = None,
 ) -> bool:
     """The fields the alert is about went back, within 3 snapshots of the change it
-    reports, to what they were before, under one of the model's keys (`aliases` maps
+    reports, to what they were before, under one of the model's keys (`identity` maps
     keys to canonical models; without it, the alert's key). For kinds about a model's
     presence (release cadence), presence is the field."""
     at = index.get(alert.date)
     if at is None:
         return False
-    return any(_reverted(alert, key, snapshots, at) for key in _keys(alert, aliases or {}))
-
-
-def _canonical(alert: Alert, aliases: Mapping[str, Canonical]) -> Canonical:
-    return aliases.get(alert.source_model_key, (alert.provider, alert.model))
-
-
-def _keys(alert: Alert, aliases: Mapping[str, Canonical]) -> list[str]:
-    """The source keys an alert about a canonical model may be about."""
-    model = _canonical(alert, aliases)
-    return sorted({k for k, c in aliases.items() if c == model}) or [alert.source_model_key]
+    keys = identity.keys(alert) if identity else [alert.source_model_key]
+    return any(_reverted(alert, key, snapshots, at) for key in keys)
 
 
 def _reverted(alert: Alert, key: str, snapshots: Sequence[Snapshot], at: int) -> bool:
@@ -373,13 +390,13 @@ def _reverted(alert: Alert, key: str, snapshots: Sequence[Snapshot], at: int) ->
     return any(sheets[i] == before for i in seen if first < i <= first + REVERT_WITHIN)
 
 
-def duplicates(alerts: Sequence[Alert], aliases: Mapping[str, Canonical]) -> list[Alert]:
+def duplicates(alerts: Sequence[Alert], identity: Identity) -> list[Alert]:
     """Alerts repeating an earlier one: same trigger, canonical model, subject (the model
     named canonically) and values, within 14 days."""
     last: dict[tuple[str, ...], date] = {}
     out = []
     for a in sorted(alerts, key=lambda a: a.date):
-        provider, model = _canonical(a, aliases)
+        provider, model = identity.canonical(a)
         subject = a.subject.replace(a.model, model) if a.model else a.subject
         event = (a.trigger_id, provider, model, subject, str(a.old_value), str(a.new_value))
         seen = last.get(event)

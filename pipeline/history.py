@@ -143,14 +143,16 @@ def import_snapshots(
     *,
     run_id: str | None = None,
     progress: Progress | None = None,
+    batch_size: int = 100,
 ) -> ImportResult:
     """Load every dated file of `folder`, oldest first; already-loaded ones add nothing.
-    `progress` is told after each file."""
+    `progress` is told after each file; `batch_size` files share a transaction (and one
+    refresh of the reconciled series)."""
     files, undated = dated_files(folder)
     out = ImportResult(skipped_files=undated)
     if files and has_later_snapshot(con, source.id, files[0][0]):
         return _import_before_existing(con, source, files, run_id, out, progress)
-    loader = BulkLoader(con, source)
+    loader = BulkLoader(con, source, batch_size=batch_size)
     for done, (observed_at, path) in enumerate(files, start=1):
         out.results.append(loader.add(_read_item(source, observed_at, path, run_id)))
         if progress:

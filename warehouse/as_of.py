@@ -1,5 +1,5 @@
-"""The warehouse as it stood at a past moment: one source's prices and context limits,
-and the time of each day's last snapshot (what a backtest replays)."""
+"""The warehouse as it stood at a past moment: the reconciled prices and one source's
+context limits, and the time of each day's last snapshot (what a backtest replays)."""
 
 from __future__ import annotations
 
@@ -21,20 +21,22 @@ wanted as (
            unnest(?::varchar[]) as key)
 """
 
+# `latest_prices` as it read at the end of each moment's day: per canonical price, the
+# reconciled series' newest row up to that day, unless it says no source prices it.
 PRICES_AS_OF = f"""
 with {WANTED}
-select w.moment, h.provider, h.model, h.component, h.service_tier,
-       h.tier_min_prompt_tokens, h.condition, h.usd_per_mtok, h.effective_from,
-       h.effective_to
-from price_history h
+select w.moment, s.provider, s.model, s.component, s.service_tier,
+       s.tier_min_prompt_tokens, s.condition, s.usd_per_mtok, s.effective_from,
+       s.effective_to, true as in_force
+from price_series s
 join wanted w
-  on h.provider || chr(31) || h.model = w.key
- and h.valid_from <= w.at and (h.valid_to is null or h.valid_to > w.at)
-where h.source = ?
+  on s.provider || chr(31) || s.model = w.key
+ and s.day <= cast(w.at as date)
 qualify row_number() over (
-    partition by w.moment, h.provider, h.model, h.component, h.service_tier,
-                 h.tier_min_prompt_tokens, h.condition
-    order by h.effective_from desc nulls last, h.source_model_key) = 1
+    partition by w.moment, s.provider, s.model, s.component, s.service_tier,
+                 s.tier_min_prompt_tokens, s.condition
+    order by s.day desc) = 1
+    and s.usd_per_mtok is not null
 """
 
 LIMITS_AS_OF = f"""
@@ -57,7 +59,7 @@ def model_key(provider: str, model: str) -> str:
 
 
 def _per_moment(
-    con: duckdb.DuckDBPyConnection, sql: str, source: str, moments: Moments
+    con: duckdb.DuckDBPyConnection, sql: str, moments: Moments, *params: object
 ) -> list[list[dict[str, Any]]]:
     numbers: list[int] = []
     ats: list[datetime] = []
@@ -67,23 +69,22 @@ def _per_moment(
         ats += [at] * len(models)
         keys += models
     out: list[list[dict[str, Any]]] = [[] for _ in moments]
-    for row in dict_rows(con, sql, [numbers, ats, keys, source]):
+    for row in dict_rows(con, sql, [numbers, ats, keys, *params]):
         out[row.pop("moment")].append(row)
     return out
 
 
-def prices_as_of(
-    con: duckdb.DuckDBPyConnection, source: str, moments: Moments
-) -> list[list[dict[str, Any]]]:
-    """Per moment, the prices `source` stated at its time for its models."""
-    return _per_moment(con, PRICES_AS_OF, source, moments)
+def prices_as_of(con: duckdb.DuckDBPyConnection, moments: Moments) -> list[list[dict[str, Any]]]:
+    """Per moment, its models' prices as `latest_prices` read at the end of its day (the
+    reconciled series the triggers read: one coherent sheet per canonical model)."""
+    return _per_moment(con, PRICES_AS_OF, moments)
 
 
 def limits_as_of(
     con: duckdb.DuckDBPyConnection, source: str, moments: Moments
 ) -> list[list[dict[str, Any]]]:
     """Per moment, the context limits `source` stated at its time for its models."""
-    return _per_moment(con, LIMITS_AS_OF, source, moments)
+    return _per_moment(con, LIMITS_AS_OF, moments, source)
 
 
 def day_ends(con: duckdb.DuckDBPyConnection, source: str) -> dict[date, datetime]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -16,10 +18,12 @@ from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_series
 from core.errors import ConfigError
 from extractors.registry import get_source
-from pipeline.backtest import alert_json, explain_backtest, run_backtest
+from pipeline.backtest import BacktestResult, alert_json, explain_backtest, run_backtest
 from pipeline.history import import_snapshots
 from pipeline.inference import infer_and_store
-from warehouse.db import connect
+from tests.conftest import RealHistory
+from warehouse.as_of import day_ends, model_key, prices_as_of
+from warehouse.db import connect, connection
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "alerts" / "litellm_history"
 
@@ -77,3 +81,71 @@ def test_a_folder_without_dated_files_is_a_config_error(tmp_path: Path) -> None:
         run_backtest("litellm", tmp_path, load_theses())
     with pytest.raises(ConfigError, match="not a directory"):
         run_backtest("litellm", tmp_path / "notes.txt", load_theses())
+
+
+@pytest.fixture(scope="module")
+def real_backtest(real_history: RealHistory) -> BacktestResult:
+    """`thesis backtest` over the samples' 363 daily LiteLLM files."""
+    return run_backtest("litellm", real_history.folder, load_theses())
+
+
+@pytest.mark.samples
+def test_the_real_backtest_is_the_imported_histories_alerts_explained(
+    real_history: RealHistory, real_backtest: BacktestResult
+) -> None:
+    # The backtest loads the history in one batch; `import-snapshots` loaded the same
+    # files 100 a batch, reconciling the series again after each: the same alerts.
+    source = get_source("litellm")
+    with connection(real_history.warehouse, read_only=True) as con:
+        alerts = evaluate_series(con, load_theses(), source_urls={source.id: source.page_url})
+        explained = explain_backtest(con, source.id, alerts)
+    assert real_backtest.alerts == tuple(explained)
+    assert real_backtest.snapshots_loaded == 361  # two withdrawals refused once as shrinks
+    kinds = Counter(a.kind for a in real_backtest.alerts)
+    assert kinds == {
+        "price_change": 71, "context_step_up": 55, "cache_pricing": 39, "spread_change": 30,
+        "refresh_cadence": 21, "long_context_tier": 18, "step_change": 1,
+    }  # fmt: skip
+
+
+@pytest.mark.samples
+def test_each_price_alert_is_explained_by_the_series_value_it_reports(
+    real_history: RealHistory, real_backtest: BacktestResult
+) -> None:
+    # The explanation inverts the reconciled series as of the alert's day, the series the
+    # alert fired on: a canonical model's sheet, whichever keys stand behind it.
+    moves = [a for a in real_backtest.alerts if a.kind == "price_change"]
+    with connection(real_history.warehouse, read_only=True) as con:
+        ends = day_ends(con, "litellm")
+        sheets = prices_as_of(
+            con, [(ends[a.date], [model_key(a.provider, a.model)]) for a in moves]
+        )
+    for alert, rows in zip(moves, sheets, strict=True):
+        component = alert.subject.split()[-3]  # "openai o3 input price cut"
+        base = {
+            r["component"]: r["usd_per_mtok"]
+            for r in rows
+            if (r["service_tier"], r["tier_min_prompt_tokens"], r["condition"])
+            == ("standard", 0, "")
+        }
+        assert base[component] == alert.new_value, alert.subject
+        assert alert.explanation, alert.subject
+    o3 = next(a for a in moves if a.subject == "openai o3 input price cut")
+    assert (o3.date, o3.new_value) == (dt.date(2025, 6, 12), Decimal("2"))
+    assert "A 4x output/input ratio" in o3.explanation  # $2 in, $8 out
+
+
+@pytest.mark.samples
+def test_only_alerts_on_models_free_that_day_go_unexplained(
+    real_history: RealHistory, real_backtest: BacktestResult
+) -> None:
+    # A model priced $0 in has no output/input ratio to invert (Google's -exp models).
+    unexplained = [a for a in real_backtest.alerts if not a.explanation]
+    with connection(real_history.warehouse, read_only=True) as con:
+        ends = day_ends(con, "litellm")
+        moments = [(ends[a.date], [model_key(a.provider, a.model)]) for a in unexplained]
+        sheets = prices_as_of(con, moments)
+    assert len(unexplained) == 9
+    for alert, rows in zip(unexplained, sheets, strict=True):
+        inputs = [r["usd_per_mtok"] for r in rows if r["component"] == "input"]
+        assert inputs and not any(inputs), alert.subject

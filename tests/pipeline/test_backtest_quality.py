@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,3 +82,32 @@ def test_a_persistent_cut_a_typo_and_an_alias_repeat_are_told_apart(tmp_path: Pa
     assert [a.source_model_key for a in q.duplicates] == ["gpt-4o-2024-08-06"]
     assert q.per_kind == {"price_change": 3}
     assert q.alert_days_per_year == {2024: 2}
+
+
+def test_a_series_alert_is_about_the_canonical_model_it_names(tmp_path: Path) -> None:
+    # LiteLLM's `gemini-1.5-pro` key is Vertex's; `gemini/gemini-1.5-pro` is Google AI
+    # Studio's. A series alert names its canonical model, google/gemini-1.5-pro, and carries
+    # the model's name as its key: the same text as Vertex's source key.
+    start = dt.date(2024, 7, 1)
+    prices = [(3.5, 10.5), (3.5, 10.5), (1.25, 5), (1.25, 5), (1.25, 5)]
+    for i, (inp, out) in enumerate(prices):
+        studio = entry(inp, out) | {"litellm_provider": "gemini"}
+        vertex = entry(3.5, 10.5) | {"litellm_provider": "vertex_ai-language-models"}
+        doc = {"gemini/gemini-1.5-pro": studio, "gemini-1.5-pro": vertex}
+        (tmp_path / f"{start + dt.timedelta(days=7 * i)}.json").write_text(json.dumps(doc))
+    aliases = {
+        "gemini/gemini-1.5-pro": ("google", "gemini-1.5-pro"),
+        "gemini-1.5-pro": ("google-vertex", "gemini-1.5-pro"),
+    }
+    cut = replace(
+        alert("gemini-1.5-pro", "input price cut", "3.5", "1.25", start + dt.timedelta(days=21)),
+        provider="google",
+        subject="google gemini-1.5-pro input price cut",
+    )
+    q = measure(read_snapshots(tmp_path), [cut], aliases, load_theses())
+    assert [(m.canonical, m.component) for m in q.persistent] == [
+        (("google", "gemini-1.5-pro"), "input"),
+        (("google", "gemini-1.5-pro"), "output"),
+    ]
+    assert q.alerted_in_time == 1  # the input cut, on the second snapshot showing it
+    assert [m.move.component for m in q.misses] == ["output"]

@@ -1,6 +1,7 @@
 """Every price-source kind of the registry, as docs/triggers.md shows it (its `example`),
 evaluated over LiteLLM's real day-by-day history (../shared/samples/litellm_history:
-363 dated price files, 2023-11-03 to 2026-11-17) loaded by the project's importer.
+363 dated price files, 2023-11-03 to 2026-11-17) loaded by the project's importer and
+read as the triggers read it: the reconciled series of canonical models.
 
 Each kind must fire on the real events named below; a kind added to the registry without
 a case here fails `test_every_price_source_kind_has_a_real_history_case`.
@@ -18,9 +19,10 @@ from alerts.records import Alert
 from alerts.theses.load import parse_theses
 from alerts.triggers.base import OnFundamentals, OnMargins, OnWatched
 from alerts.triggers.evaluate import evaluate_history
-from alerts.triggers.history import SourceHistory, load_history
+from alerts.triggers.history import SourceHistory
 from alerts.triggers.reference import shipped_head
 from alerts.triggers.registry import KINDS
+from alerts.triggers.series_history import load_series_history
 from alerts.triggers.state import MemoryState
 from tests.conftest import RealHistory
 from warehouse.db import connection
@@ -47,11 +49,14 @@ EVENTS: dict[str, list[Event]] = {
         ("2024-11-22", "openai gpt-4o output/input spread vs its 90-day baseline",
          "3.0000", "4.0000"),
     ],
+    # The series holds these tiers confirmed from 2024-06-24, 2025-04-11 and 2026-03-29 (a
+    # tier gone from a listed key is gone at once); the kind confirms the tier set again,
+    # one snapshot later. gemini-2.5-pro-preview-03-25 is a dated key of gemini-2.5-pro-preview.
     "long_context_tier": [
-        ("2024-06-24", "google gemini-1.5-pro long-context tier introduced", "none", "128000"),
-        ("2025-04-11", "google gemini-2.5-pro-preview-03-25 long-context tier moved",
+        ("2024-07-01", "google gemini-1.5-pro long-context tier introduced", "none", "128000"),
+        ("2025-04-12", "google gemini-2.5-pro-preview long-context tier moved",
          "128000", "200000"),
-        ("2026-03-29", "anthropic claude-sonnet-4-6 long-context tier removed", "200000", "none"),
+        ("2026-04-02", "anthropic claude-sonnet-4-6 long-context tier removed", "200000", "none"),
     ],
     "cache_pricing": [
         ("2024-10-24", "openai gpt-4o cache pricing appears", "None", "1.250000000"),
@@ -64,17 +69,19 @@ EVENTS: dict[str, list[Event]] = {
         ("2025-06-12", "openai o3 output price cut", "40.000000000", "8.000000000"),
         ("2024-01-31", "anthropic claude-2 input price cut", "11.020000000", "8.000000000"),
     ],
-    # Gemini 1.5 Pro's 2M-token context, per model and as Google's highest.
+    # Gemini 1.5 Pro's 2M-token context, per model and as Google's highest (which was
+    # another canonical Google model's 1,048,576).
     "context_step_up": [
         ("2024-07-18", "google gemini-1.5-pro context ceiling step-up", "1000000", "2097152"),
         ("2024-07-18", "google highest context ceiling step-up (gemini-1.5-pro)",
-         "1000000", "2097152"),
+         "1048576", "2097152"),
     ],
-    # gpt-5.2 came 6 days after the previous gpt-5* release, against a mean gap of 18 days.
+    # gpt-5.2 came 6 days after the previous gpt-5* release, against a mean gap of 30 days
+    # (dated keys of one canonical model are one release, not several).
     "refresh_cadence": [
-        ("2025-12-11", "openai flagship release gap shortened (gpt-5.2)", "18.0", "6"),
-        ("2025-04-05", "google flagship release gap shortened (gemini-2.5-pro-preview-03-25)",
-         "80.5", "25"),
+        ("2025-12-11", "openai flagship release gap shortened (gpt-5.2)", "30.0", "6"),
+        ("2025-04-05", "google flagship release gap shortened (gemini-2.5-pro-preview)",
+         "117.0", "25"),
     ],
 }  # fmt: skip
 
@@ -86,7 +93,7 @@ def history(real_history: RealHistory) -> SourceHistory:
     result = real_history.result
     assert (result.count("loaded"), result.count("failed")) == (361, 2)
     with connection(real_history.warehouse, read_only=True) as con:
-        return load_history(con, "litellm")
+        return load_series_history(con)
 
 
 def example_alerts(history: SourceHistory, kind: str) -> list[Alert]:
