@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-from bs4 import BeautifulSoup, NavigableString, Tag
+from typing import TYPE_CHECKING
 
 from core.errors import LayoutChanged
 from extractors.pages.text import (
@@ -23,6 +22,9 @@ from extractors.pages.text import (
     normalize_space,
     strip_markdown_inline,
 )
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,8 @@ def _markdown_cells(line: str) -> tuple[str, ...]:
 
 
 def html_blocks(text: str) -> list[Block]:
+    from bs4 import BeautifulSoup, Tag  # 0.15-0.3 s: paid only when an HTML page is read
+
     soup = BeautifulSoup(text, "html.parser")
     root = soup.find("main") or soup.find("article") or soup.body or soup
     title = soup.find("title")
@@ -157,11 +161,15 @@ def html_blocks(text: str) -> list[Block]:
 
 
 def html_fragment_blocks(fragment: str) -> list[Block]:
+    from bs4 import BeautifulSoup
+
     return list(_walk(BeautifulSoup(fragment, "html.parser")))
 
 
 def _walk(container: Tag) -> Iterator[Block]:
     """Blocks of a container in document order; inline runs become one Text each."""
+    from bs4 import NavigableString, Tag
+
     inline: list[str] = []
     for child in container.children:
         if isinstance(child, NavigableString):
@@ -208,6 +216,8 @@ def _is_inline(tag: Tag) -> bool:
 
 def inline_text(tag: Tag) -> str:
     """Text of an element: <code> as `code`, <br> as a space, whitespace collapsed."""
+    from bs4 import NavigableString, Tag
+
     parts: list[str] = []
     for node in tag.descendants:
         if isinstance(node, Tag):
