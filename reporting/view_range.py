@@ -4,10 +4,10 @@ note naming what lies outside it.
 The rule is Tukey's: a value is outside when it is more than 1.5 interquartile ranges
 beyond the quartiles; the view spans the values inside those fences (and the values the
 chart must always show, e.g. 0%), padded a little. Chosen over fixed percentiles because
-the quartiles do not move with the tail: on the real history 22% of the implied margins
-lie below -287% (small models priced far below their stand-ins' serving cost), so a 5th
-percentile still sits at -757% and flattens the band that matters, 0% to 100%, to an
-eighth of the plot. Nothing is dropped: pan and zoom reach every point, and the note
+the quartiles do not move with the tail: on the real history 22% of the models imply a
+margin below -287% (small models priced far below their stand-ins' serving cost), so a
+5th percentile still sits at -757% and flattens the band that matters, 0% to 100%, to
+an eighth of the plot. Nothing is dropped: pan and zoom reach every point, and the note
 counts and names what the first view leaves out.
 """
 
