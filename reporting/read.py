@@ -33,6 +33,12 @@ BASE_FILTER = """
 LAB_LIST = literals(FRONTIER_PROVIDERS)
 MARGINS = "implied_margin_daily"
 MARGIN_COLUMNS = ("day", "provider", "model", "margin_low", "margin_high")
+# Read when the view has them (migration 008's does): they say why a margin is extreme.
+MARGIN_CONTEXT = {
+    "hardware": "hardware",
+    "revenue_usd_per_chip_hour_low": "revenue_low",
+    "revenue_usd_per_chip_hour_high": "revenue_high",
+}
 ENDPOINTS = "openrouter_endpoints_daily"
 ENDPOINT_COLUMNS = ("day", "model", "host", "output_usd_per_mtok", "throughput_p50_tokens_per_s")
 BATCH_INFERENCE = "effective_decode_batch"
@@ -264,7 +270,9 @@ def _alerts(con: duckdb.DuckDBPyConnection) -> list[AlertMark]:
 
 
 def _implied_margins(con: duckdb.DuckDBPyConnection) -> Found:
-    """Per model and day, the low and high implied serving margin (fractions of revenue).
+    """Per model and day, the low and high implied serving margin (fractions of revenue),
+    the hardware and the implied revenue per chip-hour (USD, low and high; None where
+    the view lacks them).
 
     Contract: `implied_margin_daily` (day, provider, model, margin_low, margin_high), the
     view over the stand-in bands `thesis infer` and the daily run store (migration 008).
@@ -272,10 +280,17 @@ def _implied_margins(con: duckdb.DuckDBPyConnection) -> Found:
     why = _lacking(con, MARGINS, MARGIN_COLUMNS, "the implied $/chip-hour margin band (#17)")
     if why:
         return [], why
+    have = columns(con, MARGINS)
+    context = ", ".join(
+        f"cast({c} as {'varchar' if c == 'hardware' else 'double'}) as {name}"
+        if c in have
+        else f"null as {name}"
+        for c, name in MARGIN_CONTEXT.items()
+    )
     found = rows(
         con,
         f"""select day, provider, model, cast(margin_low as double) as low,
-                   cast(margin_high as double) as high
+                   cast(margin_high as double) as high, {context}
             from {MARGINS} where margin_low is not null and margin_high is not null
             order by provider, model, day""",
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from bokeh.layouts import column
-from bokeh.models import ColumnDataSource, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, NumeralTickFormatter, Range1d
+from bokeh.models.annotations import Span
 from bokeh.models.glyphs import Patches, Scatter
 
 from reporting.figures import Data, add_glyph, hover, ms, provider_colour, rows_source
@@ -15,6 +16,7 @@ from reporting.read import Found
 from reporting.relations import Row
 from reporting.section import Section, skipped, table
 from reporting.timeline import Timeline
+from reporting.view_range import Item, initial_window, outside_note
 
 ID = "implied-margin"
 TITLE = "Implied $/chip-hour margin band per model"
@@ -37,6 +39,8 @@ TOOLTIPS = (
     ("margin", "@low{0%} to @high{0%}"),
     ("source", "implied_margin_daily"),
 )
+# Always in the first view: no margin and the whole revenue (a margin cannot exceed it).
+FRAME = (0.0, 1.0)
 
 
 def build(margins: Found, timeline: Timeline) -> Section:
@@ -46,8 +50,13 @@ def build(margins: Found, timeline: Timeline) -> Section:
     found, why = margins
     if why:
         return skipped(ID, TITLE, CAPTION, why)
-    fig = timeline.figure(ID, "Implied serving margin", "margin (share of revenue)", height=380)
+    window = initial_window((v for r in found for v in (r["low"], r["high"])), FRAME)
+    y_range = Range1d(start=window.start, end=window.end, name=f"{ID}-values")
+    fig = timeline.figure(
+        ID, "Implied serving margin", "margin (share of revenue)", height=380, y_range=y_range
+    )
     fig.yaxis.formatter = NumeralTickFormatter(format="0%")
+    fig.add_layout(Span(location=0, dimension="width", line_color="#555555", line_width=1))
     timeline.cover(r["day"] for r in found)
     area = Patches(xs="xs", ys="ys", fill_color="colour", fill_alpha=0.25, line_color=None)
     band = add_glyph(fig, area, _bands(found), filtered_view())
@@ -65,6 +74,7 @@ def build(margins: Found, timeline: Timeline) -> Section:
         title=TITLE,
         caption=CAPTION,
         chart=column(picker, fig),
+        notes=outside_note([_item(r) for r in found], window, "models", percent),
         table=table(
             ("provider", "model", "day", "margin low", "margin high"),
             [(p, m, r["day"].isoformat(), r["low"], r["high"]) for (p, m), r in latest.items()],
@@ -85,3 +95,28 @@ def _bands(found: list[Row]) -> ColumnDataSource:
         data["provider"].append(provider)
         data["colour"].append(provider_colour(provider))
     return ColumnDataSource(data)
+
+
+def _item(row: Row) -> Item:
+    return Item(f"{row['provider']} {row['model']}", row["low"], row["high"], _why(row))
+
+
+def _why(row: Row) -> str:
+    """The day, and the revenue per chip-hour behind the margin when the view has it
+    (margin = 1 - rental / revenue, so the rental is revenue x (1 - margin))."""
+    day: str = row["day"].isoformat()
+    low, high = row.get("revenue_low"), row.get("revenue_high")
+    if low is None or high is None:
+        return day
+    if high <= 0:
+        return f"{day}: its price earns nothing per chip-hour"
+    rental = high * (1 - row["high"])
+    return (
+        f"{day}: implied revenue {low:,.2f} to {high:,.2f} USD per chip-hour on "
+        f"{row.get('hardware') or 'its chip'}, which rents at {rental:,.2f}"
+    )
+
+
+def percent(fraction: float) -> str:
+    """-119.0 -> '-11,900%'."""
+    return f"{fraction:,.0%}"

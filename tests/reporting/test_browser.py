@@ -300,6 +300,26 @@ NO_FUNDAMENTALS = (
     "hyperscalers' capex); `thesis fundamentals` fetches them"
 )
 REAL_NOW = datetime(2026, 11, 18, 8, 0, tzinfo=UTC)
+# The implied-margin chart's first y-range as drawn, and from its own CSV rows: how many
+# models reach outside it, the lowest margin and its model; the section's notes.
+MARGIN_VIEW = """(() => {
+  const fig = thesisFigures("implied-margin")[0], y = fig.model.y_range;
+  const src = [...fig.renderer_views.values()].map((r) => r.model.data_source)
+    .find((s) => s.tags[0] === "thesis-csv");
+  const [prov, model, low, high] = ["provider", "model", "low", "high"]
+    .map((c) => src.get_array(c));
+  const out = new Set(), all = new Set();
+  let lowest = 0;
+  for (let i = 0; i < low.length; i++) {
+    const key = prov[i] + " " + model[i];
+    all.add(key);
+    if (low[i] < y.start || high[i] > y.end) out.add(key);
+    if (low[i] < low[lowest]) lowest = i;
+  }
+  const notes = [...document.querySelectorAll("section#implied-margin p.note")];
+  return {range: [y.start, y.end], outside: out.size, models: all.size, lowest: low[lowest],
+          furthest: prov[lowest] + " " + model[lowest], notes: notes.map((n) => n.textContent)};
+})()"""
 ENDPOINTS = "openrouter_endpoints/openrouter_endpoints_14models_2026-08-15.json"
 
 
@@ -344,6 +364,7 @@ def test_the_done_when_import_draws_every_panel_it_holds_inputs_for(
         assert driver.evaluate("thesisText(/^empty$/)") == [NO_FUNDAMENTALS]  # in words
         before, after = in_view_before_and_after_3m(driver, TIME_CHARTS)
         assert all(after[c] < before[c] for c in TIME_CHARTS), (before, after)
+        margin_view = driver.evaluate(MARGIN_VIEW)
         folder = downloaded_csvs(driver, real_report, tmp_path / "downloads")
         assert driver.errors == []
     # LiteLLM's grok-3 input of 1.25 on 2026-10-01 was never confirmed: the key is missing
@@ -357,3 +378,12 @@ def test_the_done_when_import_draws_every_panel_it_holds_inputs_for(
     }
     assert ("1.25", "pending") in grok and ("1.25", "confirmed") not in grok
     assert {v for v, state in grok if state == "confirmed"} == {"3"}
+    # The real history's tiny models imply margins down to about -12,000%: the first view
+    # keeps to where the models mostly are, 0% and 100% in it, and names the rest.
+    start, end = margin_view["range"]
+    assert -5.0 <= start < 0.0 and 1.0 < end <= 1.25, margin_view["range"]
+    assert margin_view["lowest"] < start and margin_view["outside"] > 0, margin_view
+    (note,) = margin_view["notes"]
+    assert note.startswith("Outside the first view (") and "zoom out or pan" in note
+    assert f": {margin_view['outside']:,} of {margin_view['models']:,} models." in note
+    assert f"Furthest out: {margin_view['furthest']} " in note, (margin_view, note)
