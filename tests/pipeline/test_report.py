@@ -310,7 +310,10 @@ def test_the_margin_band_chart_draws_the_stored_stand_in_bands(
     finally:
         con.close()
     margin = section(report.sections, "implied-margin")
-    assert margin.drawn and margin.facts == {"models": len({r[:2] for r in stored})}
+    assert margin.drawn and margin.facts == {
+        "models": len({r[:2] for r in stored}),
+        "providers": len({r[0] for r in stored}),
+    }
     drawn = [(r["provider"], r["model"], r["low"], r["high"]) for r in csv_rows(margin)]
     assert sorted(drawn) == sorted(tuple(r) for r in stored) and stored
     assert all(low <= high for *_key, low, high in drawn)
