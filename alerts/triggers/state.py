@@ -100,6 +100,10 @@ class WarehouseState:
             self._pending[(trigger_id, subject)] = row
         return fires
 
+    def row(self, trigger_id: str, subject: str) -> StateRow | None:
+        """The row of (trigger, subject) as this state holds it (queued changes included)."""
+        return self._loaded().get((trigger_id, subject))
+
     def flush(self) -> None:
         if not self._pending:
             return
