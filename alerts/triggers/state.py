@@ -94,8 +94,9 @@ class WarehouseState:
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
         rows = self._loaded()
-        row, fires = next_row(rows.get((trigger_id, subject)), active, value, on)
-        if row is not None:
+        prior = rows.get((trigger_id, subject))
+        row, fires = next_row(prior, active, value, on)
+        if row is not None and row != prior:  # a row that says the same is not rewritten
             rows[(trigger_id, subject)] = row
             self._pending[(trigger_id, subject)] = row
         return fires
