@@ -41,7 +41,8 @@ def replay(folder: Path, incremental: bool) -> tuple[duckdb.DuckDBPyConnection, 
     folder.mkdir()
     con = connect(folder / "w.duckdb", wait_s=0)
     theses = load_theses()
-    import_snapshots(con, get_source("litellm"), _files(folder, "litellm", ["2024-09-01", "2024-09-02"]))  # fmt: skip
+    before = _files(folder, "litellm", ["2024-09-01", "2024-09-02"])
+    import_snapshots(con, get_source("litellm"), before)  # history before the first run
     evaluated = []
     for day, litellm, genai, loaded, scale in RUNS:
         at = dt.datetime.fromisoformat(day).replace(hour=6, tzinfo=dt.UTC)
