@@ -173,7 +173,7 @@ def _evaluate(
     alerts: list[Alert] = []
     priced = [s for s in sources if ":" not in s]  # source:model = a watched model's stream
     if priced:
-        alerts += _price_alerts(con, theses, marks, priced, now)
+        alerts += _price_alerts(con, theses, marks, priced)
     for key, evaluate, tables in (
         (FUNDAMENTALS, evaluate_fundamentals, FUNDAMENTALS_TABLES),
         (MARGINS, evaluate_margins, MARGIN_TABLES),
@@ -230,7 +230,6 @@ def _price_alerts(
     theses: Theses,
     marks: _Marks,
     priced: Sequence[str],
-    now: datetime | None,
 ) -> list[Alert]:
     """The official pages' news of each loaded source and the triggers over the series:
     one group (its digest kept under the series' key), evaluated when the prices or the
@@ -243,7 +242,7 @@ def _price_alerts(
         marks.mark(source)
     marks.state.flush()  # the series' first evaluation reads the sources' marks
     if changed:
-        alerts += _series_alerts(con, theses, marks.state, marks.on, now)
+        alerts += _series_alerts(con, theses, marks.state, marks.on)
     marks.mark(SERIES)
     return alerts
 
@@ -253,7 +252,6 @@ def _series_alerts(
     theses: Theses,
     state: WarehouseState,
     on: date,
-    now: datetime | None,
 ) -> list[Alert]:
     """The price and context triggers over the reconciled series, new since its last
     evaluation. A warehouse evaluated per source before (older code) has no mark for the
