@@ -8,7 +8,7 @@ loaded and the ones that failed on this run.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,13 @@ from alerts.page_news import THESIS_TITLE as PAGES_TITLE
 from alerts.page_news import page_alerts
 from alerts.records import Alert, SourceFailure, value_text
 from alerts.theses.load import Theses
+from alerts.triggers.digest import (
+    FUNDAMENTALS_TABLES,
+    MARGIN_TABLES,
+    PRICE_TABLES,
+    WATCHED_TABLES,
+    inputs_digest,
+)
 from alerts.triggers.evaluate import evaluate_series, one_per_event
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
 from alerts.triggers.evaluate_margins import evaluate_margins
@@ -41,7 +48,6 @@ from alerts.triggers.state import (
     WarehouseState,
     failures_to_alert,
     last_evaluated,
-    mark_evaluated,
 )
 from extractors.registry import SOURCES
 from warehouse.db import connection, transaction
@@ -61,6 +67,7 @@ class AlertRunReport:
     failures_recorded: int
     deliveries: tuple[DeliveryResult, ...]
     channels: tuple[str, ...] = ()
+    evaluated: tuple[str, ...] = ()  # the groups of triggers whose inputs had changed
 
     @property
     def ok(self) -> bool:
@@ -114,20 +121,23 @@ def evaluate_and_alert(
     on: date,
     run_id: str | None = None,
     now: datetime | None = None,
+    incremental: bool = True,
 ) -> AlertRunReport:
-    """Evaluate every trigger over each loaded source, keep what is new since the last
+    """Evaluate the triggers over each loaded source, keep what is new since the last
     evaluation of that source (the first run: only today's, never the imported past),
-    attach roofline explanations, record and deliver."""
+    attach roofline explanations, record and deliver. A group of triggers whose inputs
+    did not change since its last evaluation is not evaluated again (it would find
+    nothing new) unless `incremental` is False."""
     # Evaluation moves trigger state on; recording in the same transaction means a crash
     # before the alerts are recorded also forgets the state change, and the re-run
     # finds the same alerts again.
     names = [c.name for c in channels]
     with transaction(con):
-        alerts = _evaluate(con, theses, succeeded, on, now)
+        alerts, evaluated = _evaluate(con, theses, succeeded, on, now, incremental)
         added, broken = record_run(con, names, alerts, failures, succeeded, on, run_id, now)
     titles = (*theses.titles(), (PAGES_THESIS_ID, PAGES_TITLE))
     results = deliver_pending(con, channels, titles, now=now)
-    return AlertRunReport(added, broken, tuple(results), tuple(names))
+    return AlertRunReport(added, broken, tuple(results), tuple(names), tuple(evaluated))
 
 
 def record_run(
@@ -153,30 +163,88 @@ def _evaluate(
     sources: Sequence[str],
     on: date,
     now: datetime | None,
-) -> list[Alert]:
-    alerts: list[Alert] = []
+    incremental: bool = True,
+) -> tuple[list[Alert], list[str]]:
+    """Each group of triggers over its inputs: only a group whose inputs changed since its
+    last evaluation (alerts.triggers.digest) unless not `incremental`; the alerts and the
+    groups evaluated."""
     state = WarehouseState(con, now)
-    yesterday = on - timedelta(days=1)
+    marks = _Marks(con, theses, state, on, incremental)
+    alerts: list[Alert] = []
     priced = [s for s in sources if ":" not in s]  # source:model = a watched model's stream
-    for source in priced:
-        # New since the last evaluation before today; a same-day re-run sees today's
-        # alerts again and the outbox drops them as already recorded.
-        since = min(last_evaluated(con, source) or yesterday, yesterday)
-        alerts += page_alerts(con, source, state=state, since=since)
-        state.flush()
-        mark_evaluated(con, source, on, now)
     if priced:
-        alerts += _series_alerts(con, theses, state, on, now)
-    for key, evaluate in ((FUNDAMENTALS, evaluate_fundamentals), (MARGINS, evaluate_margins)):
-        since = min(last_evaluated(con, key) or yesterday, yesterday)
-        alerts += evaluate(con, theses, since=since)
-        mark_evaluated(con, key, on, now)
-    since = min(last_evaluated(con, WATCHED) or yesterday, yesterday)
-    alerts += evaluate_watched(con, theses, today=on, since=since)
-    mark_evaluated(con, WATCHED, on, now)
+        alerts += _price_alerts(con, theses, marks, priced)
+    for key, evaluate, tables in (
+        (FUNDAMENTALS, evaluate_fundamentals, FUNDAMENTALS_TABLES),
+        (MARGINS, evaluate_margins, MARGIN_TABLES),
+    ):
+        if marks.changed(key, tables):
+            alerts += evaluate(con, theses, since=marks.since(key))
+        marks.mark(key)
+    # The watched triggers compare with today: the day is one of their inputs.
+    if marks.changed(WATCHED, WATCHED_TABLES, on.isoformat()):
+        alerts += evaluate_watched(con, theses, today=on, since=marks.since(WATCHED))
+    marks.mark(WATCHED)
+    state.flush()
     # The same change stated by two sources is one alert.
     found = one_per_event(sorted(alerts, key=lambda a: (a.date, a.trigger_id, a.subject)))
-    return with_explanations(con, found)
+    return with_explanations(con, found), marks.evaluated
+
+
+@dataclass
+class _Marks:
+    """The `_evaluated` row of each evaluation key (a price source, the series, a group
+    of triggers): the last day it was evaluated and the digest of its inputs then."""
+
+    con: duckdb.DuckDBPyConnection
+    theses: Theses
+    state: WarehouseState
+    on: date
+    incremental: bool
+    digests: dict[str, str | None] = field(default_factory=dict)
+    evaluated: list[str] = field(default_factory=list)
+
+    def changed(self, key: str, tables: Sequence[str], *extra: str) -> bool:
+        """Whether `key`'s inputs differ from those of its last evaluation."""
+        digest = inputs_digest(self.con, tables, self.theses, *extra)
+        self.digests[key] = digest
+        row = self.state.row(EVALUATED, key)
+        if self.incremental and row is not None and row.last_value == digest:
+            return False
+        self.evaluated.append(key)
+        return True
+
+    def since(self, key: str) -> date:
+        """New since the last evaluation before today; a same-day re-run sees today's
+        alerts again and the outbox drops them as already recorded."""
+        yesterday = self.on - timedelta(days=1)
+        row = self.state.row(EVALUATED, key)
+        return min(row.evaluated_on if row else yesterday, yesterday)
+
+    def mark(self, key: str) -> None:
+        self.state.update(EVALUATED, key, False, self.digests.get(key), self.on)
+
+
+def _price_alerts(
+    con: duckdb.DuckDBPyConnection,
+    theses: Theses,
+    marks: _Marks,
+    priced: Sequence[str],
+) -> list[Alert]:
+    """The official pages' news of each loaded source and the triggers over the series:
+    one group (its digest kept under the series' key), evaluated when the prices or the
+    sources loaded changed."""
+    alerts: list[Alert] = []
+    changed = marks.changed(SERIES, PRICE_TABLES, *sorted(priced))
+    for source in priced:
+        if changed:
+            alerts += page_alerts(con, source, state=marks.state, since=marks.since(source))
+        marks.mark(source)
+    marks.state.flush()  # the series' first evaluation reads the sources' marks
+    if changed:
+        alerts += _series_alerts(con, theses, marks.state, marks.on)
+    marks.mark(SERIES)
+    return alerts
 
 
 def _series_alerts(
@@ -184,7 +252,6 @@ def _series_alerts(
     theses: Theses,
     state: WarehouseState,
     on: date,
-    now: datetime | None,
 ) -> list[Alert]:
     """The price and context triggers over the reconciled series, new since its last
     evaluation. A warehouse evaluated per source before (older code) has no mark for the
@@ -195,8 +262,6 @@ def _series_alerts(
     since = min(before or yesterday, yesterday)
     urls = {s.id: s.page_url for s in SOURCES.values()}
     found = evaluate_series(con, theses, state=state, since=since, source_urls=urls)
-    state.flush()
-    mark_evaluated(con, SERIES, on, now)
     return not_yet_sent(con, found)
 
 

@@ -6,19 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
-from model.catalog.load import Catalog, load_catalog
+from model.catalog.load import load_catalog
 from model.inversion.band import bands
-from model.inversion.infer import infer_all, limits_by_model
+from model.inversion.infer import infer_all
 from model.inversion.inference import Inference
 from model.inversion.sheet_key import code_version, context_key, sheet_keys
 from warehouse.db import connection, transaction
 from warehouse.inference_bands import store_bands
 from warehouse.inference_sheets import last_sheet_keys, store_sheets
 from warehouse.inferences import read_limit_rows, read_price_rows, store_inferences
+from warehouse.price_sheets import read_sheets, sheet_digests
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def infer_and_store(
     rest on) unless `store` is False. Every requested model is computed: `thesis infer`
     shows them all."""
     sheets = _Sheets.read(con, request)
-    found = sheets.invert(request, None)
+    found = sheets.invert(con, request, None)
     if store:
         keys = {k: v for k, v in sheets.keys.items() if _requested(k, request)}
         _store(con, found, keys, set(keys), now or datetime.now(UTC), run_id)
@@ -94,46 +94,48 @@ def refresh_inferences(
 ) -> Refresh:
     """The daily run's step: invert only the models whose sheet key differs from the last
     stored one; the others' last inferences and bands stand (inference_bands_daily carries
-    them), and today's `inference_sheets` rows say which were reused."""
+    them), and today's `inference_sheets` rows say which were reused. The keys are compared
+    on digests the warehouse computes; only the changed models' rows are read."""
     sheets = _Sheets.read(con, EVERY_MODEL)
     last = last_sheet_keys(con)
     changed = {k for k, key in sheets.keys.items() if last.get(k) != key}
-    found = sheets.invert(EVERY_MODEL, changed) if changed else []
+    found = sheets.invert(con, EVERY_MODEL, changed) if changed else []
     _store(con, found, sheets.keys, changed, now or datetime.now(UTC), run_id)
     return Refresh(len(changed), len(sheets.keys) - len(changed), len(found))
 
 
 @dataclass(frozen=True, slots=True)
 class _Sheets:
-    """Today's price and limit rows, the catalog, and each model's sheet key."""
+    """Each priced model's sheet key under the request's assumptions."""
 
-    prices: list[dict[str, Any]]
-    limits: list[dict[str, Any]]
-    catalog: Catalog
     keys: dict[tuple[str, str], str]
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, request: InferenceRequest) -> _Sheets:
-        prices, limits, catalog = read_price_rows(con), read_limit_rows(con), load_catalog()
         assumptions = {
             "efficiency": request.efficiency,
             "assume_model": request.assume_model,
             "assume_hardware": request.assume_hardware,
         }
-        context = context_key(catalog, code_version(), assumptions)
-        return cls(prices, limits, catalog, sheet_keys(prices, limits_by_model(limits), context))
+        context = context_key(code_version(), assumptions)
+        return cls(sheet_keys(sheet_digests(con), context))
 
     def invert(
-        self, request: InferenceRequest, only: set[tuple[str, str]] | None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        request: InferenceRequest,
+        only: set[tuple[str, str]] | None,
     ) -> list[Inference]:
-        """`infer_all` of the requested models (of `only`, when given)."""
-        rows = self.prices
-        if only is not None:
-            rows = [r for r in rows if (r["provider"], r["model"]) in only]
+        """`infer_all` of the requested models (of `only`, when given: only their rows
+        are read)."""
+        if only is None:
+            prices, limits = read_price_rows(con), read_limit_rows(con)
+        else:
+            prices, limits = read_sheets(con, only)
         return infer_all(
-            rows,
-            self.limits,
-            catalog=self.catalog,
+            prices,
+            limits,
+            catalog=load_catalog(),
             provider=request.provider,
             model=request.model,
             assume_model=request.assume_model,

@@ -35,6 +35,10 @@ def store_sheets(
     reused one never does, so a same-day re-run keeps the row saying the day's rows were
     computed that day."""
     day = computed_at.astimezone(UTC).date()
+    # A reused model's row for the day, once stored, stays: only the missing ones are new.
+    stored = set(
+        con.execute("select provider, model from inference_sheets where day = ?", [day]).fetchall()
+    )
 
     def rows(which: bool) -> list[InferenceSheetRow]:
         return [
@@ -49,6 +53,7 @@ def store_sheets(
             )
             for (provider, model), key in sorted(keys.items())
             if ((provider, model) in recomputed) == which
+            and (which or (provider, model) not in stored)
         ]
 
     merge_rows(con, INFERENCE_SHEETS, rows(True), replace=True)

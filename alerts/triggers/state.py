@@ -94,11 +94,16 @@ class WarehouseState:
         self, trigger_id: str, subject: str, active: bool, value: str | None, on: date
     ) -> bool:
         rows = self._loaded()
-        row, fires = next_row(rows.get((trigger_id, subject)), active, value, on)
-        if row is not None:
+        prior = rows.get((trigger_id, subject))
+        row, fires = next_row(prior, active, value, on)
+        if row is not None and row != prior:  # a row that says the same is not rewritten
             rows[(trigger_id, subject)] = row
             self._pending[(trigger_id, subject)] = row
         return fires
+
+    def row(self, trigger_id: str, subject: str) -> StateRow | None:
+        """The row of (trigger, subject) as this state holds it (queued changes included)."""
+        return self._loaded().get((trigger_id, subject))
 
     def flush(self) -> None:
         if not self._pending:
