@@ -109,13 +109,26 @@ class BulkLoader:
         self.archived = {
             r[0] for r in con.execute("select content_sha256 from raw_snapshots").fetchall()
         }
-        self.state, self.prev_models = self._last_good_state()
-        self.live_prices = self._live_prices()
-        self.refused_removal = self._refused_removal()
+        # What a payload is diffed against, read on first need: a run whose payloads are
+        # all unchanged (a re-run, a 304) never parses the last good payload again.
+        self._read = False
+        self.state, self.prev_models = EntryState(), 0
+        self.live_prices = 0
+        self.refused_removal: frozenset[str] = frozenset()
         self.pages = PageRecorder(con, source)
         self._raw: list[RawSnapshotRow] = []
         self._snapshots: list[SnapshotRow] = []
         self._changes: list[tuple[Changes, str, datetime]] = []
+
+    def _read_state(self) -> None:
+        """Read the source's last good state, once, before this loader writes anything
+        (what it reads must not see the loader's own snapshots)."""
+        if self._read:
+            return
+        self._read = True
+        self.state, self.prev_models = self._last_good_state()
+        self.live_prices = self._live_prices()
+        self.refused_removal = self._refused_removal()
 
     def _last_good_state(self) -> tuple[EntryState, int]:
         row = self.con.execute(
@@ -179,6 +192,7 @@ class BulkLoader:
         return result
 
     def _diff(self, item: Payload, snap_id: str) -> LoadResult:
+        self._read_state()
         entries = self.source.split(item.payload)
         models = self.source.count_models(entries)
         changes, state = diff_snapshot(self.source, self.state, entries)
@@ -224,6 +238,7 @@ class BulkLoader:
         """Write the queued batch in one transaction (the caller's, if it holds one)."""
         if not self._snapshots:
             return
+        self._read_state()  # a later payload of this loader is diffed against it
         with transaction(self.con):
             insert_rows(self.con, RAW_SNAPSHOTS, self._raw)
             ids = [s.snapshot_id for s in self._snapshots]
