@@ -9,6 +9,7 @@ asked of the database per file: that is what keeps an import near the cost of pa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -78,6 +79,10 @@ def utc_day(when: datetime) -> str:
     return when.astimezone(UTC).date().isoformat()
 
 
+# Compresses archive copies while the loader parses the next payload (zlib lets go of
+# the GIL): an import's wall time loses the gzip share of its CPU.
+_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thesis-archive")
+
 # A shrink of a handful of entries is a withdrawal, whatever share of a small source it is.
 MIN_MODELS, MIN_PRICES = 2, 6
 
@@ -116,7 +121,7 @@ class BulkLoader:
         self.live_prices = 0
         self.refused_removal: frozenset[str] = frozenset()
         self.pages = PageRecorder(con, source)
-        self._raw: list[RawSnapshotRow] = []
+        self._raw: list[Future[RawSnapshotRow]] = []
         self._snapshots: list[SnapshotRow] = []
         self._changes: list[tuple[Changes, str, datetime]] = []
 
@@ -172,7 +177,9 @@ class BulkLoader:
             return LoadResult(self.source.id, snap_id, "unchanged")
         if digest not in self.archived:
             self._raw.append(
-                raw_row(self.source.id, item.payload, item.observed_at, digest, item.gz)
+                _COMPRESSOR.submit(
+                    raw_row, self.source.id, item.payload, item.observed_at, digest, item.gz
+                )
             )
             self.archived.add(digest)
         try:
@@ -240,7 +247,7 @@ class BulkLoader:
             return
         self._read_state()  # a later payload of this loader is diffed against it
         with transaction(self.con):
-            insert_rows(self.con, RAW_SNAPSHOTS, self._raw)
+            insert_rows(self.con, RAW_SNAPSHOTS, [f.result() for f in self._raw])
             ids = [s.snapshot_id for s in self._snapshots]
             self.con.execute("delete from snapshots where list_contains(?, snapshot_id)", [ids])
             insert_rows(self.con, SNAPSHOTS, self._snapshots)
