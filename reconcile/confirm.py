@@ -13,6 +13,7 @@ snapshots up to it only. Triggers, the report and the reconciled price series
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -103,6 +104,13 @@ def confirmed_as_of(
     upto = [Run(r.value, [d for d in r.days if d <= day]) for r in runs]
     changes = confirmations(upto, confirm)
     return changes[-1].new if changes else None
+
+
+def confirmed_on_day(changes: Sequence[Change[V]], day: date) -> V | None:
+    """`confirmed_as_of` from the series' `confirmations` computed once: the rule is
+    causal, so the value confirmed on `day` is that of the last change confirmed by then."""
+    at = bisect_right(changes, day, key=lambda c: c.confirmed_on)
+    return changes[at - 1].new if at else None
 
 
 def confirmed_timeline(

@@ -15,9 +15,14 @@ GZIP_MAGIC = b"\x1f\x8b"
 ENCODING = "gzip"  # how raw_snapshots.payload is stored
 
 
+# On a 3 MB LiteLLM file level 3 takes 14 ms, 35% more bytes than level 6's 34 ms: the
+# archive is written once per new payload, and an import's cost is mostly this.
+COMPRESS_LEVEL = 3
+
+
 def compress(payload: bytes) -> bytes:
     """The archive's form of a payload (mtime 0: the same bytes give the same blob)."""
-    return gzip.compress(payload, compresslevel=6, mtime=0)
+    return gzip.compress(payload, compresslevel=COMPRESS_LEVEL, mtime=0)
 
 
 def sha256(payload: bytes) -> str:

@@ -9,6 +9,7 @@ asked of the database per file: that is what keeps an import near the cost of pa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -78,6 +79,10 @@ def utc_day(when: datetime) -> str:
     return when.astimezone(UTC).date().isoformat()
 
 
+# Compresses archive copies while the loader parses the next payload (zlib lets go of
+# the GIL): an import's wall time loses the gzip share of its CPU.
+_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thesis-archive")
+
 # A shrink of a handful of entries is a withdrawal, whatever share of a small source it is.
 MIN_MODELS, MIN_PRICES = 2, 6
 
@@ -109,13 +114,26 @@ class BulkLoader:
         self.archived = {
             r[0] for r in con.execute("select content_sha256 from raw_snapshots").fetchall()
         }
+        # What a payload is diffed against, read on first need: a run whose payloads are
+        # all unchanged (a re-run, a 304) never parses the last good payload again.
+        self._read = False
+        self.state, self.prev_models = EntryState(), 0
+        self.live_prices = 0
+        self.refused_removal: frozenset[str] = frozenset()
+        self.pages = PageRecorder(con, source)
+        self._raw: list[Future[RawSnapshotRow]] = []
+        self._snapshots: list[SnapshotRow] = []
+        self._changes: list[tuple[Changes, str, datetime]] = []
+
+    def _read_state(self) -> None:
+        """Read the source's last good state, once, before this loader writes anything
+        (what it reads must not see the loader's own snapshots)."""
+        if self._read:
+            return
+        self._read = True
         self.state, self.prev_models = self._last_good_state()
         self.live_prices = self._live_prices()
         self.refused_removal = self._refused_removal()
-        self.pages = PageRecorder(con, source)
-        self._raw: list[RawSnapshotRow] = []
-        self._snapshots: list[SnapshotRow] = []
-        self._changes: list[tuple[Changes, str, datetime]] = []
 
     def _last_good_state(self) -> tuple[EntryState, int]:
         row = self.con.execute(
@@ -159,7 +177,9 @@ class BulkLoader:
             return LoadResult(self.source.id, snap_id, "unchanged")
         if digest not in self.archived:
             self._raw.append(
-                raw_row(self.source.id, item.payload, item.observed_at, digest, item.gz)
+                _COMPRESSOR.submit(
+                    raw_row, self.source.id, item.payload, item.observed_at, digest, item.gz
+                )
             )
             self.archived.add(digest)
         try:
@@ -179,6 +199,7 @@ class BulkLoader:
         return result
 
     def _diff(self, item: Payload, snap_id: str) -> LoadResult:
+        self._read_state()
         entries = self.source.split(item.payload)
         models = self.source.count_models(entries)
         changes, state = diff_snapshot(self.source, self.state, entries)
@@ -224,8 +245,9 @@ class BulkLoader:
         """Write the queued batch in one transaction (the caller's, if it holds one)."""
         if not self._snapshots:
             return
+        self._read_state()  # a later payload of this loader is diffed against it
         with transaction(self.con):
-            insert_rows(self.con, RAW_SNAPSHOTS, self._raw)
+            insert_rows(self.con, RAW_SNAPSHOTS, [f.result() for f in self._raw])
             ids = [s.snapshot_id for s in self._snapshots]
             self.con.execute("delete from snapshots where list_contains(?, snapshot_id)", [ids])
             insert_rows(self.con, SNAPSHOTS, self._snapshots)

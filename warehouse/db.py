@@ -70,7 +70,7 @@ def connect(
             raise _unavailable(target, exc) from exc
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
-        migrate(con, dialect=dialect_of(target))
+        migrate(con, dialect=dialect_of(target), location=target.location)
     return con
 
 
@@ -236,8 +236,11 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list[str]:
-    """Apply pending migrations, each in its own transaction; return the names applied."""
+def migrate(
+    con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb", location: str | None = None
+) -> list[str]:
+    """Apply pending migrations, each in its own transaction; return the names applied.
+    `location`: the warehouse's, for `_describe` to know one it has described already."""
     con.execute(
         for_dialect(
             "create table if not exists schema_migrations ("
@@ -258,7 +261,7 @@ def migrate(con: duckdb.DuckDBPyConnection, dialect: Dialect = "duckdb") -> list
             )
         applied.append(name)
     _derive(con)
-    _describe(con)
+    _describe(con, None if applied else location)
     return applied
 
 
@@ -275,9 +278,19 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
             ensure_series(con)
 
 
-def _describe(con: duckdb.DuckDBPyConnection) -> None:
-    """Comment every table, view and column (warehouse/comments.py); a view a migration
-    redefined has lost its comments, and gets them back here."""
-    from warehouse.comments import apply_comments
+# Warehouses this process has commented in full: a daily run opens one a dozen times.
+_DESCRIBED: set[str] = set()
 
+
+def _describe(con: duckdb.DuckDBPyConnection, location: str | None) -> None:
+    """Comment every table, view and column (warehouse/comments.py); a view a migration
+    redefined has lost its comments, and gets them back here. A `location` this process
+    has commented already, no migration since, is checked by its tables' and views'
+    comments only (the code's comments cannot have changed since)."""
+    from warehouse.comments import apply_comments, objects_commented
+
+    if location in _DESCRIBED and objects_commented(con):
+        return
     apply_comments(con)
+    if location is not None:
+        _DESCRIBED.add(location)

@@ -20,7 +20,14 @@ from decimal import Decimal
 
 import duckdb
 
-from reconcile.confirm import AGREEMENT_WINDOW, CONFIRM_SNAPSHOTS, Run, confirmed_as_of
+from reconcile.confirm import (
+    AGREEMENT_WINDOW,
+    CONFIRM_SNAPSHOTS,
+    Change,
+    Run,
+    confirmations,
+    confirmed_on_day,
+)
 from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_sheet
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
 from warehouse.write import merge_rows
@@ -45,6 +52,10 @@ class _Inputs:
     series: dict[Model, dict[SourceSeries, list[tuple[date, Decimal | None]]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    # per model and source series, its confirmed changes (computed on first use)
+    _confirmed: dict[tuple[Model, SourceSeries], list[Change[Decimal]]] = field(
+        default_factory=dict
+    )
 
     def fresh(self, source: str, day: date) -> bool:
         days = self.snapshot_days.get(source, [])
@@ -62,6 +73,15 @@ class _Inputs:
         days = self.snapshot_days.get(source, [])
         bounds = [bisect_left(days, d) for d, _ in changes] + [len(days)]
         return [Run(v, days[bounds[i] : bounds[i + 1]]) for i, (_, v) in enumerate(changes)]
+
+    def confirmed(self, model: Model, series: SourceSeries, day: date) -> Decimal | None:
+        """The value of `series` its own snapshots confirm on `day` (the rule of
+        reconcile/confirm.py, worked out once per series: a model is decided on many days)."""
+        changes = self._confirmed.get((model, series))
+        if changes is None:
+            runs = self.runs(series[0], self.series[model][series])
+            changes = self._confirmed[(model, series)] = confirmations(runs, CONFIRM_SNAPSHOTS)
+        return confirmed_on_day(changes, day)
 
 
 def ensure_series(con: duckdb.DuckDBPyConnection) -> bool:
@@ -338,7 +358,9 @@ def _evaluate(
                 at = bisect_left(all_days, d)  # a dated bound counts from the next snapshot
                 if at < len(all_days):
                     changed_on[all_days[at]].add(model)
-    pending = {m for m, rows in kept.items() if _has_pending(rows)}
+    # per model, its rows in force (kept up to date as rows are added, not re-sorted)
+    now = {m: _in_force(rows) for m, rows in kept.items()}
+    pending = {m for m, in_force in now.items() if _has_pending(in_force)}
     days = all_days if moved else _from_previous(all_days, start)
     was_fresh: dict[str, bool] | None = None
     for day in days:
@@ -354,18 +376,26 @@ def _evaluate(
         else:
             touched &= moved  # before the batch, only the models decided from their first day
         for model in touched & inputs.series.keys():
-            rows = kept.setdefault(model, [])
-            before = _in_force(rows)
-            rows.extend(
-                _changed_rows(model, day, before, reconcile_sheet(_quotes(inputs, model, day)))
-            )
+            in_force = now.setdefault(model, {})
+            sheet = reconcile_sheet(_quotes(inputs, model, day))
+            changed = _changed_rows(model, day, dict(in_force), sheet)
+            kept.setdefault(model, []).extend(changed)
+            for r in changed:
+                if r.usd_per_mtok is None:
+                    in_force.pop(_key(r), None)
+                else:
+                    in_force[_key(r)] = r
             pending.discard(model)
-            if _has_pending(rows):
+            if _has_pending(in_force):
                 pending.add(model)
 
 
-def _has_pending(rows: list[PriceSeriesRow]) -> bool:
-    return any(r.state == "pending" for r in _in_force(rows).values())
+def _has_pending(in_force: dict[PriceKey, PriceSeriesRow]) -> bool:
+    return any(r.state == "pending" for r in in_force.values())
+
+
+def _key(r: PriceSeriesRow) -> PriceKey:
+    return (r.component, r.service_tier, r.tier_min_prompt_tokens, r.condition)
 
 
 def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
@@ -393,7 +423,6 @@ def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
         if found is None:
             continue
         series = next(s for v, ef, et, s in values if (v, ef, et) == found)
-        runs = inputs.runs(source, inputs.series[model][series])
         official, rank = inputs.catalog.get(source, (False, 100))
         chosen[(source, price_key)] = Quote(
             source=source,
@@ -403,7 +432,7 @@ def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
             key=price_key,
             usd_per_mtok=found[0],
             source_model_key=key,
-            confirmed=confirmed_as_of(runs, day, CONFIRM_SNAPSHOTS) == found[0],
+            confirmed=inputs.confirmed(model, series, day) == found[0],
             effective_from=found[1],
             effective_to=found[2],
         )
@@ -413,7 +442,7 @@ def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
 def _in_force(rows: Iterable[PriceSeriesRow]) -> dict[PriceKey, PriceSeriesRow]:
     out: dict[PriceKey, PriceSeriesRow] = {}
     for r in sorted(rows, key=lambda r: r.day):
-        out[(r.component, r.service_tier, r.tier_min_prompt_tokens, r.condition)] = r
+        out[_key(r)] = r
     return {k: r for k, r in out.items() if r.usd_per_mtok is not None}
 
 

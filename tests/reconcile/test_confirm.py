@@ -8,7 +8,14 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconcile.confirm import Change, Run, confirmations, confirmed_as_of, confirmed_changes
+from reconcile.confirm import (
+    Change,
+    Run,
+    confirmations,
+    confirmed_as_of,
+    confirmed_changes,
+    confirmed_on_day,
+)
 
 START = date(2025, 1, 1)
 values = st.lists(st.one_of(st.none(), st.sampled_from([1, 2, 3])), min_size=0, max_size=25)
@@ -57,6 +64,23 @@ def test_a_later_snapshot_never_confirms_an_earlier_day(seq: list[int | None], c
     runs = [Run(v, [d]) for d, v in points]
     earlier = [Run(v, [d]) for d, v in points if d <= day]
     assert confirmed_as_of(runs, day) == confirmed_as_of(earlier, day)
+
+
+@given(
+    st.lists(st.tuples(st.one_of(st.none(), st.sampled_from([1, 2, 3])), st.integers(0, 3))),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=1, max_value=4),
+)
+def test_the_confirmations_computed_once_give_the_value_confirmed_on_any_day(
+    spans: list[tuple[int | None, int]], cut: int, confirm: int
+) -> None:
+    runs, at = [], 0
+    for value, length in spans:  # runs of several snapshots, some empty
+        runs.append(Run(value, [START + timedelta(days=at + i) for i in range(length)]))
+        at += length
+    day = START + timedelta(days=cut)
+    once = confirmations(runs, confirm)
+    assert confirmed_on_day(once, day) == confirmed_as_of(runs, day, confirm)
 
 
 def test_a_one_day_typo_is_never_confirmed_and_a_persisting_cut_is() -> None:
