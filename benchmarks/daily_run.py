@@ -10,11 +10,23 @@ send). The run is measured up to three ways (`--modes`), each in its own fresh p
                flow's order; the inversion redoes only changed price sheets;
 - direct-full: direct, with every model inverted every run (the code path before).
 
-The difference between flow and direct is Prefect's overhead. Each mode runs a cold day
-(new warehouse: every source fetched, parsed, loaded; inference; triggers), then an
-unchanged day (every source answers 304 Not Modified), then a changed day (the LiteLLM
-file with GPT-4o's input price 10% up), `--repeats` times on fresh warehouses; the medians
-are printed with each step's time and the process's peak RSS.
+The difference between flow and direct is Prefect's overhead. Each mode runs, on a fresh
+warehouse, a cold day (every source fetched, parsed, loaded; inference; triggers), then
+on the following UTC days: a second day on which every source answers 304 Not Modified
+(it confirms every price: a value counts once two snapshots carry it, so every model is
+decided again), an unchanged day (every source 304 again: the steady state), a changed
+day (the LiteLLM file with GPT-4o's input price 10% up), and then a re-run on that same
+day with the price changed back (a second snapshot the same day: a re-run after a
+failure), `--repeats` times; the medians of each step's wall and CPU seconds are
+printed, with the process's peak RSS. The targets of issue 13 point 8 are for the
+unchanged and the changed day.
+
+The days are consecutive UTC days because a daily run runs once a day, and the warehouse
+works by day: `price_series` has one row per model and day, so a second snapshot on a day
+that already has rows decides again every model with a row that day, which a run on the
+next day does not. The clock is moved as tests/e2e do (time_machine, ticking), to noon UTC
+of days ending the day before today (never in the future). CPU seconds are the figure to
+read on a busy machine: wall time grows with the load average, CPU time barely does.
 
     uv run python benchmarks/daily_run.py [--payloads samples|fixtures] [--repeats 3]
                                           [--engine file|ducklake] [--modes direct,...]
@@ -45,10 +57,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import time_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -116,8 +130,8 @@ INVERSION = {"mode": "incremental"}  # or "full": every model, as before issue 1
 
 
 def run_direct(db: str) -> dict[str, float]:
-    """The flow's steps without Prefect (the pipeline functions its tasks call); seconds
-    per step."""
+    """The flow's steps without Prefect (the pipeline functions its tasks call); wall
+    seconds per step, and CPU seconds as `<step>_cpu`."""
     from alerts.theses.load import load_theses
     from extractors.registry import SOURCES
     from pipeline import daily
@@ -171,14 +185,17 @@ def run_direct(db: str) -> dict[str, float]:
 def run_flow(db: str) -> dict[str, float]:
     from flows.daily import daily_flow, summary_of
 
-    t = time.perf_counter()
-    summary = summary_of(daily_flow(db_path=db, fundamentals=False, return_state=True))
-    elapsed = time.perf_counter() - t
+    times: dict[str, float] = {}
+    with _Clock(times)("flow"):
+        summary = summary_of(daily_flow(db_path=db, fundamentals=False, return_state=True))
     assert summary["status"] == "ok", summary
-    return {"flow": elapsed}
+    return times
 
 
 class _Clock:
+    """Wall and CPU seconds of a step (CPU: this process's, every thread's; the local
+    HTTP server's serving is in it, a few milliseconds a day)."""
+
     def __init__(self, into: dict[str, float]) -> None:
         self.into = into
 
@@ -187,10 +204,14 @@ class _Clock:
         return self
 
     def __enter__(self) -> None:
-        self.t = time.perf_counter()
+        self.t, self.cpu = time.perf_counter(), time.process_time()
 
     def __exit__(self, *exc: object) -> None:
         self.into[self.name] = time.perf_counter() - self.t
+        self.into[self.name + CPU] = time.process_time() - self.cpu
+
+
+CPU = "_cpu"  # suffix of a step's CPU seconds
 
 
 def location(folder: Path, engine: str) -> str:
@@ -198,13 +219,30 @@ def location(folder: Path, engine: str) -> str:
     return str(path) if engine == "file" else f"ducklake:{path}.ducklake"
 
 
-DAYS = ("cold", "rerun", "changed")
+DAYS = ("cold", "second", "unchanged", "changed", "rerun")
+TITLES = ("cold day", "2nd day (304)", "unchanged (304)", "changed", "re-run, same day")
+
+
+def calendar() -> dict[str, datetime]:
+    """When each day runs: noon UTC of four consecutive days ending yesterday; the
+    re-run two hours after the changed day's run, the same day."""
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    first = noon - timedelta(days=4)
+    changed = first + timedelta(days=3)
+    return {
+        "cold": first,
+        "second": first + timedelta(days=1),
+        "unchanged": first + timedelta(days=2),
+        "changed": changed,
+        "rerun": changed + timedelta(hours=2),
+    }
 
 
 def child(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
-    """One mode in this (fresh) process: a warm-up, then `repeats` times a cold day, an
-    unchanged day (every source answers 304) and a changed day (the LiteLLM file with one
-    price changed), each three on a new warehouse."""
+    """One mode in this (fresh) process: a warm-up, then `repeats` times, each on a new
+    warehouse, a cold day, two days unchanged (every source answers 304), a day changed
+    (the LiteLLM file with one price changed) and a re-run that day (the price changed
+    back)."""
     bodies = payloads(kind)
     original = bodies["litellm"]
     server = serve(bodies)
@@ -216,24 +254,27 @@ def child(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
     step: Callable[[str], dict[str, float]] = run_flow if mode == "flow" else run_direct
     INVERSION["mode"] = "full" if mode == "direct-full" else "incremental"
     out: dict[str, Any] = {day: [] for day in DAYS}
+    litellm = {d: original for d in DAYS} | {"changed": changed_price(original)}
+    days = calendar()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         step(location(Path(tmp) / "warmup", engine))  # imports; Prefect: its server starts
         out["first_run_s"] = time.perf_counter() - t
         for i in range(repeats):
             db = location(Path(tmp) / f"run{i}", engine)
-            bodies["litellm"] = original
-            out["cold"].append(_total(step(db)))
-            out["rerun"].append(_total(step(db)))
-            bodies["litellm"] = changed_price(original)
-            out["changed"].append(_total(step(db)))
+            for day in DAYS:
+                bodies["litellm"] = litellm[day]
+                with time_machine.travel(days[day], tick=True):  # as tests/e2e move the clock
+                    out[day].append(_total(step(db)))
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     server.shutdown()
     return out
 
 
 def _total(times: dict[str, float]) -> dict[str, float]:
-    return times | {"total": sum(times.values())}
+    wall = sum(v for k, v in times.items() if not k.endswith(CPU))
+    cpu = sum(v for k, v in times.items() if k.endswith(CPU))
+    return times | {"total": wall, "total" + CPU: cpu}
 
 
 def _median(runs: list[dict[str, float]], key: str) -> float:
@@ -241,12 +282,12 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
 
 
 def _spread(mode: dict[str, Any]) -> str:
-    """Min-max of the totals of each day: how much the medians can be trusted."""
+    """Min-max of the wall totals of each day: how much the medians can be trusted."""
     parts = []
     for k in DAYS:
         totals = [r["total"] for r in mode[k]]
         parts.append(f"{min(totals):.2f}-{max(totals):.2f}")
-    return "range " + " / ".join(parts)
+    return "wall range " + " / ".join(parts)
 
 
 def _spawn(mode: str, kind: str, repeats: int, engine: str) -> dict[str, Any]:
@@ -281,36 +322,50 @@ MODES = {
 }
 
 
+WIDTH = 17  # of a column: "wall / CPU"
+
+
+def _cells(values: list[str]) -> str:
+    return "".join(f"{v:>{WIDTH}}" for v in values)
+
+
+def _row(mode: dict[str, Any], name: str) -> str:
+    return _cells(
+        [f"{_median(mode[d], name):.3f} / {_median(mode[d], name + CPU):.3f}" for d in DAYS]
+    )
+
+
 def report(kind: str, repeats: int, engine: str, results: dict[str, dict[str, Any]]) -> None:
     sizes = payloads(kind)
     total_kib = sum(len(b) for b in sizes.values()) / 1024
     print(f"payloads: {kind}, {len(sizes)} sources, {total_kib:,.0f} KiB in all")
     print(f"warehouse: {'a DuckDB file' if engine == 'file' else 'a DuckLake'}")
-    print(f"medians of {repeats} runs, each on a new warehouse (seconds)")
-    print("direct: only changed price sheets inverted; direct-full: every model (before)\n")
-    print(f"{'':<30}{'cold day':>10}{'unchanged (304)':>17}{'changed':>10}")
+    print(f"medians of {repeats} runs, each on a new warehouse: wall / CPU seconds")
+    print("direct: only changed price sheets inverted; direct-full: every model (before)")
+    print("consecutive days: cold; 2nd day, every source 304 (it confirms every price:")
+    print("a value counts once two snapshots carry it); unchanged, every source 304;")
+    print("changed; then a re-run that same day with the price changed back\n")
+    print(f"{'':<30}{_cells(list(TITLES))}")
     for mode in ("direct", "direct-full"):
         if mode not in results:
             continue
         for name in ["fetch", "parse", "load", "infer", "alerts"]:
-            row = [_median(results[mode][k], name) for k in DAYS]
             label = f"{mode}: {name}"
-            print(f"  {label:<28}{row[0]:>10.3f}{row[1]:>17.3f}{row[2]:>10.3f}")
+            print(f"  {label:<28}{_row(results[mode], name)}")
     for mode, title in MODES.items():
         if mode in results:
-            t = [_median(results[mode][k], "total") for k in DAYS]
-            print(f"{title:<30}{t[0]:>10.3f}{t[1]:>17.3f}{t[2]:>10.3f}   {_spread(results[mode])}")
+            print(f"{title:<30}{_row(results[mode], 'total')}   {_spread(results[mode])}")
     if "direct" in results:
-        t = [_median(results["direct"][k], "total") for k in DAYS]
-        marks = [
-            f"<= {cap:g} {'met' if v <= cap else 'missed'}"
-            for v, cap in zip(t[1:], TARGETS_S, strict=True)
-        ]
-        print(f"{'target (our own work)':<30}{'':>10}{marks[0]:>17}{marks[1]:>15}")
+        marks = []
+        for day, cap in zip(("unchanged", "changed"), TARGETS_S, strict=True):
+            wall, cpu = (_median(results["direct"][day], "total" + k) for k in ("", CPU))
+            marks.append(f"<= {cap:g}: {'met' if wall <= cap else 'missed'}"
+                         f"/{'met' if cpu <= cap else 'missed'}")  # fmt: skip
+        print(f"{'target, wall/CPU (own work)':<30}{_cells(['', '', *marks])}")
     if "flow" in results and "direct" in results:
         o = [_median(results["flow"][k], "total") - _median(results["direct"][k], "total")
              for k in DAYS]  # fmt: skip
-        print(f"{'Prefect overhead':<30}{o[0]:>10.3f}{o[1]:>17.3f}{o[2]:>10.3f}")
+        print(f"{'Prefect overhead (wall)':<30}{_cells([f'{v:.3f}' for v in o])}")
     print()
     print("first run in a new process (imports; for the flow, the temporary Prefect server):")
     print("  " + ", ".join(f"{m} {r['first_run_s']:.2f} s" for m, r in results.items()))

@@ -30,7 +30,7 @@ from reconcile.confirm import (
 )
 from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_sheet
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
-from warehouse.write import merge_rows
+from warehouse.write import as_parameters, merge_rows
 
 RULES_VERSION = 3  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
 Model = tuple[str, str]  # canonical provider, model
@@ -550,14 +550,6 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[PriceSeriesRow]) -> None:
     tens of rows, for which registering a frame costs more than the statement."""
     if not rows:
         return
-    columns, params = [], []
-    for c in PRICE_SERIES.columns:
-        values = [getattr(r, c.name) for r in rows]
-        if c.decimal:  # as text: a list of Decimals is typed by its first
-            values = [None if v is None else format(v, "f") for v in values]
-            columns.append(f"cast(unnest(?::varchar[]) as {c.sql_type})")
-        else:
-            columns.append(f"unnest(?::{c.sql_type}[])")
-        params.append(values)
+    select, params = as_parameters(PRICE_SERIES, rows)
     names = ", ".join(f'"{n}"' for n in PRICE_SERIES.names)
-    con.execute(f"insert into price_series ({names}) select {', '.join(columns)}", params)
+    con.execute(f"insert into price_series ({names}) select {names} from (select {select})", params)
