@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.paths import SAMPLES
+from tests.warehouse_templates import WarehouseTemplates
 
 if TYPE_CHECKING:
     from pipeline.history import ImportResult
@@ -37,11 +38,10 @@ def prefect_harness() -> Iterator[None]:
 ENGINES = ["file", "ducklake"]
 
 
-def warehouse_location(folder: Path, name: str, engine: str) -> str:
-    """A new warehouse named `name` in `folder`: a DuckDB file, or a DuckLake with a DuckDB
-    catalog file and its Parquet data beside it."""
-    path = folder / f"{name}.duckdb"
-    return str(path) if engine == "file" else f"ducklake:{path}.ducklake"
+@pytest.fixture(scope="session")
+def warehouse_templates(tmp_path_factory: pytest.TempPathFactory) -> WarehouseTemplates:
+    """Migrated warehouses built once per session; `.copy(...)` gives a test its own."""
+    return WarehouseTemplates(tmp_path_factory.mktemp("warehouse-templates"))
 
 
 @pytest.fixture(params=ENGINES)

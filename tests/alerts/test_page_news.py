@@ -14,6 +14,7 @@ from alerts.page_news import ATTENTION, NEW_MODEL, page_alerts
 from alerts.triggers.state import MemoryState
 from extractors.registry import get_source
 from tests.paths import FIXTURES
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 from warehouse.load import Payload, load_payload
 
@@ -39,8 +40,10 @@ FOUR = [*THREE, ("$7.20", "$36.00")]
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(str(tmp_path / "thesis.duckdb"))
+def con(
+    tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(warehouse_templates.copy(tmp_path, "thesis", "file"))
     yield connection
     connection.close()
 

@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 
 from pipeline.watched import fetch_models, load_fetches, planned_models, read_plan
 from tests.paths import SAMPLES
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 
 CONFIGS = SAMPLES / "model_configs"
@@ -56,8 +57,10 @@ def hub(httpserver: HTTPServer) -> Hub:
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(tmp_path / "wh.duckdb")
+def con(
+    tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(warehouse_templates.copy(tmp_path, "wh", "file"))
     yield connection
     connection.close()
 

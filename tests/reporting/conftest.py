@@ -23,6 +23,7 @@ from extractors.registry import get_source
 from pipeline.history import import_snapshots
 from pipeline.inference import infer_and_store
 from tests.paths import FIXTURES
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals
 
@@ -96,8 +97,6 @@ def shared_full(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Path:
-    """A freshly migrated warehouse with no observations at all."""
-    path = tmp_path / "empty" / "thesis.duckdb"
-    connect(path).close()
-    return path
+def empty(tmp_path: Path, warehouse_templates: WarehouseTemplates) -> Path:
+    """A migrated warehouse with no observations at all."""
+    return Path(warehouse_templates.copy(tmp_path / "empty", "thesis", "file"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import warehouse_location
 from tests.paths import FIXTURES
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 
 HISTORY = FIXTURES / "litellm_history"
@@ -21,9 +21,13 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def con(engine: str, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh warehouse in each engine (a DuckLake has no keys), so each test checks both."""
-    connection = connect(warehouse_location(tmp_path / "wh", "thesis", engine))
+def con(
+    engine: str, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A new migrated warehouse in each engine (a DuckLake has no keys), so each test
+    checks both: a copy of the session's template, at `warehouse_location(tmp_path / "wh",
+    "thesis", engine)`."""
+    connection = connect(warehouse_templates.copy(tmp_path / "wh", "thesis", engine))
     yield connection
     connection.close()
 

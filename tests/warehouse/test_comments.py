@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import warehouse_location
 from tests.paths import ROOT
+from tests.warehouse_templates import warehouse_location
 from warehouse.comments import (
     GLOSSARY,
     OVERRIDES,

@@ -18,8 +18,8 @@ from extractors.fundamentals.rows import (
     QuoteRow,
     gross_margin_rows,
 )
-from tests.conftest import warehouse_location
 from tests.warehouse.fundamental_rows import statement_rows
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 from warehouse.fundamentals_load import insert_fundamentals, insert_quotes
 
@@ -37,8 +37,10 @@ def rows_of(ticker: str, fetched_at: datetime = DAY1) -> list[FundamentalRow]:
 
 
 @pytest.fixture
-def con(engine: str, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(warehouse_location(tmp_path, "w", engine))
+def con(
+    engine: str, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_templates.copy(tmp_path, "w", engine))
 
 
 def latest(con: duckdb.DuckDBPyConnection, ticker: str, period: str, item: str) -> Any:

@@ -14,8 +14,8 @@ import pytest
 from core.errors import ConfigError
 from extractors.registry import get_source
 from pipeline.history import import_snapshots
-from tests.conftest import warehouse_location
 from tests.warehouse.conftest import HISTORY
+from tests.warehouse_templates import warehouse_location
 from warehouse.db import connect, migrate, migrations
 from warehouse.load import Payload, load_payload, rebuild_source
 

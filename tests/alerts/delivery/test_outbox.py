@@ -15,7 +15,7 @@ from alerts.delivery.outbox import deliver_pending, recent, record_alerts, recor
 from alerts.delivery.slack import SlackWebhook
 from alerts.records import Alert, SourceFailure
 from tests.alerts.conftest import GPT4O_EVIDENCE
-from tests.conftest import warehouse_location
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 
 HOOK = "/services/T1/B2/secret"
@@ -28,8 +28,10 @@ GEMINI_HEADLINE = (
 
 
 @pytest.fixture
-def con(engine: str, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(warehouse_location(tmp_path, "w", engine), wait_s=0)
+def con(
+    engine: str, tmp_path: Path, warehouse_templates: WarehouseTemplates
+) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_templates.copy(tmp_path, "w", engine), wait_s=0)
 
 
 def rows(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ import pytest
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate_fundamentals import evaluate_fundamentals
 from extractors.fundamentals.rows import FundamentalRow, PeriodType, QuoteRow
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 from warehouse.tables import FUNDAMENTALS, QUOTES
 from warehouse.write import insert_rows
@@ -21,8 +22,8 @@ THESES = load_theses()
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(tmp_path / "w.duckdb", wait_s=0)
+def con(tmp_path: Path, warehouse_templates: WarehouseTemplates) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_templates.copy(tmp_path, "w", "file"), wait_s=0)
 
 
 def quote(con: duckdb.DuckDBPyConnection, ticker: str, day: str, price: str, cur: str) -> None:

@@ -19,6 +19,7 @@ from alerts.triggers.margin import ImpliedMargin
 from model.inversion.band import bands
 from model.inversion.infer import infer_all
 from tests.gemini import price_rows
+from tests.warehouse_templates import WarehouseTemplates
 from warehouse.db import connect
 from warehouse.inference_bands import store_bands
 
@@ -87,8 +88,8 @@ def test_a_band_that_overlaps_its_reference_never_fires(
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    return connect(tmp_path / "w.duckdb", wait_s=0)
+def con(tmp_path: Path, warehouse_templates: WarehouseTemplates) -> duckdb.DuckDBPyConnection:
+    return connect(warehouse_templates.copy(tmp_path, "w", "file"), wait_s=0)
 
 
 def store_day(con: duckdb.DuckDBPyConnection, on: int, scale: str) -> None:
