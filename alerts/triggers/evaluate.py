@@ -29,6 +29,7 @@ from alerts.triggers.evidence import with_evidence
 from alerts.triggers.history import (
     Changes,
     ModelHistory,
+    PriceKey,
     SourceHistory,
     sample_indices,
     value_at,
@@ -126,6 +127,9 @@ def _event(a: Alert, canonical: Mapping[str, tuple[str, str]]) -> tuple[tuple[ob
     return event, (provider, model) == (a.provider, a.model)
 
 
+NEVER: Changes[bool] = []  # a price never undecided
+
+
 class ModelSample:
     """One model's series sampled on the same snapshot dates (an inputs.ModelSeries)."""
 
@@ -161,10 +165,13 @@ class ModelSample:
     @property
     def tiers(self) -> list[tuple[date, TierSet | None]]:
         base = self.model.prices.get(("input", "standard", 0), [])
+        keys = [("input", "standard", t) for t in self.thresholds()]
 
         def at(i: int) -> TierSet | None:
             if value_at(base, i) is None:
                 return None  # the model is absent: no evidence about its tiers
+            if any(self._undecided(k, i) for k in keys):
+                return None  # a tier price awaits the series' decision: no evidence
             prices = self.model.prices
             return frozenset(
                 t
@@ -172,7 +179,15 @@ class ModelSample:
                 if value_at(prices[("input", "standard", t)], i) is not None
             )
 
-        return self._each(at)  # type: ignore[return-value]
+        points: list[tuple[date, TierSet | None]] = self._each(at)  # type: ignore[assignment]
+        if not self.history.settled:
+            return points
+        # Built from confirmed prices only: each tier set is confirmed the day it shows.
+        return Corroborated(points, (d for d, tiers in points if tiers is not None))
+
+    def _undecided(self, key: PriceKey, i: int) -> bool:
+        flag: bool | None = value_at(self.model.undecided.get(key, NEVER), i)
+        return bool(flag)
 
     @property
     def ceiling(self) -> list[tuple[date, int | None]]:

@@ -38,6 +38,9 @@ class ModelHistory:
     model: str
     prices: dict[PriceKey, Changes[Decimal]] = field(default_factory=dict)
     ceiling: Changes[int] = field(default_factory=list)
+    # Per price, whether a newer value is pending or disputed (the reconciled series only):
+    # a long-context tier set is no evidence while one of its prices is undecided.
+    undecided: dict[PriceKey, Changes[bool]] = field(default_factory=dict)
     source_model_key: str = ""  # the key its newest value was read under
     source: str = ""  # the source of that value
 

@@ -7,9 +7,12 @@ series holds it `confirmed`, and as no evidence (None) while it is pending, disp
 gone: a disputed value never fires as a change, a pending one fires on the day the series
 confirms it, and a value that reverted before that never shows. Every value read is
 confirmed, so the kinds' own application of the rule confirms it on its first day
-(`SourceHistory.settled`). Context ceilings, which the series does not hold, come from the
-limits of one key of the model (the key named like the model, from the first source by
-precedence) and are confirmed by the kinds as before.
+(`SourceHistory.settled`). So are the long-context tier sets built from these prices; a
+model's tier set is no evidence while one of its tier prices is pending or disputed (a
+tier that moved reads as neither removed nor introduced until the series decides).
+Context ceilings, which the series does not hold, come from the limits of one key of the
+model (the key named like the model, from the first source by precedence) and are
+confirmed by the kinds as before.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from alerts.triggers.history import (
 )
 
 SERIES = "price-series"  # the history's name (and the daily run's bookkeeping key)
+UNDECIDED = ("pending", "disputed")  # series states that hold no new value yet
 
 
 def load_series_history(con: duckdb.DuckDBPyConnection) -> SourceHistory:
@@ -35,21 +39,26 @@ def load_series_history(con: duckdb.DuckDBPyConnection) -> SourceHistory:
     index = {d: i for i, d in enumerate(dates)}
     rows = con.execute(
         "select provider, model, component, service_tier, tier_min_prompt_tokens, day,"
-        " case when state = 'confirmed' then usd_per_mtok end, source, source_model_key"
+        " state, usd_per_mtok, source, source_model_key"
         f" from price_series where condition = '' and {wanted_sql('')}"
         " order by provider, model, day"
     ).fetchall()
     models: dict[str, ModelHistory] = {}
-    for provider, model, component, tier, threshold, day, usd, source, key in rows:
+    for provider, model, component, tier, threshold, day, state, usd, source, key in rows:
         name = f"{provider}/{model}"
         found = models.get(name)
         if found is None:
             found = models[name] = ModelHistory(provider, model)
         if key is not None:
             found.source_model_key, found.source = key, source
-        changes = found.prices.setdefault((component, tier, int(threshold)), [])
-        if not changes or changes[-1][1] != usd:
-            changes.append((index[day], usd))
+        price = (component, tier, int(threshold))
+        changes = found.prices.setdefault(price, [])
+        value = usd if state == "confirmed" else None
+        if not changes or changes[-1][1] != value:
+            changes.append((index[day], value))
+        undecided = found.undecided.setdefault(price, [])
+        if (state in UNDECIDED) != (undecided[-1][1] if undecided else False):
+            undecided.append((index[day], state in UNDECIDED))
     _load_ceilings(con, index, models)
     canonical = {name: (m.provider, m.model) for name, m in models.items()}
     return SourceHistory(SERIES, dates, models, canonical=canonical, settled=True)

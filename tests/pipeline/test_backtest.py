@@ -103,7 +103,7 @@ def test_the_real_backtest_is_the_imported_histories_alerts_explained(
     assert real_backtest.snapshots_loaded == 361  # two withdrawals refused once as shrinks
     kinds = Counter(a.kind for a in real_backtest.alerts)
     assert kinds == {
-        "price_change": 71, "context_step_up": 55, "cache_pricing": 39, "spread_change": 30,
+        "price_change": 71, "context_step_up": 54, "cache_pricing": 39, "spread_change": 30,
         "refresh_cadence": 21, "long_context_tier": 18, "step_change": 1,
     }  # fmt: skip
 

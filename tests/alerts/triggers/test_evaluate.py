@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -323,3 +324,73 @@ def _only_day(tmp_path: Path, history: Path, day: str) -> Path:
     for path in history.glob(f"{day}T*"):
         shutil.copy(path, folder / path.name)
     return folder
+
+
+def tiered(tmp_path: Path, days: dict[str, dict[str, float] | None]) -> duckdb.DuckDBPyConnection:
+    """A LiteLLM history of one Gemini model: per day, its long-context input prices
+    (`above_128k`, `above_200k`: USD per token) beside a fixed base price (None: the model
+    is missing that day), and another model that never changes."""
+    folder = tmp_path / "tiers"
+    folder.mkdir()
+    for day, tiers in days.items():
+        entries = {"gemini/gemini-9-flash": _entry({})}
+        if tiers is not None:
+            entries["gemini/gemini-9-pro"] = _entry(tiers)
+        (folder / f"{day}.json").write_text(json.dumps(entries))
+    con = connect(tmp_path / "w.duckdb", wait_s=0)
+    import_snapshots(con, get_source("litellm"), folder)
+    return con
+
+
+def _entry(tiers: dict[str, float]) -> dict[str, object]:
+    return {
+        "litellm_provider": "gemini",
+        "mode": "chat",
+        "max_input_tokens": 1048576,
+        "input_cost_per_token": 1.25e-06,
+        "output_cost_per_token": 1e-05,
+        **{f"input_cost_per_token_{t}_tokens": usd for t, usd in tiers.items()},
+    }
+
+
+def tier_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, object, object]]:
+    alerts = evaluate_series(con, THESES)
+    return [
+        (a.date.isoformat(), a.subject, a.old_value, a.new_value)
+        for a in alerts
+        if a.kind == "long_context_tier"
+    ]
+
+
+def test_a_tier_alerts_on_the_day_the_series_confirms_it(tmp_path: Path) -> None:
+    above = {"above_128k": 2.5e-06}
+    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
+    con = tiered(tmp_path, dict(zip(days, [{}, {}, above, above, above], strict=True)))
+    assert tier_alerts(con) == [
+        ("2024-10-04", "google gemini-9-pro long-context tier introduced", "none", "128000")
+    ]
+
+
+def test_a_tier_that_moves_is_not_read_as_removed_while_the_new_one_is_pending(
+    tmp_path: Path,
+) -> None:
+    # 128k gives way to 200k: the old tier's removal is confirmed on the second snapshot
+    # without it, the same day the new one is; before that the tier set is no evidence.
+    old, new = {"above_128k": 2.5e-06}, {"above_200k": 2.5e-06}
+    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
+    con = tiered(tmp_path, dict(zip(days, [old, old, new, new, new], strict=True)))
+    assert tier_alerts(con) == [
+        ("2024-10-04", "google gemini-9-pro long-context tier moved", "128000", "200000")
+    ]
+
+
+def test_a_tier_removed_while_its_successor_is_unconfirmed_is_no_evidence(
+    tmp_path: Path,
+) -> None:
+    # As xai's grok-4 in the real history: 128k gives way to 200k on one snapshot, then the
+    # model leaves the feed. The 128k removal is confirmed, the 200k tier never is: the
+    # model's tiers are undecided, not removed.
+    old, new = {"above_128k": 2.5e-06}, {"above_200k": 2.5e-06}
+    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
+    con = tiered(tmp_path, dict(zip(days, [old, old, new, None, None], strict=True)))
+    assert tier_alerts(con) == []

@@ -49,14 +49,14 @@ EVENTS: dict[str, list[Event]] = {
         ("2024-11-22", "openai gpt-4o output/input spread vs its 90-day baseline",
          "3.0000", "4.0000"),
     ],
-    # The series holds these tiers confirmed from 2024-06-24, 2025-04-11 and 2026-03-29 (a
-    # tier gone from a listed key is gone at once); the kind confirms the tier set again,
-    # one snapshot later. gemini-2.5-pro-preview-03-25 is a dated key of gemini-2.5-pro-preview.
+    # The series confirms these tier sets on 2024-06-24, 2025-04-11 and 2026-03-29, and the
+    # kind fires on those days (it reads confirmed prices: no second confirmation).
+    # gemini-2.5-pro-preview-03-25 is a dated key of gemini-2.5-pro-preview.
     "long_context_tier": [
-        ("2024-07-01", "google gemini-1.5-pro long-context tier introduced", "none", "128000"),
-        ("2025-04-12", "google gemini-2.5-pro-preview long-context tier moved",
+        ("2024-06-24", "google gemini-1.5-pro long-context tier introduced", "none", "128000"),
+        ("2025-04-11", "google gemini-2.5-pro-preview long-context tier moved",
          "128000", "200000"),
-        ("2026-04-02", "anthropic claude-sonnet-4-6 long-context tier removed", "200000", "none"),
+        ("2026-03-29", "anthropic claude-sonnet-4-6 long-context tier removed", "200000", "none"),
     ],
     "cache_pricing": [
         ("2024-10-24", "openai gpt-4o cache pricing appears", "None", "1.250000000"),
