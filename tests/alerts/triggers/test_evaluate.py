@@ -326,6 +326,9 @@ def _only_day(tmp_path: Path, history: Path, day: str) -> Path:
     return folder
 
 
+TIER_DAYS = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
+
+
 def tiered(tmp_path: Path, days: dict[str, dict[str, float] | None]) -> duckdb.DuckDBPyConnection:
     """A LiteLLM history of one Gemini model: per day, its long-context input prices
     (`above_128k`, `above_200k`: USD per token) beside a fixed base price (None: the model
@@ -353,7 +356,11 @@ def _entry(tiers: dict[str, float]) -> dict[str, object]:
     }
 
 
-def tier_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, object, object]]:
+def tier_alerts(
+    tmp_path: Path, tiers: list[dict[str, float] | None]
+) -> list[tuple[str, str, object, object]]:
+    """The long-context tier alerts of a history whose days are TIER_DAYS."""
+    con = tiered(tmp_path, dict(zip(TIER_DAYS, tiers, strict=True)))
     alerts = evaluate_series(con, THESES)
     return [
         (a.date.isoformat(), a.subject, a.old_value, a.new_value)
@@ -364,9 +371,7 @@ def tier_alerts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, object, 
 
 def test_a_tier_alerts_on_the_day_the_series_confirms_it(tmp_path: Path) -> None:
     above = {"above_128k": 2.5e-06}
-    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
-    con = tiered(tmp_path, dict(zip(days, [{}, {}, above, above, above], strict=True)))
-    assert tier_alerts(con) == [
+    assert tier_alerts(tmp_path, [{}, {}, above, above, above]) == [
         ("2024-10-04", "google gemini-9-pro long-context tier introduced", "none", "128000")
     ]
 
@@ -377,9 +382,7 @@ def test_a_tier_that_moves_is_not_read_as_removed_while_the_new_one_is_pending(
     # 128k gives way to 200k: the old tier's removal is confirmed on the second snapshot
     # without it, the same day the new one is; before that the tier set is no evidence.
     old, new = {"above_128k": 2.5e-06}, {"above_200k": 2.5e-06}
-    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
-    con = tiered(tmp_path, dict(zip(days, [old, old, new, new, new], strict=True)))
-    assert tier_alerts(con) == [
+    assert tier_alerts(tmp_path, [old, old, new, new, new]) == [
         ("2024-10-04", "google gemini-9-pro long-context tier moved", "128000", "200000")
     ]
 
@@ -391,6 +394,4 @@ def test_a_tier_removed_while_its_successor_is_unconfirmed_is_no_evidence(
     # model leaves the feed. The 128k removal is confirmed, the 200k tier never is: the
     # model's tiers are undecided, not removed.
     old, new = {"above_128k": 2.5e-06}, {"above_200k": 2.5e-06}
-    days = ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-05"]
-    con = tiered(tmp_path, dict(zip(days, [old, old, new, None, None], strict=True)))
-    assert tier_alerts(con) == []
+    assert tier_alerts(tmp_path, [old, old, new, None, None]) == []
