@@ -30,7 +30,7 @@ from reconcile.confirm import (
 )
 from reconcile.series import PriceKey, Quote, SeriesValue, in_force, reconcile_sheet
 from warehouse.tables import PRICE_SERIES, PRICE_SERIES_STATE, PriceSeriesRow, PriceSeriesStateRow
-from warehouse.write import as_parameters, merge_rows
+from warehouse.write import insert_rows, merge_rows
 
 RULES_VERSION = 3  # bump when reconcile/series.py or reconcile/confirm.py decide otherwise
 Model = tuple[str, str]  # canonical provider, model
@@ -161,6 +161,11 @@ def _snapshot_days(con: duckdb.DuckDBPyConnection) -> dict[str, list[date]]:
     return dict(days)
 
 
+# A subquery of a day per source (columns source, since): its parameters are the sources
+# and their days, two lists.
+SOURCE_SINCE = "(select unnest(?::varchar[]) as source, unnest(?::date[]) as since)"
+
+
 def _models_param(models: Collection[Model]) -> tuple[str, list[list[str]]]:
     """A subquery of `models` (columns p, m) and its parameters: no frame to register."""
     listed = list(models)
@@ -197,8 +202,7 @@ def _candidates(
         "  from price_observations o join model_identity i using (source, source_model_key)"
         "  where o.observed_at >= ? or o.effective_from >= ? or o.effective_to >= ?),"
         " recent as (select * from price_series where day >= ?),"
-        " pending as (select provider, model from recent p join (select"
-        "  unnest(?::varchar[]) as source, unnest(?::date[]) as since) b using (source)"
+        f" pending as (select provider, model from recent p join {SOURCE_SINCE} b using (source)"
         "  where p.state = 'pending' and p.day >= b.since"
         "  and not exists (select 1 from recent q where q.provider = p.provider"
         "  and q.model = p.model and q.component = p.component"
@@ -254,8 +258,8 @@ def _removing(
     rows = con.execute(
         "select distinct i.canonical_provider, i.canonical_model from price_observations o"
         " join model_identity i using (source, source_model_key)"
-        " join (select unnest(?::varchar[]) as source, unnest(?::date[]) as since) b"
-        " using (source) where o.change = 'removed' and o.observed_at >= b.since"
+        f" join {SOURCE_SINCE} b using (source)"
+        " where o.change = 'removed' and o.observed_at >= b.since"
         " and o.observed_at < ?",
         [
             list(since),
@@ -542,14 +546,6 @@ def _replace(
         " where f.p = provider and f.m = model and (f.every_day or day >= ?))",
         [[p for p, _ in listed], [m for _, m in listed], [m in moved for m in listed], start],
     )
-    _insert(con, rows)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, rows: list[PriceSeriesRow]) -> None:
-    """Append `rows` in one statement, each column a list parameter: a daily flush writes
-    tens of rows, for which registering a frame costs more than the statement."""
-    if not rows:
-        return
-    select, params = as_parameters(PRICE_SERIES, rows)
-    names = ", ".join(f'"{n}"' for n in PRICE_SERIES.names)
-    con.execute(f"insert into price_series ({names}) select {names} from (select {select})", params)
+    # As list parameters however many rows: a daily flush writes tens, for which
+    # registering a frame costs more than the statement.
+    insert_rows(con, PRICE_SERIES, rows, parameter_rows=None)

@@ -59,12 +59,19 @@ def staged(con: duckdb.DuckDBPyConnection, table: Table[R], rows: Sequence[R]) -
         con.unregister(name)
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: Table[R], rows: Sequence[R]) -> None:
-    """Append `rows` to `table` in one statement."""
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: Table[R],
+    rows: Sequence[R],
+    *,
+    parameter_rows: int | None = PARAMETER_ROWS,
+) -> None:
+    """Append `rows` to `table` in one statement (`parameter_rows` None: as list
+    parameters however many rows there are)."""
     if not rows:
         return
     columns = ", ".join(f'"{c}"' for c in table.names)
-    with _stage(con, table, rows) as (stage, params):
+    with _stage(con, table, rows, parameter_rows) as (stage, params):
         con.execute(f"insert into {table.name} ({columns}) select {columns} from {stage}", params)
 
 
@@ -93,11 +100,15 @@ def merge_rows(
 
 @contextmanager
 def _stage(
-    con: duckdb.DuckDBPyConnection, table: Table[R], rows: Sequence[R]
+    con: duckdb.DuckDBPyConnection,
+    table: Table[R],
+    rows: Sequence[R],
+    parameter_rows: int | None = PARAMETER_ROWS,
 ) -> Iterator[tuple[str, list[list[Any]]]]:
     """A subquery of `rows` as `staged` makes it, and the statement's parameters: list
-    parameters for a few rows, a registered frame (no parameters) for more."""
-    if len(rows) <= PARAMETER_ROWS:
+    parameters for up to `parameter_rows` rows (None: any number), a registered frame (no
+    parameters) for more."""
+    if parameter_rows is None or len(rows) <= parameter_rows:
         select, params = as_parameters(table, rows)
         yield f"(select {select})", params
         return
