@@ -148,11 +148,3 @@ def last_evaluated(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
         [EVALUATED, source],
     ).fetchone()
     return row[0] if row else None
-
-
-def mark_evaluated(
-    con: duckdb.DuckDBPyConnection, source: str, on: date, now: datetime | None = None
-) -> None:
-    state = WarehouseState(con, now)
-    state.update(EVALUATED, source, False, None, on)
-    state.flush()

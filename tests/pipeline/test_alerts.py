@@ -19,7 +19,7 @@ from alerts.delivery.slack import SlackWebhook
 from alerts.records import Alert, SourceFailure
 from alerts.theses.load import load_theses
 from alerts.triggers.evaluate import evaluate_series
-from alerts.triggers.state import mark_evaluated
+from alerts.triggers.state import EVALUATED, WarehouseState
 from extractors.registry import get_source
 from model.inversion.band import bands
 from model.inversion.infer import infer_all
@@ -243,7 +243,9 @@ def test_a_warehouse_alerted_per_source_stays_quiet_once_triggers_read_the_serie
         old = [replace(found[(t, s)], source_model_key=key) for t, s, key in MAIN_RECORDED]
         assert {a.date for a in old} == {today}
         record_run(con, ["none"], old, [], ["litellm"], today)
-        mark_evaluated(con, "litellm", today)
+        state = WarehouseState(con)
+        state.update(EVALUATED, "litellm", False, None, today)
+        state.flush()
     report = evaluate_and_alert(con, theses, [], succeeded=["litellm"], failures=[], on=today)
     assert report.alerts_recorded == (0 if upgraded else 6)
     folder = tmp_path / "next"
