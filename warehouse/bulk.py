@@ -69,6 +69,7 @@ class Payload:
     etag: str | None = None
     last_modified: str | None = None
     gz: bytes | None = None  # the payload already gzip-compressed, if the caller has it
+    digest: str | None = None  # its SHA-256, if the caller has it
 
 
 def snapshot_id_for(source: str, observed_at: datetime, digest: str) -> str:
@@ -174,7 +175,7 @@ class BulkLoader:
         `error` records the payload as failed without parsing it again (the caller's
         full parse already found it bad).
         """
-        digest = sha256(item.payload)
+        digest = item.digest or sha256(item.payload)
         snap_id = snapshot_id_for(self.source.id, item.observed_at, digest)
         if error is None and (digest, utc_day(item.observed_at)) in self.loaded:
             return LoadResult(self.source.id, snap_id, "unchanged")
