@@ -5,10 +5,12 @@ files (target: at most 3x).
 The files are generated from the 4,262-model LiteLLM release in the samples (about 3 MB
 each): day after day, about 1% of the entries get a new input price or context window.
 
-    uv run python benchmarks/import_vs_parse.py [--days 200] [--compare /work/main]
+    uv run python benchmarks/import_vs_parse.py [--days 200] [--repeats 3] [--compare /work/main]
 
-`--compare CHECKOUT` times the same command from another checkout (its .venv) side by
-side, e.g. the main branch, and prints the ratio between the two.
+The floor and the import run in turns, `--repeats` rounds, and the medians are printed
+with each round's ratio: the speed of this shared machine drifts by a third from one
+minute to the next. `--compare CHECKOUT` times the same command from another checkout
+(its .venv) in each round too, e.g. the main branch.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import gzip
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +83,7 @@ def import_seconds(checkout: Path, folder: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds (medians are printed)")
     parser.add_argument("--compare", type=Path, help="another checkout to time side by side")
     args = parser.parse_args()
     folder = DATA / f"release-{args.days}"
@@ -87,19 +91,29 @@ def main() -> None:
     generate(folder, args.days)
     size = sum(p.stat().st_size for p in folder.glob("*.json")) / 2**20
     print(f"{args.days} files, {size:.0f} MiB (ready in {time.perf_counter() - t:.0f} s)")
-    floor, floor_cpu = parse_floor(folder)
-    print(f"  json.loads of every file (start-up in): {floor:6.2f} s wall, {floor_cpu:6.2f} s CPU")
-    mine, cpu = import_seconds(ROOT, folder)
-    print(
-        f"  thesis import-snapshots (this checkout): {mine:6.2f} s wall, {cpu:6.2f} s CPU:"
-        f" {mine / floor:.1f}x wall, {cpu / floor_cpu:.1f}x CPU"
-    )
+    checkouts = {"this checkout": ROOT}
     if args.compare:
-        other, other_cpu = import_seconds(args.compare, folder)
+        checkouts[str(args.compare)] = args.compare
+    rounds: dict[str, list[tuple[float, float]]] = {"json.loads": []} | {k: [] for k in checkouts}
+    for _ in range(args.repeats):  # interleaved: a machine that slows down slows them all
+        rounds["json.loads"].append(parse_floor(folder))
+        for name, checkout in checkouts.items():
+            rounds[name].append(import_seconds(checkout, folder))
+    print(f"median of {args.repeats} interleaved rounds, start-up in; ratios to json.loads:")
+    floor = _medians(rounds["json.loads"])
+    print(f"  {'json.loads of every file':<42}{floor[0]:7.2f} s wall {floor[1]:7.2f} s CPU")
+    for name in checkouts:
+        wall, cpu = _medians(rounds[name])
+        ratios = [w / f for (w, _), (f, _) in zip(rounds[name], rounds["json.loads"], strict=True)]
         print(
-            f"  thesis import-snapshots ({args.compare}): {other:6.2f} s wall,"
-            f" {other_cpu:6.2f} s CPU: {other / floor:.1f}x wall, {other_cpu / floor_cpu:.1f}x CPU"
+            f"  {'thesis import-snapshots (' + name + ')':<42}{wall:7.2f} s wall {cpu:7.2f} s CPU:"
+            f" {wall / floor[0]:.1f}x wall, {cpu / floor[1]:.1f}x CPU"
+            f" (each round: {', '.join(f'{r:.1f}x' for r in ratios)})"
         )
+
+
+def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from alerts.theses.load import Theses
 from core.errors import ConfigError, SourceError, StorageFull, WarehouseError
 from core.settings import FetchSettings, SourceUrls
 from extractors.base import Source
+from extractors.fundamentals.fetch import TickerFetch
 from extractors.registry import SOURCE_IDS, select_for_run
 from extractors.watched.base import WatchedSource
 from flows.logs import quiet_expected_failures
@@ -38,6 +39,7 @@ from pipeline import daily, watched
 from pipeline.daily_summary import RunSummary, SourceOutcome, summary_markdown
 from pipeline.fundamentals import tickers_for
 from warehouse import spool
+from warehouse.db import held_open
 from warehouse.target import Target, parse_target
 
 quiet_expected_failures()
@@ -169,18 +171,37 @@ def _run_steps(
     fetched, fundamentals_future = _fetch_all(target, chosen, cfg, fundamentals, tickers)
     pending, parse_errors = _parse_all(target.spool_dir(), chosen)
     run_id = summary.run_id
-    closed = daily.open_run(target, run_id)
-    summary.recorded = True
-    for dead in closed:
-        get_run_logger().warning(f"closed run {dead}: its process ended before it closed it")
-    for s in chosen:
-        summary.outcomes.append(
-            load_source(path, run_id, s.id, pending[s.id], parse_errors, fetched[s.id])
-        )
-    for sid, future in watched_futures.items():
-        summary.outcomes += load_watched(path, run_id, sid, future.result(), target.spool_dir())
-    if fundamentals_future is not None:
-        summary.fundamentals = store_fundamentals_task(path, fundamentals_future.result(), run_id)
+    with held_open(path):  # the warehouse opened once for the run's row and the prices
+        closed = daily.open_run(target, run_id)
+        summary.recorded = True
+        for dead in closed:
+            get_run_logger().warning(f"closed run {dead}: its process ended before it closed it")
+        for s in chosen:
+            summary.outcomes.append(
+                load_source(path, run_id, s.id, pending[s.id], parse_errors, fetched[s.id])
+            )
+    # The last fetches are waited for with the warehouse closed, then it is opened once
+    # for everything else.
+    watched_fetched = {sid: future.result() for sid, future in watched_futures.items()}
+    company_figures = None if fundamentals_future is None else fundamentals_future.result()
+    with held_open(path):
+        _after_prices(summary, path, watched_fetched, company_figures, theses, target)
+
+
+def _after_prices(
+    summary: RunSummary,
+    path: str,
+    watched_fetched: dict[str, list[watched.ModelFetch]],
+    company_figures: list[TickerFetch] | None,
+    theses: Theses | None,
+    target: Target,
+) -> None:
+    """The watched models' loads, the fundamentals, the inversion and the alerts."""
+    run_id = summary.run_id
+    for sid, fetches in watched_fetched.items():
+        summary.outcomes += load_watched(path, run_id, sid, fetches, target.spool_dir())
+    if company_figures is not None:
+        summary.fundamentals = store_fundamentals_task(path, company_figures, run_id)
         log = get_run_logger()
         (log.warning if summary.fundamentals.get("failed") else log.info)(
             summary.fundamentals_line()

@@ -11,20 +11,25 @@ from its start, so the order of imports never changes the observations.
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from core.errors import ThesisError
+from core.gc_pacing import paced_collection
 from core.progress import Progress
 from extractors.base import Source
 from extractors.registry import WATCHED, get_source
 from pipeline.watched_import import import_watched, importable
 from warehouse import runs
-from warehouse.archive import GZIP_MAGIC, gunzip_if_needed
+from warehouse.archive import GZIP_MAGIC, gunzip_if_needed, sha256
 from warehouse.bulk import BulkLoader
 from warehouse.db import connection
 from warehouse.load import (
@@ -153,24 +158,47 @@ def import_snapshots(
     if files and has_later_snapshot(con, source.id, files[0][0]):
         return _import_before_existing(con, source, files, run_id, out, progress)
     loader = BulkLoader(con, source, batch_size=batch_size)
-    for done, (observed_at, path) in enumerate(files, start=1):
-        out.results.append(loader.add(_read_item(source, observed_at, path, run_id)))
-        if progress:
-            progress(done, len(files))
-    loader.flush()
+    with paced_collection():
+        for done, item in enumerate(_read_ahead(source, files, run_id), start=1):
+            out.results.append(loader.add(item))
+            if progress:
+                progress(done, len(files))
+        loader.flush()
     return out
+
+
+READ_AHEAD = 2  # files read (and hashed) before the loader asks for them
+
+
+def _read_ahead(
+    source: Source, files: list[tuple[datetime, Path]], run_id: str | None
+) -> Iterator[Payload]:
+    """Each file's payload in order, read, unzipped and hashed on a worker thread while
+    the loader parses the ones before (reading, zlib and hashing let go of the GIL)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="thesis-read") as pool:
+        ahead: deque[Future[Payload]] = deque()
+        queue = iter(files)
+        for observed_at, path in islice(queue, READ_AHEAD):
+            ahead.append(pool.submit(_read_item, source, observed_at, path, run_id))
+        while ahead:
+            item = ahead.popleft().result()
+            for observed_at, path in islice(queue, 1):
+                ahead.append(pool.submit(_read_item, source, observed_at, path, run_id))
+            yield item
 
 
 def _read_item(source: Source, observed_at: datetime, path: Path, run_id: str | None) -> Payload:
     raw = path.read_bytes()
+    payload = gunzip_if_needed(raw)
     return Payload(
         source,
-        gunzip_if_needed(raw),
+        payload,
         observed_at,
         origin="import",
         run_id=run_id,
         url=path.name,
         gz=raw if raw[:2] == GZIP_MAGIC else None,
+        digest=sha256(payload),
     )
 
 

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 V = TypeVar("V", bound=Hashable)
@@ -106,10 +107,13 @@ def confirmed_as_of(
     return changes[-1].new if changes else None
 
 
+_CONFIRMED_ON = attrgetter("confirmed_on")
+
+
 def confirmed_on_day(changes: Sequence[Change[V]], day: date) -> V | None:
     """`confirmed_as_of` from the series' `confirmations` computed once: the rule is
     causal, so the value confirmed on `day` is that of the last change confirmed by then."""
-    at = bisect_right(changes, day, key=lambda c: c.confirmed_on)
+    at = bisect_right(changes, day, key=_CONFIRMED_ON)
     return changes[at - 1].new if at else None
 
 

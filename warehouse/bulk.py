@@ -23,7 +23,7 @@ from warehouse.archive import raw_row, read_raw, sha256
 from warehouse.db import transaction
 from warehouse.diff import Changes, EntryState, diff_snapshot
 from warehouse.identity import refresh_identity
-from warehouse.page_records import PageRecorder
+from warehouse.page_records import PageRecorder, skipped_in
 from warehouse.series import moved_models, refresh_series, remember_identity
 from warehouse.shrink import confirms_removal, outcome_columns
 from warehouse.tables import (
@@ -69,6 +69,7 @@ class Payload:
     etag: str | None = None
     last_modified: str | None = None
     gz: bytes | None = None  # the payload already gzip-compressed, if the caller has it
+    digest: str | None = None  # its SHA-256, if the caller has it
 
 
 def snapshot_id_for(source: str, observed_at: datetime, digest: str) -> str:
@@ -121,6 +122,9 @@ class BulkLoader:
         self.live_prices = 0
         self.refused_removal: frozenset[str] = frozenset()
         self.pages = PageRecorder(con, source)
+        self._newest: _Newest | None = None  # read on first need
+        self._newest_read = False
+        self._only_repeats = True  # every queued snapshot repeats the newest one
         self._raw: list[Future[RawSnapshotRow]] = []
         self._snapshots: list[SnapshotRow] = []
         self._changes: list[tuple[Changes, str, datetime]] = []
@@ -171,7 +175,7 @@ class BulkLoader:
         `error` records the payload as failed without parsing it again (the caller's
         full parse already found it bad).
         """
-        digest = sha256(item.payload)
+        digest = item.digest or sha256(item.payload)
         snap_id = snapshot_id_for(self.source.id, item.observed_at, digest)
         if error is None and (digest, utc_day(item.observed_at)) in self.loaded:
             return LoadResult(self.source.id, snap_id, "unchanged")
@@ -182,14 +186,19 @@ class BulkLoader:
                 )
             )
             self.archived.add(digest)
+        repeat = None if error is not None else self._repeat(item, digest, snap_id)
+        self._only_repeats &= repeat is not None
         try:
             if error is not None:
                 raise error
-            result = self._diff(item, snap_id)
+            result = repeat or self._diff(item, snap_id)
         except SourceError as err:
             result = LoadResult(self.source.id, snap_id, "failed", error=err)
         else:
             self.loaded.add((digest, utc_day(item.observed_at)))
+        loaded = result.status == "loaded"
+        self._newest = _Newest(digest, loaded, result.models, tuple(result.section_failures))
+        self._newest_read = True
         result.error = self.pages.add(
             snap_id, digest, item.observed_at, item.payload, result.section_failures, result.error
         )
@@ -197,6 +206,40 @@ class BulkLoader:
         if len(self._snapshots) >= self.batch_size:
             self.flush()
         return result
+
+    def _repeat(self, item: Payload, digest: str, snap_id: str) -> LoadResult | None:
+        """The outcome of a payload equal to the source's newest snapshot, a loaded one
+        (a 304, a feed that did not change), without parsing either: the diff of equal
+        entries is empty, so all the split tells is carried over (the models, the page
+        sections skipped). The empty change still reaches the series: a second snapshot
+        may confirm its prices."""
+        newest = self._newest_snapshot()
+        if newest is None or not newest.loaded or newest.digest != digest:
+            return None
+        self._changes.append((Changes(), snap_id, item.observed_at))
+        return LoadResult(
+            self.source.id,
+            snap_id,
+            "loaded",
+            models=newest.models,
+            section_failures=list(newest.skipped),
+        )
+
+    def _newest_snapshot(self) -> _Newest | None:
+        """The source's newest snapshot, whatever its status (read once)."""
+        if not self._newest_read:
+            self._newest_read = True
+            row = self.con.execute(
+                "select snapshot_id, content_sha256, status, models from snapshots"
+                " where source = ? order by observed_at desc limit 1",
+                [self.source.id],
+            ).fetchone()
+            if row is not None:
+                snap, digest, status, models = row
+                loaded = status == "loaded"
+                skipped = tuple(skipped_in(self.con, snap)) if loaded else ()
+                self._newest = _Newest(digest, loaded, int(models or 0), skipped)
+        return self._newest
 
     def _diff(self, item: Payload, snap_id: str) -> LoadResult:
         self._read_state()
@@ -245,7 +288,8 @@ class BulkLoader:
         """Write the queued batch in one transaction (the caller's, if it holds one)."""
         if not self._snapshots:
             return
-        self._read_state()  # a later payload of this loader is diffed against it
+        if not self._only_repeats:  # a later payload of this loader is diffed against it
+            self._read_state()  # (repeats leave the state as it was)
         with transaction(self.con):
             insert_rows(self.con, RAW_SNAPSHOTS, [f.result() for f in self._raw])
             ids = [s.snapshot_id for s in self._snapshots]
@@ -255,6 +299,17 @@ class BulkLoader:
             self.pages.flush(ids)
             refresh_series_after(self.con, self.source.id, self._changes)
         self._raw, self._snapshots, self._changes = [], [], []
+        self._only_repeats = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Newest:
+    """The source's newest snapshot: what a payload equal to it repeats."""
+
+    digest: str
+    loaded: bool
+    models: int
+    skipped: tuple[SectionFailure, ...]
 
 
 def refresh_series_after(

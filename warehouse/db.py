@@ -6,6 +6,8 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -83,9 +85,16 @@ def connection(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """`connect` for a `with` block: the connection is closed when the block ends, however
     it ends, so a warehouse lock is never held past the step that needed it. A write that
-    finds the disk full is StorageFull, naming the disk (the transaction rolled back)."""
+    finds the disk full is StorageFull, naming the disk (the transaction rolled back).
+
+    Inside `held_open` of the same warehouse it is a cursor of the held connection (for
+    reading too: the warehouse is open for writing already)."""
     try:
-        con = connect(path, read_only=read_only, wait_s=wait_s)
+        held = _HELD.get()
+        if held is not None and held.location == parse_target(path).location:
+            con = held.cursor()
+        else:
+            con = connect(path, read_only=read_only, wait_s=wait_s)
         try:
             yield con
         finally:
@@ -95,6 +104,39 @@ def connection(
         if local is None or not is_full(exc):
             raise
         raise storage_full("warehouse", local.parent) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    location: str
+    con: duckdb.DuckDBPyConnection
+    lake: bool
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own (its own transactions) to the held database."""
+        cur = self.con.cursor()
+        cur.execute("set TimeZone = 'UTC'")  # a session setting: each cursor's own
+        if self.lake:
+            cur.execute(f"use {LAKE_ALIAS}")
+        return cur
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("thesis_held_warehouse", default=None)
+
+
+@contextmanager
+def held_open(path: Path | str | None = None) -> Iterator[None]:
+    """Keep the warehouse open across consecutive steps of a run: each `connection` to it
+    inside the block is a cursor of one connection, opened, checked and migrated once
+    (a daily run opened it a dozen times, at some 50 ms each). The lock is held for the
+    whole block, so wait for the network before it, not inside it."""
+    target = parse_target(path)
+    with connection(target.location) as con:
+        token = _HELD.set(_Held(target.location, con, target.kind == "ducklake"))
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
 
 
 _IN_TRANSACTION: set[int] = set()  # ids of connections inside a `transaction` block

@@ -16,6 +16,7 @@ from extractors.base import Source
 from extractors.pages.sections import PageSection
 
 PriceKey = tuple[str, str, str, str, int, str, str]
+_ABSENT = object()  # an entry missing from the previous snapshot
 
 
 @dataclass(slots=True)
@@ -53,14 +54,22 @@ def diff_snapshot(
     """
     out = Changes()
     nxt = EntryState(entries=dict(entries))
-    for key, entry in entries.items():
+    before = prev.entries
+    # Most entries equal yesterday's: find the others in one pass at C speed, and carry
+    # the rows parsed from the rest. A page's sections are all looked at (a skipped one
+    # is reported every time, unchanged or not).
+    touched = [key for key, entry in entries.items() if before.get(key, _ABSENT) != entry]
+    gone = before.keys() - entries.keys()
+    nxt.parsed = dict(prev.parsed)
+    for key in (*touched, *gone):
+        nxt.parsed.pop(key, None)
+    for key in entries if source.page_text is not None else touched:
+        entry = entries[key]
         if isinstance(entry, PageSection) and entry.failure is not None:
             out.section_failures.append(entry.failure)
             _carry(prev, nxt, key)
             continue
-        if key in prev.entries and prev.entries[key] == entry:
-            if key in prev.parsed:
-                nxt.parsed[key] = prev.parsed[key]
+        if key in before and before[key] == entry:
             continue
         new = source.parse_entry(key, entry)
         nxt.parsed[key] = new
@@ -68,9 +77,9 @@ def diff_snapshot(
         old = prev.rows_of(source, key) if key in prev.entries else Parsed()
         _diff_rows(old, new, out)
     skipped = {m for f in out.section_failures for m in f.models}
-    for key in prev.entries.keys() - entries.keys():
-        gone = prev.entries[key]
-        if isinstance(gone, PageSection) and skipped.intersection(gone.models):
+    for key in gone:
+        entry = before[key]
+        if isinstance(entry, PageSection) and skipped.intersection(entry.models):
             _carry(prev, nxt, key)  # its models are in a skipped section: not removed
             continue
         _diff_rows(prev.rows_of(source, key), Parsed(), out)

@@ -6,8 +6,10 @@ each snapshot skipped, and the diff of a page's pricing text from one payload to
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 
 import duckdb
 
@@ -49,6 +51,16 @@ def _stamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A payload the recorder compared with or will compare with: its pricing text on
+    demand (None: no text to compare, a challenge page say)."""
+
+    digest: str
+    observed_at: datetime
+    text: Callable[[], str | None]
+
+
 @dataclass
 class PageRecorder:
     """Collects a page source's skipped sections and page diffs for the loader to write.
@@ -60,7 +72,7 @@ class PageRecorder:
     source: Source
     failures: list[PageSectionFailureRow] = field(default_factory=list)
     diffs: list[PageDiffRow] = field(default_factory=list)
-    _previous: tuple[str, datetime, str | None] | None = None
+    _previous: _Seen | None = None
     _started: bool = False
 
     def add(
@@ -99,21 +111,24 @@ class PageRecorder:
         self, snapshot_id: str, digest: str, observed_at: datetime, payload: bytes
     ) -> PageDiffRow | None:
         previous = self._latest()
+        if previous is not None and previous.digest == digest:
+            self._previous = _Seen(digest, observed_at, previous.text)  # no text to compare
+            return None
         text = self._text(payload)
-        self._previous = (digest, observed_at, text)
-        if previous is None or text is None:
+        self._previous = _Seen(digest, observed_at, lambda: text)
+        old_text = None if previous is None else previous.text()
+        if previous is None or text is None or old_text is None or old_text == text:
             return None
-        old_digest, old_at, old_text = previous
-        if old_text is None or old_digest == digest or old_text == text:
-            return None
-        body, added, removed = text_diff(self.source.id, old_text, text, old_at, observed_at)
+        body, added, removed = text_diff(
+            self.source.id, old_text, text, previous.observed_at, observed_at
+        )
         found = PageDiffRow(
             snapshot_id=snapshot_id,
             source=self.source.id,
             observed_at=observed_at,
             content_sha256=digest,
-            previous_sha256=old_digest,
-            previous_observed_at=old_at,
+            previous_sha256=previous.digest,
+            previous_observed_at=previous.observed_at,
             lines_added=added,
             lines_removed=removed,
             diff=body,
@@ -128,8 +143,9 @@ class PageRecorder:
         except SourceError:  # a challenge page or an empty body: nothing to compare
             return None
 
-    def _latest(self) -> tuple[str, datetime, str | None] | None:
-        """The source's newest payload before this batch (read once)."""
+    def _latest(self) -> _Seen | None:
+        """The source's newest payload before this batch (read once; its text only when
+        a payload differs from it: a page seen again is not read again)."""
         if not self._started:
             self._started = True
             row = self.con.execute(
@@ -138,7 +154,10 @@ class PageRecorder:
                 [self.source.id],
             ).fetchone()
             if row is not None:
-                self._previous = (row[0], row[1], self._text(read_raw(self.con, row[0])))
+                digest = row[0]
+                self._previous = _Seen(
+                    digest, row[1], cache(lambda: self._text(read_raw(self.con, digest)))
+                )
         return self._previous
 
     def flush(self, snapshot_ids: list[str]) -> None:
@@ -172,12 +191,20 @@ def stored_diffs(
 
 def latest_skipped(con: duckdb.DuckDBPyConnection, source: str) -> list[SectionFailure]:
     """The sections the newest loaded snapshot of `source` skipped."""
+    row = con.execute(
+        "select snapshot_id from snapshots where source = ? and status = 'loaded'"
+        " order by observed_at desc limit 1",
+        [source],
+    ).fetchone()
+    return [] if row is None else skipped_in(con, row[0])
+
+
+def skipped_in(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> list[SectionFailure]:
+    """The sections snapshot `snapshot_id` skipped, by section."""
     rows = PAGE_SECTION_FAILURES.rows(
         con.execute(
-            "select * from page_section_failures where snapshot_id = (select snapshot_id"
-            " from snapshots where source = ? and status = 'loaded'"
-            " order by observed_at desc limit 1) order by section",
-            [source],
+            "select * from page_section_failures where snapshot_id = ? order by section",
+            [snapshot_id],
         )
     )
     return [

@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 
 import duckdb
 
@@ -38,6 +39,9 @@ Model = tuple[str, str]  # canonical provider, model
 SourceSeries = tuple[str, str, PriceKey, date | None, date | None]
 
 
+_DAY = itemgetter(0)  # the day of a (day, value) change
+
+
 def _day(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
@@ -56,11 +60,15 @@ class _Inputs:
     _confirmed: dict[tuple[Model, SourceSeries], list[Change[Decimal]]] = field(
         default_factory=dict
     )
+    _fresh: dict[tuple[str, date], bool] = field(default_factory=dict)
 
     def fresh(self, source: str, day: date) -> bool:
-        days = self.snapshot_days.get(source, [])
-        at = bisect_right(days, day)
-        return at > 0 and day - days[at - 1] <= AGREEMENT_WINDOW
+        found = self._fresh.get((source, day))
+        if found is None:
+            days = self.snapshot_days.get(source, [])
+            at = bisect_right(days, day)
+            found = self._fresh[(source, day)] = at > 0 and day - days[at - 1] <= AGREEMENT_WINDOW
+        return found
 
     def removal_confirmed_on(self, source: str, removed_on: date) -> date | None:
         """The snapshot day a key missing since `removed_on` reads as removed: once it has
@@ -410,7 +418,7 @@ def _quotes(inputs: _Inputs, model: Model, day: date) -> list[Quote]:
     ] = defaultdict(list)
     for series, changes in inputs.series[model].items():
         source, key, price_key, ef, et = series
-        at = bisect_right(changes, day, key=lambda c: c[0])
+        at = bisect_right(changes, day, key=_DAY)
         if at and changes[at - 1][1] is None:
             confirmed_on = inputs.removal_confirmed_on(source, changes[at - 1][0])
             if confirmed_on is None or confirmed_on > day:
@@ -457,9 +465,8 @@ def _changed_rows(
     out = []
     for value in sheet:
         old = before.pop(value.key, None)
-        row = _row(model, day, value, old)
-        if old is None or _fact(old) != _fact(row):
-            out.append(row)
+        if old is None or _fact(old) != _value_fact(value):
+            out.append(_row(model, day, value, old))
     for key in before:  # priced before, by no source now
         out.append(_gone(model, day, key))
     return out
@@ -509,6 +516,22 @@ def _gone(model: Model, day: date, key: PriceKey) -> PriceSeriesRow:
         value_since=None,
         effective_from=None,
         effective_to=None,
+    )
+
+
+def _value_fact(v: SeriesValue) -> tuple[object, ...]:
+    """`_fact` of the row `v` would make (without making it)."""
+    return (
+        v.usd_per_mtok,
+        v.state,
+        v.source,
+        v.sheet_source,
+        v.filled_from,
+        v.source_model_key,
+        v.agreeing,
+        v.disagreeing,
+        v.effective_from,
+        v.effective_to,
     )
 
 

@@ -10,6 +10,14 @@ A digest covers everything the group's result can depend on: the content of each
 warehouse table it reads (the base tables under the views it queries), the theses, the
 project's code and shipped data files, and whatever else the caller adds (the day, for
 triggers that compare with today; the sources evaluated).
+
+Of two tables that grow every day whatever happens, only the part that can still make
+news is digested (`settled.py` says why that is all): the snapshots up to the last day a
+price trigger can still confirm something on, and the inversion's daily sheet rows up to
+the last day a margin band can still be confirmed on. A day that only repeats what the
+warehouse held (every source answered 304, the inversion reused every sheet) then leaves
+the digests as they were. Neither is `model_identity.last_seen_at` digested, which every
+snapshot moves and no trigger reads.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from alerts.theses.load import Theses
+from alerts.triggers.settled import margin_days_cutoff, snapshot_days_cutoff
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # The packages whose code or data files an evaluation runs or reads.
@@ -57,8 +66,28 @@ def inputs_digest(
 ) -> str:
     """The digest of a group's inputs: its tables' content, the theses, the code and
     `extra`."""
-    parts = [code_digest(), repr(theses), *extra, *table_digests(con, tables)]
+    specs = [_narrowed(con, spec, theses) for spec in tables]
+    parts = [code_digest(), repr(theses), *extra, *table_digests(con, specs)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _narrowed(con: duckdb.DuckDBPyConnection, spec: str, theses: Theses) -> str:
+    """The part of a table the triggers can still draw news from (all of it but for
+    the two tables that grow daily)."""
+    if spec == "snapshots":
+        cutoff = snapshot_days_cutoff(con, theses)
+        day = "cast(observed_at as date)"
+    elif spec == "inference_sheets":
+        cutoff = margin_days_cutoff(con, theses)
+        day = "day"
+    else:
+        return spec
+    return spec if cutoff is None else f"{spec} where {day} <= date '{cutoff.isoformat()}'"
+
+
+# Columns no trigger reads that change without news: the last time a key was seen moves
+# with every snapshot.
+UNREAD_COLUMNS = {"model_identity": ("last_seen_at",)}
 
 
 def table_digests(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> list[str]:
@@ -69,8 +98,10 @@ def table_digests(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> list
     selects = []
     for i, spec in enumerate(specs):
         name, _, where = spec.partition(" where ")
+        unread = UNREAD_COLUMNS.get(name)
+        relation = f"(select * exclude ({', '.join(unread)}) from {name})" if unread else name
         selects.append(
-            f"select {i}, count(*), coalesce(sum(hash(t)), 0) from {name} t"
+            f"select {i}, count(*), coalesce(sum(hash(t)), 0) from {relation} t"
             + (f" where {where}" if where else "")
         )
     rows = con.execute(" union all ".join(selects)).fetchall()

@@ -10,6 +10,8 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
+import orjson
+
 from core.errors import BadPayload, InvalidPrice, LayoutChanged
 
 MTOK = Decimal(1_000_000)
@@ -17,13 +19,21 @@ _WHITESPACE_AND_BOM = b"\xef\xbb\xbf \t\r\n"
 
 
 def load_json(source: str, payload: bytes) -> object:
-    """Parse `payload` as JSON, or raise BadPayload with a one-line reason."""
+    """Parse `payload` as JSON, or raise BadPayload with a one-line reason.
+
+    orjson reads it when it can, as the standard library would (the same floats, strict
+    JSON; an integer beyond 64 bits, which no feed states, reads as a float); what it
+    refuses goes to `json`, which reads a BOM, and words what is wrong."""
     head = payload[:256].lstrip(_WHITESPACE_AND_BOM)
     if not head:
         raise BadPayload(source, "empty payload")
     if head[:1] == b"<":
         # A 200 with an error or challenge page: say so instead of a JSON column number.
         raise BadPayload(source, f"HTML page instead of JSON (starts {_short(head[:40])})")
+    try:
+        return orjson.loads(payload)  # about twice as fast: history imports read gigabytes
+    except orjson.JSONDecodeError:
+        pass  # what it refuses, the standard parser reads (a BOM) or words (the error)
     try:
         return json.loads(payload, parse_constant=lambda name: _no_constant(source, name))
     except UnicodeDecodeError:

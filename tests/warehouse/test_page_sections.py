@@ -153,3 +153,43 @@ def test_a_rebuild_rewrites_the_page_records_once(con: duckdb.DuckDBPyConnection
     assert _rows(con, counts) == [(1, 1)]
     rebuild_source(con, GEMINI)
     assert _rows(con, counts) == [(1, 1)]
+
+
+def test_a_page_seen_again_unchanged_repeats_its_outcome_and_confirms_its_prices(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    page = _with(UNREADABLE)
+    entries = GEMINI.split(page.encode())
+    skipped = [
+        (e.failure.section, e.failure.kind, list(e.failure.models))
+        for e in entries.values()
+        if getattr(e, "failure", None) is not None
+    ]
+    assert skipped == [("Gemini 9 Ultra", "layout_changed", ["gemini-9-ultra"])]
+    _load(con, page, 0)
+    again = _load(con, page, 1)  # a 304, or the same bytes fetched again
+    assert again.status == "loaded"  # type: ignore[attr-defined]
+    snapshots = _rows(
+        con,
+        "select cast(observed_at as date), status, models, price_rows, limit_rows"
+        " from snapshots order by observed_at",
+    )
+    models = GEMINI.count_models(entries)
+    assert [s[2] for s in snapshots] == [models, models]
+    assert snapshots[1][1:] == ("loaded", models, 0, 0)
+    # What the split says of the page (the section it skips) holds for the repeat too,
+    # so a section skipped day after day is seen to be.
+    failures = _rows(
+        con,
+        "select cast(observed_at as date), section, error_kind, models"
+        " from page_section_failures order by observed_at",
+    )
+    assert [f[1:] for f in failures] == [tuple(s) for s in skipped] * 2
+    assert _rows(con, "select count(*) from page_diffs") == [(0,)]
+    # The repeat is the second snapshot that carries each price: it confirms them.
+    states = _rows(
+        con,
+        "select day, state, count(*) from price_series where model = 'gemini-2.5-pro'"
+        " group by all order by all",
+    )
+    assert [(d.day, s) for d, s, _ in states] == [(1, "pending"), (2, "confirmed")]
