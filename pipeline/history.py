@@ -213,13 +213,12 @@ def _import_before_existing(
     """History older than what is loaded: stage it all, then rebuild once from its start
     (`progress` counts the files staged; the rebuild follows)."""
     staged: dict[str, datetime] = {}
-    for done, (observed_at, path) in enumerate(files, start=1):
-        item = _read_item(source, observed_at, path, run_id)
+    for done, item in enumerate(_read_ahead(source, files, run_id), start=1):
         snap_id = stage_payload(con, item)
         if snap_id is None:
-            out.results.append(LoadResult(source.id, path.name, "unchanged"))
+            out.results.append(LoadResult(source.id, item.url or "", "unchanged"))
         else:
-            staged[snap_id] = observed_at
+            staged[snap_id] = item.observed_at
         if progress:
             progress(done, len(files))
     if staged:

@@ -70,7 +70,7 @@ def stage_payload(con: duckdb.DuckDBPyConnection, item: Payload) -> str | None:
 
     Returns the snapshot id, or None when the same content was already loaded that day.
     """
-    digest = sha256(item.payload)
+    digest = item.digest or sha256(item.payload)
     snap_id = snapshot_id_for(item.source.id, item.observed_at, digest)
     if _loaded_that_day(con, item.source.id, digest, item.observed_at):
         return None

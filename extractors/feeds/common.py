@@ -32,8 +32,11 @@ def load_json(source: str, payload: bytes) -> object:
         raise BadPayload(source, f"HTML page instead of JSON (starts {_short(head[:40])})")
     try:
         return orjson.loads(payload)  # about twice as fast: history imports read gigabytes
-    except orjson.JSONDecodeError:
-        pass  # what it refuses, the standard parser reads (a BOM) or words (the error)
+    except orjson.JSONDecodeError:  # the standard parser reads it (a BOM) or words why not
+        return _standard_json(source, payload)
+
+
+def _standard_json(source: str, payload: bytes) -> object:
     try:
         return json.loads(payload, parse_constant=lambda name: _no_constant(source, name))
     except UnicodeDecodeError:
