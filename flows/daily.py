@@ -185,19 +185,18 @@ def _run_steps(
     watched_fetched = {sid: future.result() for sid, future in watched_futures.items()}
     company_figures = None if fundamentals_future is None else fundamentals_future.result()
     with held_open(path):
-        _after_prices(summary, path, watched_fetched, company_figures, theses, target)
+        _after_prices(summary, target, watched_fetched, company_figures, theses)
 
 
 def _after_prices(
     summary: RunSummary,
-    path: str,
+    target: Target,
     watched_fetched: dict[str, list[watched.ModelFetch]],
     company_figures: list[TickerFetch] | None,
     theses: Theses | None,
-    target: Target,
 ) -> None:
     """The watched models' loads, the fundamentals, the inversion and the alerts."""
-    run_id = summary.run_id
+    run_id, path = summary.run_id, target.location
     for sid, fetches in watched_fetched.items():
         summary.outcomes += load_watched(path, run_id, sid, fetches, target.spool_dir())
     if company_figures is not None:
